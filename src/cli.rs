@@ -1,0 +1,336 @@
+//! The command-line model, and nothing else: clap definitions only.
+//!
+//! Commands in `crate::commands` read these structs; core modules never see
+//! them. Completions and man pages are generated from this one model.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  internal error (a bug: please report it)
+  2  usage error: bad flags or arguments
+  3  I/O error: a file could not be read or written
+  4  invalid input: malformed checksums file, bundle or build output; nothing to attest
+  5  verification failed: signature, subject digest, predicate type or policy
+  6  key error: no OS keyring reachable, key not found, bad PEM, wrong passphrase
+  7  registry authentication failed
+  8  registry error";
+
+/// Signed SLSA v1 build provenance for cargo builds.
+///
+/// Run after `cargo build`: finds the build's outputs, writes SLSA v1
+/// provenance about them and signs it as a DSSE envelope in a Sigstore
+/// bundle (target/attest/*.sigstore.json).
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-attest",
+    bin_name = "cargo-attest",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_long_help = EXIT_CODES,
+    after_help = "Run `cargo attest --help` for exit codes; `cargo attest help COMMAND` for a command."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(flatten)]
+    pub attest: AttestArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Output format: short human text, or JSON on stdout for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+    pub format: Format,
+
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more about each step (repeat for more). Secrets are never printed.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Verify a bundle against files: signature, subject digests, predicate type, policy.
+    Verify(VerifyArgs),
+    /// Manage signing keys in the OS keyring.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Write shell completions or man pages (for packagers).
+    #[command(hide = true, subcommand)]
+    Generate(GenerateCommand),
+}
+
+/// Options of the default command: attest the current build.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Build selection")]
+pub struct AttestArgs {
+    /// Path to Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Package(s) whose outputs to attest (default: the workspace's default members).
+    #[arg(short, long = "package", value_name = "SPEC")]
+    pub packages: Vec<String>,
+
+    /// Target triple the build was made for.
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+
+    /// Profile the build used.
+    #[arg(long, value_name = "NAME", conflicts_with = "release")]
+    pub profile: Option<String>,
+
+    /// The build used the release profile.
+    #[arg(short, long)]
+    pub release: bool,
+
+    /// Directory of build outputs (default: cargo's target directory).
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+
+    /// Features the build enabled (comma or space separated).
+    #[arg(short = 'F', long, value_name = "FEATURES", value_delimiter = ',')]
+    pub features: Vec<String>,
+
+    /// The build enabled all features.
+    #[arg(long)]
+    pub all_features: bool,
+
+    /// The build disabled default features.
+    #[arg(long)]
+    pub no_default_features: bool,
+
+    /// Read a `cargo build --message-format=json` stream from FILE (`-` for
+    /// stdin) instead of looking in the target directory. A piped stdin is
+    /// read automatically.
+    #[arg(long, value_name = "FILE")]
+    pub cargo_json: Option<PathBuf>,
+
+    /// Attest files matching GLOB instead of the build's outputs (repeatable).
+    #[arg(long, value_name = "GLOB", help_heading = "Subjects")]
+    pub subject_path: Vec<String>,
+
+    /// Attest the files listed in a shasum-format file (sha256 or sha512).
+    #[arg(long, value_name = "FILE", help_heading = "Subjects")]
+    pub subject_checksums: Option<PathBuf>,
+
+    /// Name of a subject given by digest, such as a container image.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "subject_digest",
+        help_heading = "Subjects"
+    )]
+    pub subject_name: Option<String>,
+
+    /// Digest of the subject named by --subject-name (sha256:HEX).
+    #[arg(
+        long,
+        value_name = "DIGEST",
+        requires = "subject_name",
+        help_heading = "Subjects"
+    )]
+    pub subject_digest: Option<String>,
+
+    #[command(flatten)]
+    pub key: SigningKeyArgs,
+
+    /// Where to write the bundle: a file, or an existing directory
+    /// (default: <target-dir>/attest/).
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Signing")]
+pub struct SigningKeyArgs {
+    /// Sign with this PEM private key (PKCS#8, plain or encrypted) instead
+    /// of a keyring key. The passphrase comes from
+    /// CARGO_ATTEST_KEY_PASSPHRASE or a prompt.
+    #[arg(long, value_name = "FILE", env = "CARGO_ATTEST_KEY_FILE")]
+    pub key: Option<PathBuf>,
+
+    /// Name of the keyring key to sign with. If no key of this name exists
+    /// yet, a P-256 key is created in the keyring.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "default",
+        env = "CARGO_ATTEST_KEY_NAME",
+        conflicts_with = "key"
+    )]
+    pub key_name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Files that must be subjects of the attestation.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The Sigstore bundle to check.
+    #[arg(long, value_name = "BUNDLE")]
+    pub bundle: PathBuf,
+
+    /// Public key (PEM) to check the signature with. Without it, the keyring
+    /// key whose id equals the bundle's key hint is used.
+    #[arg(long, value_name = "PUB.pem")]
+    pub key: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Policy")]
+pub struct PolicyArgs {
+    /// Require this predicate type.
+    #[arg(
+        long,
+        value_name = "URI",
+        default_value = "https://slsa.dev/provenance/v1"
+    )]
+    pub predicate_type: String,
+
+    /// Require this builder id (runDetails.builder.id).
+    #[arg(long, value_name = "URI")]
+    pub builder_id: Option<String>,
+
+    /// Require the build's source to be this repository (URL; `git+` prefix,
+    /// `.git` suffix and ref are ignored when comparing).
+    #[arg(long, value_name = "URL")]
+    pub source_repo: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create a new signing key in the keyring (or a PEM file with --output).
+    Generate(KeyGenerateArgs),
+    /// Store a PEM private key (PKCS#8, plain or encrypted) in the keyring.
+    Import(KeyImportArgs),
+    /// Print a key as PEM: the public key, or with --private the private key.
+    Export(KeyExportArgs),
+    /// List the signing keys in the keyring.
+    List,
+    /// Remove a signing key from the keyring.
+    Delete(KeyNameArg),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyAlgorithm {
+    /// ECDSA on NIST P-256 with SHA-256.
+    #[value(name = "p256", alias = "ecdsa-p256")]
+    P256,
+    /// Ed25519 (pure EdDSA).
+    Ed25519,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyNameArg {
+    /// Key name.
+    #[arg(value_name = "NAME", default_value = "default")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// Key name.
+    #[arg(value_name = "NAME", default_value = "default")]
+    pub name: String,
+
+    /// Signature algorithm.
+    #[arg(long, value_enum, default_value_t = KeyAlgorithm::P256)]
+    pub algorithm: KeyAlgorithm,
+
+    /// Write the private key to this PEM file instead of the keyring. It is
+    /// encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a
+    /// prompt, unless --unencrypted.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// With --output: write the private key unencrypted.
+    #[arg(long, requires = "output")]
+    pub unencrypted: bool,
+
+    /// Replace an existing key of the same name.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyImportArgs {
+    /// Key name.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// PEM file with a PKCS#8 private key (`-` for stdin).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Replace an existing key of the same name.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyExportArgs {
+    /// Key name.
+    #[arg(value_name = "NAME", default_value = "default")]
+    pub name: String,
+
+    /// Export the private key (PKCS#8 PEM, encrypted with the passphrase
+    /// from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted).
+    #[arg(long)]
+    pub private: bool,
+
+    /// With --private: write the private key unencrypted.
+    #[arg(long, requires = "private")]
+    pub unencrypted: bool,
+
+    /// Write to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Write completion scripts for bash, zsh, fish, powershell and elvish.
+    Completions {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Write man pages for the command and each subcommand.
+    Man {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+/// Drops the `attest` word cargo inserts when run as `cargo attest ...`, so
+/// one clap model serves both `cargo attest` and `cargo-attest`.
+pub fn normalize_args(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<_> = args.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "attest") {
+        args.remove(1);
+    }
+    args
+}

@@ -1,0 +1,230 @@
+//! The OS keyring, through keyring-core and the platform's store crate:
+//! Secret Service on Linux, Keychain on macOS, Credential Manager on Windows.
+//!
+//! Signing keys are stored as PKCS#8 DER under service [`SIGNING_KEY_SERVICE`]
+//! with the key name as the user. There is deliberately no fallback store: a
+//! missing keyring is an error that names the alternatives, never a silent
+//! write of a plaintext key.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use keyring_core::{CredentialStore, Entry};
+
+use crate::error::{Error, Result};
+use crate::signing::{PublicKey, SigningKey};
+
+pub const SIGNING_KEY_SERVICE: &str = "cargo-attest signing key";
+
+pub struct Keyring {
+    store: Arc<CredentialStore>,
+}
+
+/// A signing key found in the keyring, described by its public half only.
+#[derive(Debug, Clone)]
+pub struct KeyInfo {
+    pub name: String,
+    pub public: PublicKey,
+}
+
+impl Keyring {
+    /// Connects to the platform keyring.
+    pub fn open() -> Result<Self> {
+        Ok(Keyring {
+            store: platform_store()?,
+        })
+    }
+
+    /// Uses a given store (keyring-core's mock store in unit tests).
+    pub fn with_store(store: Arc<CredentialStore>) -> Self {
+        Keyring { store }
+    }
+
+    fn entry(&self, name: &str) -> Result<Entry> {
+        validate_key_name(name)?;
+        Entry::new_in_store(&self.store, SIGNING_KEY_SERVICE, name).map_err(map_err)
+    }
+
+    /// The named key, or `None` when the keyring has no key of that name.
+    pub fn signing_key(&self, name: &str) -> Result<Option<SigningKey>> {
+        let entry = self.entry(name)?;
+        match entry.get_secret() {
+            Ok(der) => {
+                let der = zeroize::Zeroizing::new(der);
+                SigningKey::from_pkcs8_der(&der).map(Some).map_err(|e| {
+                    Error::key(format!(
+                        "keyring key `{name}` is unusable ({e}); delete it with `cargo attest key delete {name}`"
+                    ))
+                })
+            }
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    /// Stores `key` under `name`. Refuses to overwrite unless `replace`.
+    pub fn store_signing_key(&self, name: &str, key: &SigningKey, replace: bool) -> Result<()> {
+        if !replace && self.signing_key(name)?.is_some() {
+            return Err(Error::key(format!(
+                "a key named `{name}` already exists in the keyring; pass --force to replace it \
+                 or choose another name"
+            )));
+        }
+        self.entry(name)?
+            .set_secret(key.pkcs8_der())
+            .map_err(map_err)
+    }
+
+    /// Removes the named key. Returns false when there was none.
+    pub fn delete_signing_key(&self, name: &str) -> Result<bool> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    /// All signing keys, sorted by name.
+    pub fn list(&self) -> Result<Vec<KeyInfo>> {
+        let spec = HashMap::from([("service", SIGNING_KEY_SERVICE)]);
+        let entries = self.store.search(&spec).map_err(map_err)?;
+        let mut keys = Vec::new();
+        for entry in entries {
+            let Some((service, name)) = entry.get_specifiers() else {
+                continue;
+            };
+            // Some stores match the service as a substring.
+            if service != SIGNING_KEY_SERVICE {
+                continue;
+            }
+            let der = zeroize::Zeroizing::new(entry.get_secret().map_err(map_err)?);
+            if let Ok(key) = SigningKey::from_pkcs8_der(&der) {
+                keys.push(KeyInfo {
+                    name,
+                    public: key.public_key(),
+                });
+            }
+        }
+        keys.sort_by(|a, b| a.name.cmp(&b.name));
+        keys.dedup_by(|a, b| a.name == b.name);
+        Ok(keys)
+    }
+
+    /// The keyring key whose key id is `key_id`, if any.
+    pub fn find_by_key_id(&self, key_id: &str) -> Result<Option<KeyInfo>> {
+        Ok(self
+            .list()?
+            .into_iter()
+            .find(|k| k.public.key_id().eq_ignore_ascii_case(key_id)))
+    }
+}
+
+pub fn validate_key_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::usage(format!(
+            "invalid key name `{name}`: use 1 to 64 letters, digits, `.`, `_` or `-`"
+        )))
+    }
+}
+
+fn map_err(e: keyring_core::Error) -> Error {
+    use keyring_core::Error as K;
+    match e {
+        K::NoStorageAccess(err) | K::PlatformFailure(err) => Error::KeyringUnavailable {
+            detail: err.to_string(),
+        },
+        K::NoDefaultStore => Error::KeyringUnavailable {
+            detail: "no keyring store for this platform".into(),
+        },
+        other => Error::key(format!("keyring error: {other}")),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn platform_store() -> Result<Arc<CredentialStore>> {
+    zbus_secret_service_keyring_store::Store::new()
+        .map(|s| s as Arc<CredentialStore>)
+        .map_err(|e| Error::KeyringUnavailable {
+            detail: format!("Secret Service over D-Bus: {}", flatten(&e)),
+        })
+}
+
+#[cfg(target_os = "macos")]
+fn platform_store() -> Result<Arc<CredentialStore>> {
+    apple_native_keyring_store::keychain::Store::new()
+        .map(|s| s as Arc<CredentialStore>)
+        .map_err(|e| Error::KeyringUnavailable {
+            detail: format!("macOS Keychain: {}", flatten(&e)),
+        })
+}
+
+#[cfg(target_os = "windows")]
+fn platform_store() -> Result<Arc<CredentialStore>> {
+    windows_native_keyring_store::Store::new()
+        .map(|s| s as Arc<CredentialStore>)
+        .map_err(|e| Error::KeyringUnavailable {
+            detail: format!("Windows Credential Manager: {}", flatten(&e)),
+        })
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+fn platform_store() -> Result<Arc<CredentialStore>> {
+    Err(Error::KeyringUnavailable {
+        detail: "no supported keyring on this platform".into(),
+    })
+}
+
+/// The error and its sources on one line.
+fn flatten(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signing::Algorithm;
+
+    fn mock() -> Keyring {
+        Keyring::with_store(keyring_core::mock::Store::new().unwrap())
+    }
+
+    #[test]
+    fn store_get_list_delete() {
+        let ring = mock();
+        assert!(ring.signing_key("ci").unwrap().is_none());
+        let key = SigningKey::generate(Algorithm::Ed25519).unwrap();
+        ring.store_signing_key("ci", &key, false).unwrap();
+        assert!(ring.store_signing_key("ci", &key, false).is_err());
+        let back = ring.signing_key("ci").unwrap().unwrap();
+        assert_eq!(back.key_id(), key.key_id());
+        let found = ring.find_by_key_id(&key.key_id()).unwrap().unwrap();
+        assert_eq!(found.name, "ci");
+        assert!(ring.delete_signing_key("ci").unwrap());
+        assert!(!ring.delete_signing_key("ci").unwrap());
+    }
+
+    #[test]
+    fn key_names_are_checked() {
+        assert!(validate_key_name("release-2024.1_a").is_ok());
+        for bad in ["", "a b", "../x", &"x".repeat(65)] {
+            assert!(validate_key_name(bad).is_err());
+        }
+    }
+}

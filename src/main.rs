@@ -1,0 +1,29 @@
+use std::process::ExitCode;
+
+use cargo_attest::cli::{self, Cli, Format};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::normalize_args(std::env::args_os());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        // clap prints help/version to stdout (exit 0) and usage errors to
+        // stderr (exit 2, our usage code).
+        Err(e) => e.exit(),
+    };
+    let format = cli.global.format;
+    match cargo_attest::commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = err.exit_code();
+            eprintln!("error: {err}");
+            if format == Format::Json {
+                let doc = serde_json::json!({
+                    "error": { "exitCode": code.code(), "message": err.to_string() }
+                });
+                println!("{doc:#}");
+            }
+            ExitCode::from(code.code())
+        }
+    }
+}

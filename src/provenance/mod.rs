@@ -1,0 +1,422 @@
+//! SLSA v1 provenance in an in-toto Statement v1, as deterministic JSON.
+//!
+//! Every field is documented in docs/provenance.md; the build type URI
+//! [`BUILD_TYPE`] names that document's schema.
+
+pub mod cargo;
+pub mod ci;
+pub mod source;
+pub mod subjects;
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+pub use cargo::{BuildSelection, LockedPackage, Toolchain, Workspace};
+pub use ci::BuilderInfo;
+pub use source::GitSource;
+pub use subjects::{Subject, SubjectFile};
+
+use crate::error::{Error, Result};
+
+pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+pub const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
+pub const BUILD_TYPE: &str = "https://cargo-attest.dev/build-types/cargo/v1";
+
+/// An in-toto Statement v1. `P` is our typed predicate when writing and a
+/// plain JSON value when reading statements from anyone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Statement<P = Value> {
+    #[serde(rename = "_type")]
+    pub statement_type: String,
+    pub subject: Vec<Subject>,
+    #[serde(rename = "predicateType")]
+    pub predicate_type: String,
+    pub predicate: P,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Provenance {
+    pub build_definition: BuildDefinition,
+    pub run_details: RunDetails,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildDefinition {
+    pub build_type: String,
+    pub external_parameters: ExternalParameters,
+    pub internal_parameters: InternalParameters,
+    pub resolved_dependencies: Vec<ResourceDescriptor>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalParameters {
+    /// The `cargo attest` command line, program name normalised.
+    pub command: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest_path: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    pub features: FeatureRequest,
+}
+
+/// The feature flags of the build, as requested.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureRequest {
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InternalParameters {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<ToolchainParameters>,
+    /// Features cargo enabled per attested package, after resolution.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub enabled_features: BTreeMap<String, Vec<String>>,
+    /// Environment variables that change build output (an allow-list).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolchainParameters {
+    /// `rustc -vV`, first line.
+    pub rustc: String,
+    /// `rustc -vV`, the `key: value` lines.
+    pub rustc_verbose: BTreeMap<String, String>,
+    /// `cargo -V`.
+    pub cargo: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ResourceDescriptor {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub digest: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunDetails {
+    pub builder: Builder,
+    pub metadata: BuildMetadata,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Builder {
+    pub id: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub version: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildMetadata {
+    pub invocation_id: String,
+    pub started_on: String,
+    pub finished_on: String,
+}
+
+/// Everything the provenance records, gathered by the caller.
+#[derive(Debug, Clone)]
+pub struct ProvenanceInput {
+    pub subjects: Vec<Subject>,
+    pub command: Vec<String>,
+    pub manifest_path: Option<String>,
+    /// `name@version` of each attested package.
+    pub packages: Vec<String>,
+    pub profile: Option<String>,
+    pub target: Option<String>,
+    pub features: FeatureRequest,
+    pub enabled_features: BTreeMap<String, Vec<String>>,
+    pub toolchain: Option<Toolchain>,
+    pub env: BTreeMap<String, String>,
+    pub source: Option<GitSource>,
+    pub lock: Vec<LockedPackage>,
+    pub builder: BuilderInfo,
+    pub started: Timestamp,
+    pub finished: Timestamp,
+}
+
+/// Environment variables recorded because they change what cargo builds.
+/// An allow-list, so a secret in some other variable can never leak.
+pub fn output_affecting_env(
+    vars: impl Iterator<Item = (String, String)>,
+) -> BTreeMap<String, String> {
+    const EXACT: &[&str] = &[
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+        "RUSTC_BOOTSTRAP",
+        "CARGO_INCREMENTAL",
+        "CARGO_BUILD_TARGET",
+        "CC",
+        "CXX",
+        "AR",
+        "CFLAGS",
+        "CXXFLAGS",
+        "LDFLAGS",
+        "MACOSX_DEPLOYMENT_TARGET",
+        "SOURCE_DATE_EPOCH",
+    ];
+    vars.filter(|(k, _)| {
+        EXACT.contains(&k.as_str())
+            || k.starts_with("CARGO_PROFILE_")
+            || (k.starts_with("CARGO_TARGET_")
+                && (k.ends_with("_RUSTFLAGS") || k.ends_with("_LINKER")))
+    })
+    .collect()
+}
+
+/// Reads SOURCE_DATE_EPOCH (seconds since the epoch).
+pub fn source_date_epoch(value: Option<&str>) -> Result<Option<Timestamp>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let seconds: i64 = value.parse().map_err(|_| {
+        Error::usage(format!(
+            "SOURCE_DATE_EPOCH=`{value}` is not a whole number of seconds since 1970-01-01"
+        ))
+    })?;
+    Timestamp::from_second(seconds)
+        .map(Some)
+        .map_err(|e| Error::usage(format!("SOURCE_DATE_EPOCH=`{value}` is out of range: {e}")))
+}
+
+fn rfc3339(t: Timestamp) -> String {
+    // Whole seconds: sub-second noise makes nothing more true.
+    Timestamp::from_second(t.as_second())
+        .unwrap_or(t)
+        .to_string()
+}
+
+pub fn resolved_dependencies(input: &ProvenanceInput) -> Vec<ResourceDescriptor> {
+    let mut deps = Vec::new();
+    if let Some(src) = &input.source {
+        let uri = src.url.as_ref().map(|url| match &src.reference {
+            Some(r) => format!("git+{url}@{r}"),
+            None => format!("git+{url}"),
+        });
+        deps.push(ResourceDescriptor {
+            uri,
+            digest: BTreeMap::from([("gitCommit".to_string(), src.commit.clone())]),
+            name: Some("source".into()),
+            annotations: BTreeMap::from([("dirty".to_string(), Value::Bool(src.dirty))]),
+        });
+    }
+    if let Some(tc) = &input.toolchain {
+        let release = tc.rustc.get("release").cloned().unwrap_or_default();
+        let mut digest = BTreeMap::new();
+        if let Some(commit) = tc.rustc.get("commit-hash").filter(|c| c.len() == 40) {
+            digest.insert("gitCommit".to_string(), commit.clone());
+        }
+        deps.push(ResourceDescriptor {
+            uri: Some(format!("pkg:generic/rustc@{release}")),
+            digest,
+            name: Some("rustc".into()),
+            annotations: BTreeMap::new(),
+        });
+    }
+    for p in &input.lock {
+        let mut annotations = BTreeMap::new();
+        if let Some(source) = &p.source {
+            annotations.insert("source".to_string(), Value::String(source.clone()));
+        }
+        deps.push(ResourceDescriptor {
+            uri: Some(format!("pkg:cargo/{}@{}", p.name, p.version)),
+            digest: p
+                .checksum_sha256
+                .iter()
+                .map(|c| ("sha256".to_string(), c.clone()))
+                .collect(),
+            name: Some(p.name.clone()),
+            annotations,
+        });
+    }
+    deps
+}
+
+/// Builds the statement. Same input, same bytes: every map is ordered and
+/// nothing here reads the clock or the environment.
+pub fn build_statement(input: &ProvenanceInput) -> Statement<Provenance> {
+    let mut subjects = input.subjects.clone();
+    subjects.sort();
+    subjects.dedup();
+    let definition = BuildDefinition {
+        build_type: BUILD_TYPE.into(),
+        external_parameters: ExternalParameters {
+            command: input.command.clone(),
+            manifest_path: input.manifest_path.clone(),
+            packages: input.packages.clone(),
+            profile: input.profile.clone(),
+            target: input.target.clone(),
+            features: input.features.clone(),
+        },
+        internal_parameters: InternalParameters {
+            toolchain: input.toolchain.as_ref().map(|tc| ToolchainParameters {
+                rustc: tc.rustc_version.clone(),
+                rustc_verbose: tc.rustc.clone(),
+                cargo: tc.cargo_version.clone(),
+            }),
+            enabled_features: input.enabled_features.clone(),
+            env: input.env.clone(),
+        },
+        resolved_dependencies: resolved_dependencies(input),
+    };
+    let invocation_id = input.builder.invocation_id.clone().unwrap_or_else(|| {
+        // No CI run id: derive one from what was built, so reruns with the
+        // same inputs and SOURCE_DATE_EPOCH give the same bytes.
+        let mut h = Sha256::new();
+        h.update(serde_json::to_vec(&subjects).unwrap_or_default());
+        h.update(serde_json::to_vec(&definition).unwrap_or_default());
+        h.update(input.started.as_second().to_be_bytes());
+        format!(
+            "urn:cargo-attest:invocation:{}",
+            &hex::encode(h.finalize())[..32]
+        )
+    });
+    Statement {
+        statement_type: STATEMENT_TYPE.into(),
+        subject: subjects,
+        predicate_type: SLSA_PROVENANCE_V1.into(),
+        predicate: Provenance {
+            build_definition: definition,
+            run_details: RunDetails {
+                builder: Builder {
+                    id: input.builder.id.clone(),
+                    version: input.builder.version.clone(),
+                },
+                metadata: BuildMetadata {
+                    invocation_id,
+                    started_on: rfc3339(input.started),
+                    finished_on: rfc3339(input.finished),
+                },
+            },
+        },
+    }
+}
+
+impl<P: Serialize> Statement<P> {
+    /// Compact JSON: the exact bytes that get signed.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("statement types serialize infallibly")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ProvenanceInput {
+        ProvenanceInput {
+            subjects: vec![Subject {
+                name: "b".into(),
+                digest: BTreeMap::from([("sha256".into(), "00".repeat(32))]),
+            }],
+            command: vec!["cargo".into(), "attest".into()],
+            manifest_path: None,
+            packages: vec!["b@0.1.0".into()],
+            profile: Some("release".into()),
+            target: Some("x86_64-unknown-linux-gnu".into()),
+            features: FeatureRequest::default(),
+            enabled_features: BTreeMap::from([("b".into(), vec!["default".into()])]),
+            toolchain: None,
+            env: BTreeMap::new(),
+            source: Some(GitSource {
+                url: Some("https://github.com/o/r".into()),
+                commit: "1".repeat(40),
+                reference: Some("refs/heads/main".into()),
+                dirty: false,
+            }),
+            lock: vec![LockedPackage {
+                name: "itoa".into(),
+                version: "1.0.0".into(),
+                source: Some("registry+https://github.com/rust-lang/crates.io-index".into()),
+                checksum_sha256: Some("ab".repeat(32)),
+            }],
+            builder: BuilderInfo {
+                kind: "local",
+                id: "https://cargo-attest.dev/builders/local/linux-x86_64".into(),
+                version: BTreeMap::new(),
+                invocation_id: None,
+            },
+            started: Timestamp::from_second(1_700_000_000).unwrap(),
+            finished: Timestamp::from_second(1_700_000_000).unwrap(),
+        }
+    }
+
+    #[test]
+    fn statement_shape() {
+        let s = build_statement(&input());
+        let v: Value = serde_json::from_slice(&s.to_json()).unwrap();
+        assert_eq!(v["_type"], STATEMENT_TYPE);
+        assert_eq!(v["predicateType"], SLSA_PROVENANCE_V1);
+        let deps = &v["predicate"]["buildDefinition"]["resolvedDependencies"];
+        assert_eq!(deps[0]["uri"], "git+https://github.com/o/r@refs/heads/main");
+        assert_eq!(deps[0]["digest"]["gitCommit"], "1".repeat(40));
+        assert_eq!(deps[1]["uri"], "pkg:cargo/itoa@1.0.0");
+        assert_eq!(deps[1]["digest"]["sha256"], "ab".repeat(32));
+        assert_eq!(
+            v["predicate"]["runDetails"]["metadata"]["startedOn"],
+            "2023-11-14T22:13:20Z"
+        );
+    }
+
+    #[test]
+    fn deterministic() {
+        assert_eq!(
+            build_statement(&input()).to_json(),
+            build_statement(&input()).to_json()
+        );
+    }
+
+    #[test]
+    fn env_allow_list() {
+        let env = output_affecting_env(
+            [
+                ("RUSTFLAGS", "-Copt-level=3"),
+                ("CARGO_PROFILE_RELEASE_LTO", "true"),
+                ("CARGO_REGISTRY_TOKEN", "secret"),
+                ("GITHUB_TOKEN", "secret"),
+                ("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER", "clang"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        assert_eq!(env.len(), 3);
+        assert!(!env.values().any(|v| v == "secret"));
+    }
+
+    #[test]
+    fn source_date_epoch_parsing() {
+        assert_eq!(source_date_epoch(None).unwrap(), None);
+        assert_eq!(
+            source_date_epoch(Some("1700000000"))
+                .unwrap()
+                .unwrap()
+                .as_second(),
+            1_700_000_000
+        );
+        assert!(source_date_epoch(Some("yesterday")).is_err());
+    }
+}

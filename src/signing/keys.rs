@@ -1,0 +1,400 @@
+//! Signing and verification keys: generation, PKCS#8/SPKI encodings, key ids.
+//!
+//! P-256 signs through sigstore-crypto (aws-lc-rs underneath) and Ed25519
+//! through ed25519-dalek. PKCS#8 parsing and password-based encryption use
+//! the RustCrypto `pkcs8` crate. Nothing here implements a primitive itself.
+
+use std::fmt;
+
+use pkcs8::der::Decode;
+use pkcs8::{EncryptedPrivateKeyInfoRef, ObjectIdentifier, PrivateKeyInfoRef, SecretDocument};
+use sha2::{Digest, Sha256};
+use sigstore_crypto::{KeyPair, VerificationKey};
+use sigstore_types::{DerPublicKey, SignatureBytes};
+use zeroize::Zeroizing;
+
+/// id-ecPublicKey (RFC 5480).
+const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+/// secp256r1 / prime256v1.
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+/// id-Ed25519 (RFC 8410).
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+const PEM_PRIVATE: &str = "PRIVATE KEY";
+const PEM_ENCRYPTED: &str = "ENCRYPTED PRIVATE KEY";
+const PEM_PUBLIC: &str = "PUBLIC KEY";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Algorithm {
+    #[serde(rename = "ecdsa-p256")]
+    EcdsaP256,
+    #[serde(rename = "ed25519")]
+    Ed25519,
+}
+
+impl Algorithm {
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::EcdsaP256 => "ecdsa-p256",
+            Algorithm::Ed25519 => "ed25519",
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a key could not be loaded. Kept apart from the crate error so callers
+/// can tell "needs a passphrase" from "wrong passphrase" and word the remedy.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("not a PEM file: {0}")]
+    NotPem(String),
+    #[error("PEM block is `{0}`, expected a PKCS#8 `PRIVATE KEY` or `ENCRYPTED PRIVATE KEY`")]
+    WrongPemLabel(String),
+    #[error("PEM block is `{0}`, expected a `PUBLIC KEY` (SubjectPublicKeyInfo) or a private key")]
+    WrongPublicPemLabel(String),
+    #[error("the key is encrypted and needs a passphrase")]
+    PassphraseRequired,
+    #[error("wrong passphrase, or the encrypted key is damaged")]
+    WrongPassphrase,
+    #[error("malformed key: {0}")]
+    Malformed(String),
+    #[error("unsupported key type {0}: use an ECDSA P-256 or Ed25519 key")]
+    Unsupported(String),
+    #[error("key operation failed: {0}")]
+    Crypto(String),
+}
+
+/// Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo. Used as the DSSE
+/// `keyid` and the bundle's `publicKey.hint`: stable, derivable by any
+/// verifier from the public key alone, and free of names a user picked.
+pub fn key_id_of_spki(spki_der: &[u8]) -> String {
+    hex::encode(Sha256::digest(spki_der))
+}
+
+/// A public key, as DER SubjectPublicKeyInfo.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    algorithm: Algorithm,
+    spki_der: Vec<u8>,
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("algorithm", &self.algorithm)
+            .field("key_id", &self.key_id())
+            .finish()
+    }
+}
+
+impl PublicKey {
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+        let spki = pkcs8::spki::SubjectPublicKeyInfoRef::from_der(der)
+            .map_err(|e| KeyError::Malformed(e.to_string()))?;
+        let algorithm = algorithm_of(
+            spki.algorithm.oid,
+            spki.algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok()),
+        )?;
+        Ok(PublicKey {
+            algorithm,
+            spki_der: der.to_vec(),
+        })
+    }
+
+    /// Reads a `PUBLIC KEY` PEM. A private key PEM (plain) is accepted too,
+    /// and its public half used, since users often have only that file.
+    pub fn from_pem(pem_text: &str) -> Result<Self, KeyError> {
+        let (label, der) = decode_pem(pem_text)?;
+        match label.as_str() {
+            PEM_PUBLIC => Self::from_spki_der(&der),
+            PEM_PRIVATE => Ok(SigningKey::from_pkcs8_der(&der)?.public_key()),
+            PEM_ENCRYPTED => Err(KeyError::WrongPublicPemLabel(label)),
+            _ => Err(KeyError::WrongPublicPemLabel(label)),
+        }
+    }
+
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki_der
+    }
+
+    pub fn key_id(&self) -> String {
+        key_id_of_spki(&self.spki_der)
+    }
+
+    pub fn to_pem(&self) -> String {
+        pem_encode(PEM_PUBLIC, &self.spki_der)
+    }
+
+    /// Checks `signature` over `message`. ECDSA signatures are ASN.1 DER.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), KeyError> {
+        let key = VerificationKey::from_spki(&DerPublicKey::new(self.spki_der.clone()))
+            .map_err(|e| KeyError::Malformed(e.to_string()))?;
+        key.verify(message, &SignatureBytes::from_bytes(signature))
+            .map_err(|e| KeyError::Crypto(e.to_string()))
+    }
+}
+
+enum Signer {
+    P256(KeyPair),
+    Ed25519(Box<ed25519_dalek::SigningKey>),
+}
+
+/// A private signing key. Its PKCS#8 DER is kept (zeroized on drop) because
+/// the keyring stores that encoding and `key export --private` writes it.
+pub struct SigningKey {
+    signer: Signer,
+    pkcs8_der: Zeroizing<Vec<u8>>,
+    public: PublicKey,
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print key material, whatever the verbosity.
+        f.debug_struct("SigningKey")
+            .field("public", &self.public)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    pub fn generate(algorithm: Algorithm) -> Result<Self, KeyError> {
+        match algorithm {
+            Algorithm::EcdsaP256 => {
+                let rng = aws_lc_rs::rand::SystemRandom::new();
+                let doc = aws_lc_rs::signature::EcdsaKeyPair::generate_pkcs8(
+                    &aws_lc_rs::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+                    &rng,
+                )
+                .map_err(|e| KeyError::Crypto(e.to_string()))?;
+                Self::from_pkcs8_der(doc.as_ref())
+            }
+            Algorithm::Ed25519 => {
+                let mut seed = Zeroizing::new([0u8; 32]);
+                getrandom::fill(seed.as_mut()).map_err(|e| KeyError::Crypto(e.to_string()))?;
+                let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+                let der = ed25519_pkcs8(&key)?;
+                Self::from_pkcs8_der(&der)
+            }
+        }
+    }
+
+    /// Loads an unencrypted PKCS#8 DER private key of a supported type.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
+        let info =
+            PrivateKeyInfoRef::from_der(der).map_err(|e| KeyError::Malformed(e.to_string()))?;
+        let curve = info
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+        match algorithm_of(info.algorithm.oid, curve)? {
+            Algorithm::EcdsaP256 => {
+                let pair =
+                    KeyPair::from_pkcs8_der(der).map_err(|e| KeyError::Malformed(e.to_string()))?;
+                let spki = pair
+                    .public_key_der()
+                    .map_err(|e| KeyError::Crypto(e.to_string()))?;
+                Ok(SigningKey {
+                    public: PublicKey {
+                        algorithm: Algorithm::EcdsaP256,
+                        spki_der: spki.as_bytes().to_vec(),
+                    },
+                    signer: Signer::P256(pair),
+                    pkcs8_der: Zeroizing::new(der.to_vec()),
+                })
+            }
+            Algorithm::Ed25519 => {
+                use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePublicKey};
+                let key = ed25519_dalek::SigningKey::from_pkcs8_der(der)
+                    .map_err(|e| KeyError::Malformed(e.to_string()))?;
+                let spki = key
+                    .verifying_key()
+                    .to_public_key_der()
+                    .map_err(|e| KeyError::Crypto(e.to_string()))?;
+                Ok(SigningKey {
+                    public: PublicKey {
+                        algorithm: Algorithm::Ed25519,
+                        spki_der: spki.as_bytes().to_vec(),
+                    },
+                    signer: Signer::Ed25519(Box::new(key)),
+                    pkcs8_der: Zeroizing::new(der.to_vec()),
+                })
+            }
+        }
+    }
+
+    /// Loads a PKCS#8 PEM private key, plain or encrypted (PBES2).
+    pub fn from_pem(pem_text: &str, passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
+        let (label, der) = decode_pem(pem_text)?;
+        let der = Zeroizing::new(der);
+        match label.as_str() {
+            PEM_PRIVATE => Self::from_pkcs8_der(&der),
+            PEM_ENCRYPTED => {
+                let passphrase = passphrase.ok_or(KeyError::PassphraseRequired)?;
+                let encrypted = EncryptedPrivateKeyInfoRef::from_der(&der)
+                    .map_err(|e| KeyError::Malformed(e.to_string()))?;
+                let plain = encrypted
+                    .decrypt(passphrase)
+                    .map_err(|_| KeyError::WrongPassphrase)?;
+                Self::from_pkcs8_der(plain.as_bytes())
+            }
+            _ => Err(KeyError::WrongPemLabel(label)),
+        }
+    }
+
+    pub fn algorithm(&self) -> Algorithm {
+        self.public.algorithm
+    }
+
+    pub fn public_key(&self) -> PublicKey {
+        self.public.clone()
+    }
+
+    pub fn key_id(&self) -> String {
+        self.public.key_id()
+    }
+
+    pub fn pkcs8_der(&self) -> &[u8] {
+        &self.pkcs8_der
+    }
+
+    /// PKCS#8 PEM of the private key; encrypted (scrypt + AES-256-CBC) when a
+    /// passphrase is given.
+    pub fn to_pem(&self, passphrase: Option<&[u8]>) -> Result<Zeroizing<String>, KeyError> {
+        match passphrase {
+            None => Ok(Zeroizing::new(pem_encode(PEM_PRIVATE, &self.pkcs8_der))),
+            Some(pass) => {
+                let info = PrivateKeyInfoRef::from_der(&self.pkcs8_der)
+                    .map_err(|e| KeyError::Malformed(e.to_string()))?;
+                let doc: SecretDocument = info
+                    .encrypt(pass)
+                    .map_err(|e| KeyError::Crypto(e.to_string()))?;
+                Ok(Zeroizing::new(pem_encode(PEM_ENCRYPTED, doc.as_bytes())))
+            }
+        }
+    }
+
+    /// Signs `message`. ECDSA P-256 hashes with SHA-256 and returns an ASN.1
+    /// DER signature, the encoding DSSE verifiers expect; Ed25519 is pure EdDSA.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        match &self.signer {
+            Signer::P256(pair) => pair
+                .sign(message)
+                .map(|s| s.as_bytes().to_vec())
+                .map_err(|e| KeyError::Crypto(e.to_string())),
+            Signer::Ed25519(key) => {
+                use ed25519_dalek::Signer as _;
+                Ok(key.sign(message).to_bytes().to_vec())
+            }
+        }
+    }
+}
+
+fn ed25519_pkcs8(key: &ed25519_dalek::SigningKey) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    let doc = key
+        .to_pkcs8_der()
+        .map_err(|e| KeyError::Crypto(e.to_string()))?;
+    Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+}
+
+fn algorithm_of(
+    oid: ObjectIdentifier,
+    curve: Option<ObjectIdentifier>,
+) -> Result<Algorithm, KeyError> {
+    if oid == OID_ED25519 {
+        Ok(Algorithm::Ed25519)
+    } else if oid == OID_EC_PUBLIC_KEY {
+        match curve {
+            Some(c) if c == OID_P256 => Ok(Algorithm::EcdsaP256),
+            Some(c) => Err(KeyError::Unsupported(format!("EC curve {c}"))),
+            None => Err(KeyError::Malformed("EC key without a named curve".into())),
+        }
+    } else {
+        Err(KeyError::Unsupported(format!("algorithm {oid}")))
+    }
+}
+
+fn decode_pem(text: &str) -> Result<(String, Vec<u8>), KeyError> {
+    let (label, der) = pkcs8::der::pem::decode_vec(text.trim().as_bytes())
+        .map_err(|e| KeyError::NotPem(e.to_string()))?;
+    Ok((label.to_string(), der))
+}
+
+fn pem_encode(label: &str, der: &[u8]) -> String {
+    // Encoding a byte slice as PEM cannot fail except for an invalid label,
+    // and our labels are constants.
+    pkcs8::der::pem::encode_string(label, pkcs8::der::pem::LineEnding::LF, der)
+        .expect("PEM encoding with a constant label")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roundtrip_both_algorithms_plain_and_encrypted() {
+        for alg in [Algorithm::EcdsaP256, Algorithm::Ed25519] {
+            let key = SigningKey::generate(alg).unwrap();
+            assert_eq!(key.algorithm(), alg);
+            let sig = key.sign(b"hello").unwrap();
+            key.public_key().verify(b"hello", &sig).unwrap();
+            assert!(key.public_key().verify(b"hellO", &sig).is_err());
+
+            let plain = key.to_pem(None).unwrap();
+            let back = SigningKey::from_pem(&plain, None).unwrap();
+            assert_eq!(back.key_id(), key.key_id());
+
+            let enc = key.to_pem(Some(b"s3cret")).unwrap();
+            assert!(enc.contains("ENCRYPTED PRIVATE KEY"));
+            assert!(matches!(
+                SigningKey::from_pem(&enc, None),
+                Err(KeyError::PassphraseRequired)
+            ));
+            assert!(matches!(
+                SigningKey::from_pem(&enc, Some(b"wrong")),
+                Err(KeyError::WrongPassphrase)
+            ));
+            let back = SigningKey::from_pem(&enc, Some(b"s3cret")).unwrap();
+            assert_eq!(back.key_id(), key.key_id());
+
+            let public = PublicKey::from_pem(&key.public_key().to_pem()).unwrap();
+            assert_eq!(public, key.public_key());
+            assert_eq!(public.key_id().len(), 64);
+        }
+    }
+
+    #[test]
+    fn debug_output_has_no_key_material() {
+        let key = SigningKey::generate(Algorithm::Ed25519).unwrap();
+        let debug = format!("{key:?}");
+        let pem = key.to_pem(None).unwrap();
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        assert!(!debug.contains(&body[..20]));
+    }
+
+    #[test]
+    fn rejects_garbage_pem() {
+        assert!(matches!(
+            SigningKey::from_pem("hello", None),
+            Err(KeyError::NotPem(_))
+        ));
+        let cert = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        assert!(matches!(
+            SigningKey::from_pem(cert, None),
+            Err(KeyError::WrongPemLabel(_))
+        ));
+    }
+}

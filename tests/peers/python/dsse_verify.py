@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Independent DSSE verifier (securesystemslib) for key-signed Sigstore bundles.
+
+usage: python dsse_verify.py BUNDLE.json PUBKEY.pem
+  exit 0, prints "OK"  the bundle's dsseEnvelope verifies with the public key
+  exit 1               verification failed (bad bundle/envelope, keyid mismatch,
+                       bad signature, ...)
+  exit 2               usage error (wrong arguments, unreadable file, unusable key)
+
+The key's keyid is the lowercase hex SHA-256 of the DER SubjectPublicKeyInfo,
+and securesystemslib only tries a key on signatures whose "keyid" equals it;
+a signature without that keyid fails verification.
+"""
+
+import copy
+import hashlib
+import json
+import sys
+
+from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, EllipticCurvePublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    PublicFormat,
+    load_pem_public_key,
+)
+from securesystemslib.dsse import Envelope
+from securesystemslib.signer import SSlibKey
+
+USAGE = "usage: python dsse_verify.py BUNDLE.json PUBKEY.pem"
+
+
+def usage(msg=None):
+    if msg:
+        print(f"dsse_verify.py: {msg}", file=sys.stderr)
+    print(USAGE, file=sys.stderr)
+    sys.exit(2)
+
+
+def load_key(path):
+    with open(path, "rb") as f:
+        pub = load_pem_public_key(f.read())
+    if isinstance(pub, EllipticCurvePublicKey) and isinstance(pub.curve, SECP256R1):
+        scheme = "ecdsa-sha2-nistp256"
+    elif isinstance(pub, Ed25519PublicKey):
+        scheme = "ed25519"
+    else:
+        raise ValueError(f"unsupported key {type(pub).__name__} (need EC P-256 or Ed25519)")
+    spki_der = pub.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    keyid = hashlib.sha256(spki_der).hexdigest()
+    return SSlibKey.from_crypto(pub, keyid=keyid, scheme=scheme)
+
+
+def main(argv):
+    if len(argv) != 2:
+        usage()
+    bundle_path, key_path = argv
+    try:
+        with open(bundle_path, "rb") as f:
+            bundle_bytes = f.read()
+    except OSError as e:
+        usage(f"cannot read bundle: {e}")
+    try:
+        key = load_key(key_path)
+    except Exception as e:  # noqa: BLE001
+        usage(f"cannot load public key: {e}")
+
+    try:
+        bundle = json.loads(bundle_bytes)
+        # Envelope.from_dict mutates its argument (sig -> hex); work on a copy.
+        envelope = Envelope.from_dict(copy.deepcopy(bundle["dsseEnvelope"]))
+        envelope.verify([key], 1)
+    except Exception as e:  # noqa: BLE001
+        print(f"verification failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
