@@ -107,6 +107,12 @@ setup_keyring() {
   install_apt_packages gnome-keyring libsecret-tools dbus dbus-x11
 }
 
+# git makes the fixture workspace a checkout; openssl derives public keys
+# independently of the product.
+setup_base_tools() {
+  install_apt_packages git openssl ca-certificates
+}
+
 setup_node_peer() {
   require_node 20 17
   npm_ci_if_needed "$PEERS/node"
@@ -117,6 +123,7 @@ setup_python_peer() {
 }
 
 main() {
+  setup_base_tools
   setup_keyring
   setup_node_peer
   setup_python_peer

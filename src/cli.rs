@@ -29,7 +29,6 @@ Exit codes:
     name = "cargo-attest",
     bin_name = "cargo-attest",
     version,
-    args_conflicts_with_subcommands = true,
     after_long_help = EXIT_CODES,
     after_help = "Run `cargo attest --help` for exit codes; `cargo attest help COMMAND` for a command."
 )]
@@ -321,6 +320,31 @@ pub enum GenerateCommand {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
+}
+
+/// Parses the command line. Options of the default command are refused
+/// next to a subcommand (`cargo attest --release verify ...` is a mistake);
+/// clap's own conflict rule would also refuse global options there.
+pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(args)?;
+    if let Some((sub, _)) = matches.subcommand() {
+        let default_command_args = AttestArgs::augment_args(clap::Command::new("attest"));
+        for arg in default_command_args.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+                return Err(command.error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "`--{}` belongs to the default command and cannot be used with `{sub}`",
+                        arg.get_long().unwrap_or(id)
+                    ),
+                ));
+            }
+        }
+    }
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
 }
 
 /// Drops the `attest` word cargo inserts when run as `cargo attest ...`, so

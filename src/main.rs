@@ -1,11 +1,10 @@
 use std::process::ExitCode;
 
-use cargo_attest::cli::{self, Cli, Format};
-use clap::Parser;
+use cargo_attest::cli::{self, Format};
 
 fn main() -> ExitCode {
     let args = cli::normalize_args(std::env::args_os());
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match cli::parse(args) {
         Ok(cli) => cli,
         // clap prints help/version to stdout (exit 0) and usage errors to
         // stderr (exit 2, our usage code).

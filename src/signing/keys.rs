@@ -228,8 +228,8 @@ impl SigningKey {
                         algorithm: Algorithm::Ed25519,
                         spki_der: spki.as_bytes().to_vec(),
                     },
+                    pkcs8_der: ed25519_pkcs8(&key)?,
                     signer: Signer::Ed25519(Box::new(key)),
-                    pkcs8_der: Zeroizing::new(der.to_vec()),
                 })
             }
         }
@@ -302,12 +302,19 @@ impl SigningKey {
     }
 }
 
+/// PKCS#8 v1 (no embedded public key): OpenSSL 3.0, and so Node and most
+/// tools, cannot read the v2 `OneAsymmetricKey` form ed25519-dalek writes.
 fn ed25519_pkcs8(key: &ed25519_dalek::SigningKey) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     use ed25519_dalek::pkcs8::EncodePrivateKey;
+    use pkcs8::der::Encode;
     let doc = key
         .to_pkcs8_der()
         .map_err(|e| KeyError::Crypto(e.to_string()))?;
-    Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    let mut info =
+        PrivateKeyInfoRef::from_der(doc.as_bytes()).map_err(|e| KeyError::Crypto(e.to_string()))?;
+    info.public_key = None;
+    let der = info.to_der().map_err(|e| KeyError::Crypto(e.to_string()))?;
+    Ok(Zeroizing::new(der))
 }
 
 fn algorithm_of(
@@ -349,6 +356,9 @@ mod tests {
         for alg in [Algorithm::EcdsaP256, Algorithm::Ed25519] {
             let key = SigningKey::generate(alg).unwrap();
             assert_eq!(key.algorithm(), alg);
+            // v1 PrivateKeyInfo: version 0, readable by OpenSSL 3.0.
+            let info = PrivateKeyInfoRef::from_der(key.pkcs8_der()).unwrap();
+            assert!(info.public_key.is_none(), "{alg}");
             let sig = key.sign(b"hello").unwrap();
             key.public_key().verify(b"hello", &sig).unwrap();
             assert!(key.public_key().verify(b"hellO", &sig).is_err());

@@ -1,0 +1,237 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[cargo-attest] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'cargo-attest'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'cargo-attest'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --manifest-path 'Path to Cargo.toml'
+            cand -p 'Package(s) whose outputs to attest (default: the workspace''s default members)'
+            cand --package 'Package(s) whose outputs to attest (default: the workspace''s default members)'
+            cand --target 'Target triple the build was made for'
+            cand --profile 'Profile the build used'
+            cand --target-dir 'Directory of build outputs (default: cargo''s target directory)'
+            cand -F 'Features the build enabled (comma or space separated)'
+            cand --features 'Features the build enabled (comma or space separated)'
+            cand --cargo-json 'Read a `cargo build --message-format=json` stream from FILE (`-` for stdin) instead of looking in the target directory. A piped stdin is read automatically'
+            cand --subject-path 'Attest files matching GLOB instead of the build''s outputs (repeatable)'
+            cand --subject-checksums 'Attest the files listed in a shasum-format file (sha256 or sha512)'
+            cand --subject-name 'Name of a subject given by digest, such as a container image'
+            cand --subject-digest 'Digest of the subject named by --subject-name (sha256:HEX)'
+            cand --key 'Sign with this PEM private key (PKCS#8, plain or encrypted) instead of a keyring key. The passphrase comes from CARGO_ATTEST_KEY_PASSPHRASE or a prompt'
+            cand --key-name 'Name of the keyring key to sign with. If no key of this name exists yet, a P-256 key is created in the keyring'
+            cand -o 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)'
+            cand --output 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -r 'The build used the release profile'
+            cand --release 'The build used the release profile'
+            cand --all-features 'The build enabled all features'
+            cand --no-default-features 'The build disabled default features'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand verify 'Verify a bundle against files: signature, subject digests, predicate type, policy'
+            cand key 'Manage signing keys in the OS keyring'
+            cand generate 'Write shell completions or man pages (for packagers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cargo-attest;verify'= {
+            cand --bundle 'The Sigstore bundle to check'
+            cand --key 'Public key (PEM) to check the signature with. Without it, the keyring key whose id equals the bundle''s key hint is used'
+            cand --predicate-type 'Require this predicate type'
+            cand --builder-id 'Require this builder id (runDetails.builder.id)'
+            cand --source-repo 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)'
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;key'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand generate 'Create a new signing key in the keyring (or a PEM file with --output)'
+            cand import 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
+            cand export 'Print a key as PEM: the public key, or with --private the private key'
+            cand list 'List the signing keys in the keyring'
+            cand delete 'Remove a signing key from the keyring'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cargo-attest;key;generate'= {
+            cand --algorithm 'Signature algorithm'
+            cand --output 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted'
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --unencrypted 'With --output: write the private key unencrypted'
+            cand --force 'Replace an existing key of the same name'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cargo-attest;key;import'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --force 'Replace an existing key of the same name'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;key;export'= {
+            cand -o 'Write to FILE instead of stdout'
+            cand --output 'Write to FILE instead of stdout'
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --private 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)'
+            cand --unencrypted 'With --private: write the private key unencrypted'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;key;list'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;key;delete'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;key;help'= {
+            cand generate 'Create a new signing key in the keyring (or a PEM file with --output)'
+            cand import 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
+            cand export 'Print a key as PEM: the public key, or with --private the private key'
+            cand list 'List the signing keys in the keyring'
+            cand delete 'Remove a signing key from the keyring'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cargo-attest;key;help;generate'= {
+        }
+        &'cargo-attest;key;help;import'= {
+        }
+        &'cargo-attest;key;help;export'= {
+        }
+        &'cargo-attest;key;help;list'= {
+        }
+        &'cargo-attest;key;help;delete'= {
+        }
+        &'cargo-attest;key;help;help'= {
+        }
+        &'cargo-attest;generate'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand completions 'Write completion scripts for bash, zsh, fish, powershell and elvish'
+            cand man 'Write man pages for the command and each subcommand'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cargo-attest;generate;completions'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;generate;man'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;generate;help'= {
+            cand completions 'Write completion scripts for bash, zsh, fish, powershell and elvish'
+            cand man 'Write man pages for the command and each subcommand'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cargo-attest;generate;help;completions'= {
+        }
+        &'cargo-attest;generate;help;man'= {
+        }
+        &'cargo-attest;generate;help;help'= {
+        }
+        &'cargo-attest;help'= {
+            cand verify 'Verify a bundle against files: signature, subject digests, predicate type, policy'
+            cand key 'Manage signing keys in the OS keyring'
+            cand generate 'Write shell completions or man pages (for packagers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cargo-attest;help;verify'= {
+        }
+        &'cargo-attest;help;key'= {
+            cand generate 'Create a new signing key in the keyring (or a PEM file with --output)'
+            cand import 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
+            cand export 'Print a key as PEM: the public key, or with --private the private key'
+            cand list 'List the signing keys in the keyring'
+            cand delete 'Remove a signing key from the keyring'
+        }
+        &'cargo-attest;help;key;generate'= {
+        }
+        &'cargo-attest;help;key;import'= {
+        }
+        &'cargo-attest;help;key;export'= {
+        }
+        &'cargo-attest;help;key;list'= {
+        }
+        &'cargo-attest;help;key;delete'= {
+        }
+        &'cargo-attest;help;generate'= {
+            cand completions 'Write completion scripts for bash, zsh, fish, powershell and elvish'
+            cand man 'Write man pages for the command and each subcommand'
+        }
+        &'cargo-attest;help;generate;completions'= {
+        }
+        &'cargo-attest;help;generate;man'= {
+        }
+        &'cargo-attest;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,376 @@
+//! Bad input: each case gets a clear message, its documented exit code
+//! (README, `--help`), and no panic.
+
+use std::path::Path;
+
+use crate::support::{attest, tamper};
+
+const IO: i32 = 3;
+const INVALID: i32 = 4;
+const VERIFY: i32 = 5;
+const KEY: i32 = 6;
+
+struct Setup {
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("artifact"), b"artifact bytes").unwrap();
+        attest(&[
+            "key",
+            "generate",
+            "--output",
+            dir.path().join("k.pem").to_str().unwrap(),
+            "--unencrypted",
+        ])
+        .run()
+        .success();
+        Setup { dir }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    fn public_key(&self) -> String {
+        let out = self.path("k.pub");
+        let status = std::process::Command::new("openssl")
+            .args(["pkey", "-pubout", "-in", &self.path("k.pem"), "-out", &out])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        out
+    }
+
+    fn bundle(&self) -> String {
+        let bundle = self.path("artifact.sigstore.json");
+        if !Path::new(&bundle).exists() {
+            attest(&[
+                "--subject-path",
+                &self.path("artifact"),
+                "--key",
+                &self.path("k.pem"),
+                "-o",
+                &bundle,
+            ])
+            .run()
+            .success();
+        }
+        bundle
+    }
+}
+
+#[test]
+fn missing_file() {
+    let s = Setup::new();
+    attest(&[
+        "--subject-path",
+        &s.path("nope.bin"),
+        "--key",
+        &s.path("k.pem"),
+    ])
+    .run()
+    .fails_with(IO, "nope.bin");
+    attest(&[
+        "verify",
+        &s.path("nope.bin"),
+        "--bundle",
+        &s.bundle(),
+        "--key",
+        &s.public_key(),
+    ])
+    .run()
+    .fails_with(IO, "cannot open");
+    attest(&[
+        "verify",
+        &s.path("artifact"),
+        "--bundle",
+        &s.path("missing.json"),
+        "--key",
+        &s.public_key(),
+    ])
+    .run()
+    .fails_with(IO, "missing.json");
+}
+
+#[test]
+fn unreadable_file() {
+    // Tests may run as root, where permissions do not stop a read; a
+    // directory where a file is expected fails the read on every platform.
+    let s = Setup::new();
+    std::fs::create_dir(s.path("a-directory")).unwrap();
+    attest(&[
+        "verify",
+        &s.path("a-directory"),
+        "--bundle",
+        &s.bundle(),
+        "--key",
+        &s.public_key(),
+    ])
+    .run()
+    .fails_with(IO, "cannot read");
+    attest(&[
+        "--subject-checksums",
+        &s.path("a-directory"),
+        "--key",
+        &s.path("k.pem"),
+    ])
+    .run()
+    .fails_with(IO, "a-directory");
+}
+
+#[test]
+fn malformed_checksums_file() {
+    let s = Setup::new();
+    std::fs::write(
+        s.path("SHA256SUMS"),
+        "e3b0c44298fc1c149afbf4c8996fb924  short-digest\n",
+    )
+    .unwrap();
+    attest(&[
+        "--subject-checksums",
+        &s.path("SHA256SUMS"),
+        "--key",
+        &s.path("k.pem"),
+    ])
+    .run()
+    .fails_with(INVALID, "SHA256SUMS:1:");
+}
+
+#[test]
+fn malformed_bundle() {
+    let s = Setup::new();
+    std::fs::write(s.path("bad.json"), "{\"mediaType\": 3").unwrap();
+    attest(&[
+        "verify",
+        &s.path("artifact"),
+        "--bundle",
+        &s.path("bad.json"),
+        "--key",
+        &s.public_key(),
+    ])
+    .run()
+    .fails_with(INVALID, "not a Sigstore bundle");
+}
+
+#[test]
+fn tampered_bundle() {
+    let s = Setup::new();
+    let tampered = s.path("tampered.json");
+    tamper(Path::new(&s.bundle()), Path::new(&tampered));
+    attest(&[
+        "verify",
+        &s.path("artifact"),
+        "--bundle",
+        &tampered,
+        "--key",
+        &s.public_key(),
+    ])
+    .run()
+    .fails_with(VERIFY, "signature does not verify");
+}
+
+#[test]
+fn wrong_key() {
+    let s = Setup::new();
+    let other = s.path("other.pem");
+    attest(&[
+        "key",
+        "generate",
+        "--algorithm",
+        "ed25519",
+        "--output",
+        &other,
+        "--unencrypted",
+    ])
+    .run()
+    .success();
+    // A private PEM is accepted as --key for verify: its public half is used.
+    attest(&[
+        "verify",
+        &s.path("artifact"),
+        "--bundle",
+        &s.bundle(),
+        "--key",
+        &other,
+    ])
+    .run()
+    .fails_with(VERIFY, "does not verify with key");
+}
+
+#[test]
+fn subject_mismatch_and_policy() {
+    let s = Setup::new();
+    std::fs::write(s.path("other-file"), b"different").unwrap();
+    attest(&[
+        "verify",
+        &s.path("other-file"),
+        "--bundle",
+        &s.bundle(),
+        "--key",
+        &s.public_key(),
+    ])
+    .run()
+    .fails_with(VERIFY, "is not a subject");
+    attest(&[
+        "verify",
+        &s.path("artifact"),
+        "--bundle",
+        &s.bundle(),
+        "--key",
+        &s.public_key(),
+        "--predicate-type",
+        "https://example.com/x",
+    ])
+    .run()
+    .fails_with(VERIFY, "predicate type");
+    attest(&[
+        "verify",
+        &s.path("artifact"),
+        "--bundle",
+        &s.bundle(),
+        "--key",
+        &s.public_key(),
+        "--source-repo",
+        "https://github.com/acme/other",
+    ])
+    .run()
+    .fails_with(VERIFY, "source repository");
+}
+
+#[test]
+fn bad_pem() {
+    let s = Setup::new();
+    std::fs::write(
+        s.path("bad.pem"),
+        "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    attest(&[
+        "--subject-path",
+        &s.path("artifact"),
+        "--key",
+        &s.path("bad.pem"),
+    ])
+    .run()
+    .fails_with(KEY, "bad.pem");
+    std::fs::write(
+        s.path("cert.pem"),
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    attest(&[
+        "--subject-path",
+        &s.path("artifact"),
+        "--key",
+        &s.path("cert.pem"),
+    ])
+    .run()
+    .fails_with(KEY, "expected a PKCS#8");
+    attest(&[
+        "verify",
+        &s.path("artifact"),
+        "--bundle",
+        &s.bundle(),
+        "--key",
+        &s.path("cert.pem"),
+    ])
+    .run()
+    .fails_with(KEY, "PUBLIC KEY");
+}
+
+#[test]
+fn wrong_passphrase() {
+    let s = Setup::new();
+    let enc = s.path("enc.pem");
+    attest(&["key", "generate", "--output", &enc])
+        .env("CARGO_ATTEST_KEY_PASSPHRASE", "right")
+        .run()
+        .success();
+    assert!(
+        std::fs::read_to_string(&enc)
+            .unwrap()
+            .contains("ENCRYPTED PRIVATE KEY")
+    );
+    attest(&[
+        "--subject-path",
+        &s.path("artifact"),
+        "--key",
+        &enc,
+        "-o",
+        &s.path("x.json"),
+    ])
+    .env("CARGO_ATTEST_KEY_PASSPHRASE", "wrong")
+    .run()
+    .fails_with(KEY, "wrong passphrase");
+    // No passphrase and no terminal: says how to give one.
+    attest(&[
+        "--subject-path",
+        &s.path("artifact"),
+        "--key",
+        &enc,
+        "-o",
+        &s.path("x.json"),
+    ])
+    .run()
+    .fails_with(KEY, "CARGO_ATTEST_KEY_PASSPHRASE");
+    attest(&[
+        "--subject-path",
+        &s.path("artifact"),
+        "--key",
+        &enc,
+        "-o",
+        &s.path("x.json"),
+    ])
+    .env("CARGO_ATTEST_KEY_PASSPHRASE", "right")
+    .run()
+    .success();
+}
+
+#[test]
+fn no_keyring_available() {
+    let s = Setup::new();
+    // The harness points D-Bus at a socket that does not exist.
+    let out = attest(&["--subject-path", &s.path("artifact"), "--format", "json"]).run();
+    out.fails_with(KEY, "no OS keyring is reachable");
+    assert!(
+        out.stderr.contains("--key FILE.pem"),
+        "names the alternative: {}",
+        out.stderr
+    );
+    assert_eq!(out.json()["error"]["exitCode"], KEY);
+    // Nothing was written instead: no plaintext key fallback.
+    let written: Vec<_> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(written.len(), 2, "unexpected files: {written:?}");
+    attest(&["key", "generate"])
+        .run()
+        .fails_with(KEY, "no OS keyring is reachable");
+    attest(&["key", "list"])
+        .run()
+        .fails_with(KEY, "no OS keyring is reachable");
+}
+
+#[test]
+fn usage_errors() {
+    attest(&["--subject-name", "img"])
+        .run()
+        .fails_with(2, "--subject-digest");
+    attest(&[
+        "--subject-name",
+        "img",
+        "--subject-digest",
+        "sha256:abc",
+        "--key",
+        "x.pem",
+    ])
+    .run()
+    .fails_with(2, "64 hex digits");
+    attest(&["--release", "key", "list"])
+        .run()
+        .fails_with(2, "cannot be used with `key`");
+}

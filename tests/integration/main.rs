@@ -1,0 +1,10 @@
+//! Integration tests: the built binary against real peers (a real OS
+//! keyring, @sigstore/verify and @sigstore/sign, securesystemslib) and a
+//! real cargo workspace. One test binary, so shared set-up happens once.
+
+mod bad_input;
+mod cli;
+mod keyring;
+mod peers;
+mod provenance;
+mod support;
