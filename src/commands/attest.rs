@@ -189,7 +189,7 @@ pub fn run(ui: &Ui, args: &AttestArgs) -> Result<()> {
     let path = output_path(args, &sel, workspace.as_ref(), &statement.subject)?;
     write_file_atomically(&path, bundle.as_bytes(), false)?;
 
-    let shown = path.display().to_string();
+    let shown = super::display_path(&path);
     ui.emit_json(&AttestOutput {
         bundle: shown.clone(),
         key_id: key.key_id(),

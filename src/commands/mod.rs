@@ -167,3 +167,15 @@ pub fn read_text(path: &Path) -> Result<String> {
     String::from_utf8(bytes)
         .map_err(|_| Error::invalid_input(format!("{}: not UTF-8 text", path.display())))
 }
+
+/// A path as people want to read it: relative to the current directory when
+/// it lies below it, else as it is.
+pub fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
