@@ -22,6 +22,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
     $completions = @(switch ($command) {
         'cargo-attest' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to Cargo.toml')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package(s) whose outputs to attest (default: the workspace''s default members)')
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package(s) whose outputs to attest (default: the workspace''s default members)')
@@ -39,10 +41,13 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--key-name', '--key-name', [CompletionResultType]::ParameterName, 'Name of the keyring key to sign with. If no key of this name exists yet, a P-256 key is created in the keyring')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)')
+            [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. A REF without a registry host goes to the OCI layout target/oci/<name>')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'The build used the release profile')
             [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'The build used the release profile')
             [CompletionResult]::new('--all-features', '--all-features', [CompletionResultType]::ParameterName, 'The build enabled all features')
@@ -53,6 +58,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a bundle against files: signature, subject digests, predicate type, policy')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage signing keys in the OS keyring')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push files as one OCI artifact to a registry or an OCI layout')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store registry credentials in the OS keyring (checked first)')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove registry credentials from the OS keyring')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -64,20 +72,28 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--builder-id', '--builder-id', [CompletionResultType]::ParameterName, 'Require this builder id (runDetails.builder.id)')
             [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'cargo-attest;key' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Create a new signing key in the keyring (or a PEM file with --output)')
@@ -92,23 +108,31 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'Signature algorithm')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--unencrypted', '--unencrypted', [CompletionResultType]::ParameterName, 'With --output: write the private key unencrypted')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing key of the same name')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cargo-attest;key;import' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing key of the same name')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -117,32 +141,44 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--private', '--private', [CompletionResultType]::ParameterName, 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)')
             [CompletionResult]::new('--unencrypted', '--unencrypted', [CompletionResultType]::ParameterName, 'With --private: write the private key unencrypted')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'cargo-attest;key;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'cargo-attest;key;delete' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -174,12 +210,62 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         'cargo-attest;key;help;help' {
             break
         }
-        'cargo-attest;generate' {
+        'cargo-attest;push' {
+            [CompletionResult]::new('--artifact-type', '--artifact-type', [CompletionResultType]::ParameterName, 'The artifact''s artifactType')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cargo-attest;login' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name (prompted for on a terminal when missing)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'User name (prompted for on a terminal when missing)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password or token from stdin')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cargo-attest;logout' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cargo-attest;generate' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Write completion scripts for bash, zsh, fish, powershell and elvish')
@@ -189,20 +275,28 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;generate;completions' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'cargo-attest;generate;man' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -225,6 +319,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         'cargo-attest;help' {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a bundle against files: signature, subject digests, predicate type, policy')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage signing keys in the OS keyring')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push files as one OCI artifact to a registry or an OCI layout')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store registry credentials in the OS keyring (checked first)')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove registry credentials from the OS keyring')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (for packagers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -253,6 +350,15 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;help;key;delete' {
+            break
+        }
+        'cargo-attest;help;push' {
+            break
+        }
+        'cargo-attest;help;login' {
+            break
+        }
+        'cargo-attest;help;logout' {
             break
         }
         'cargo-attest;help;generate' {

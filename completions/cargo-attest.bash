@@ -25,6 +25,15 @@ _cargo__attest() {
             cargo__attest,key)
                 cmd="cargo__attest__subcmd__key"
                 ;;
+            cargo__attest,login)
+                cmd="cargo__attest__subcmd__login"
+                ;;
+            cargo__attest,logout)
+                cmd="cargo__attest__subcmd__logout"
+                ;;
+            cargo__attest,push)
+                cmd="cargo__attest__subcmd__push"
+                ;;
             cargo__attest,verify)
                 cmd="cargo__attest__subcmd__verify"
                 ;;
@@ -54,6 +63,15 @@ _cargo__attest() {
                 ;;
             cargo__attest__subcmd__help,key)
                 cmd="cargo__attest__subcmd__help__subcmd__key"
+                ;;
+            cargo__attest__subcmd__help,login)
+                cmd="cargo__attest__subcmd__help__subcmd__login"
+                ;;
+            cargo__attest__subcmd__help,logout)
+                cmd="cargo__attest__subcmd__help__subcmd__logout"
+                ;;
+            cargo__attest__subcmd__help,push)
+                cmd="cargo__attest__subcmd__help__subcmd__push"
                 ;;
             cargo__attest__subcmd__help,verify)
                 cmd="cargo__attest__subcmd__help__subcmd__verify"
@@ -122,7 +140,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --output --help --version verify key generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --output --push --help --version verify key push login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -130,6 +148,14 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --manifest-path)
@@ -200,6 +226,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --push)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -208,7 +238,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__generate)
-            opts="-q -v -h --format --quiet --verbose --help completions man help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,6 +246,14 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -226,7 +264,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +272,14 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -300,7 +346,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__generate__subcmd__man)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,6 +354,14 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -318,7 +372,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__help)
-            opts="verify key generate help"
+            opts="verify key push login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,6 +525,48 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cargo__subcmd__attest__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cargo__subcmd__attest__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -486,7 +582,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key)
-            opts="-q -v -h --format --quiet --verbose --help generate import export list delete help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +590,14 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -504,7 +608,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__delete)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,6 +616,14 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -522,7 +634,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__export)
-            opts="-o -q -v -h --private --unencrypted --output --format --quiet --verbose --help"
+            opts="-o -q -v -h --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +652,14 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -548,7 +668,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__generate)
-            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --help"
+            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -564,6 +684,14 @@ _cargo__attest() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -672,7 +800,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__import)
-            opts="-q -v -h --force --format --quiet --verbose --help"
+            opts="-q -v -h --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,6 +808,14 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -690,7 +826,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__list)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +834,104 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__login)
+            opts="-u -q -v -h --username --password-stdin --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__logout)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__push)
+            opts="-q -v -h --artifact-type --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --artifact-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -708,7 +942,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__verify)
-            opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --format --quiet --verbose --help"
+            opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,6 +970,14 @@ _cargo__attest() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -19,6 +19,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
     var completions = [
         &'cargo-attest'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --manifest-path 'Path to Cargo.toml'
             cand -p 'Package(s) whose outputs to attest (default: the workspace''s default members)'
             cand --package 'Package(s) whose outputs to attest (default: the workspace''s default members)'
@@ -36,10 +38,13 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --key-name 'Name of the keyring key to sign with. If no key of this name exists yet, a P-256 key is created in the keyring'
             cand -o 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)'
             cand --output 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)'
+            cand --push 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. A REF without a registry host goes to the OCI layout target/oci/<name>'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -r 'The build used the release profile'
             cand --release 'The build used the release profile'
             cand --all-features 'The build enabled all features'
@@ -50,6 +55,9 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --version 'Print version'
             cand verify 'Verify a bundle against files: signature, subject digests, predicate type, policy'
             cand key 'Manage signing keys in the OS keyring'
+            cand push 'Push files as one OCI artifact to a registry or an OCI layout'
+            cand login 'Store registry credentials in the OS keyring (checked first)'
+            cand logout 'Remove registry credentials from the OS keyring'
             cand generate 'Write shell completions or man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -60,19 +68,27 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --builder-id 'Require this builder id (runDetails.builder.id)'
             cand --source-repo 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'cargo-attest;key'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help'
             cand --help 'Print help'
             cand generate 'Create a new signing key in the keyring (or a PEM file with --output)'
@@ -86,22 +102,30 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --algorithm 'Signature algorithm'
             cand --output 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --unencrypted 'With --output: write the private key unencrypted'
             cand --force 'Replace an existing key of the same name'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'cargo-attest;key;import'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --force 'Replace an existing key of the same name'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -109,30 +133,42 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand -o 'Write to FILE instead of stdout'
             cand --output 'Write to FILE instead of stdout'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --private 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)'
             cand --unencrypted 'With --private: write the private key unencrypted'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'cargo-attest;key;list'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'cargo-attest;key;delete'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -156,12 +192,59 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key;help;help'= {
         }
-        &'cargo-attest;generate'= {
+        &'cargo-attest;push'= {
+            cand --artifact-type 'The artifact''s artifactType'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;login'= {
+            cand -u 'User name (prompted for on a terminal when missing)'
+            cand --username 'User name (prompted for on a terminal when missing)'
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --password-stdin 'Read the password or token from stdin'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;logout'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;generate'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help'
             cand --help 'Print help'
             cand completions 'Write completion scripts for bash, zsh, fish, powershell and elvish'
@@ -170,19 +253,27 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;generate;completions'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'cargo-attest;generate;man'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
             cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -200,6 +291,9 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;help'= {
             cand verify 'Verify a bundle against files: signature, subject digests, predicate type, policy'
             cand key 'Manage signing keys in the OS keyring'
+            cand push 'Push files as one OCI artifact to a registry or an OCI layout'
+            cand login 'Store registry credentials in the OS keyring (checked first)'
+            cand logout 'Remove registry credentials from the OS keyring'
             cand generate 'Write shell completions or man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -221,6 +315,12 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;help;key;list'= {
         }
         &'cargo-attest;help;key;delete'= {
+        }
+        &'cargo-attest;help;push'= {
+        }
+        &'cargo-attest;help;login'= {
+        }
+        &'cargo-attest;help;logout'= {
         }
         &'cargo-attest;help;generate'= {
             cand completions 'Write completion scripts for bash, zsh, fish, powershell and elvish'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cargo_attest_global_optspecs
-    string join \n format= q/quiet v/verbose manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= o/output= h/help V/version
+    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= o/output= push= h/help V/version
 end
 
 function __fish_cargo_attest_needs_command
@@ -26,6 +26,10 @@ end
 
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l manifest-path -d 'Path to Cargo.toml' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s p -l package -d 'Package(s) whose outputs to attest (default: the workspace\'s default members)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l target -d 'Target triple the build was made for' -r
@@ -40,8 +44,11 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l subject-diges
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l key -d 'Sign with this PEM private key (PKCS#8, plain or encrypted) instead of a keyring key. The passphrase comes from CARGO_ATTEST_KEY_PASSPHRASE or a prompt' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l key-name -d 'Name of the keyring key to sign with. If no key of this name exists yet, a P-256 key is created in the keyring' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s o -l output -d 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l push -d 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. A REF without a registry host goes to the OCI layout target/oci/<name>' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s r -l release -d 'The build used the release profile'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l all-features -d 'The build enabled all features'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-default-features -d 'The build disabled default features'
@@ -49,6 +56,9 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s h -l help -d 
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s V -l version -d 'Print version'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "verify" -d 'Verify a bundle against files: signature, subject digests, predicate type, policy'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "key" -d 'Manage signing keys in the OS keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check' -r -F
@@ -58,13 +68,25 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bui
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-repo -d 'Require the build\'s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
@@ -77,34 +99,64 @@ ed25519\t'Ed25519 (pure EdDSA)'"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l output -d 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l unencrypted -d 'With --output: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l private -d 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l unencrypted -d 'With --private: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
@@ -112,31 +164,88 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the signing keys in the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove a signing key from the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l artifact-type -d 'The artifact\'s artifactType' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s u -l username -d 'User name (prompted for on a terminal when missing)' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l password-stdin -d 'Read the password or token from stdin'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages for the command and each subcommand'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages for the command and each subcommand'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key generate help" -f -a "verify" -d 'Verify a bundle against files: signature, subject digests, predicate type, policy'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key generate help" -f -a "key" -d 'Manage signing keys in the OS keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "verify" -d 'Verify a bundle against files: signature, subject digests, predicate type, policy'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "key" -d 'Manage signing keys in the OS keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export" -d 'Print a key as PEM: the public key, or with --private the private key'

@@ -17,7 +17,7 @@ Exit codes:
   5  verification failed: signature, subject digest, predicate type or policy
   6  key error: no OS keyring reachable, key not found, bad PEM, wrong passphrase
   7  registry authentication failed
-  8  registry error";
+  8  registry error: unexpected answer, or the registry could not be reached";
 
 /// Signed SLSA v1 build provenance for cargo builds.
 ///
@@ -56,6 +56,29 @@ pub struct GlobalArgs {
     /// Print more about each step (repeat for more). Secrets are never printed.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+
+    /// Progress bars on a terminal (auto), always, or plain lines only (never).
+    #[arg(long, value_enum, default_value_t = ProgressWhen::Auto, global = true)]
+    pub progress: ProgressWhen,
+
+    /// Use this OCI image layout directory instead of a registry.
+    #[arg(long, value_name = "DIR", global = true, help_heading = "Registry")]
+    pub oci_layout: Option<PathBuf>,
+
+    /// Allow plain HTTP to registries that are not on a loopback address.
+    #[arg(long, global = true, help_heading = "Registry")]
+    pub plain_http: bool,
+
+    /// Do not verify registries' TLS certificates.
+    #[arg(long, global = true, help_heading = "Registry")]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,6 +94,12 @@ pub enum Command {
     /// Manage signing keys in the OS keyring.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Push files as one OCI artifact to a registry or an OCI layout.
+    Push(PushArgs),
+    /// Store registry credentials in the OS keyring (checked first).
+    Login(LoginArgs),
+    /// Remove registry credentials from the OS keyring.
+    Logout(LogoutArgs),
     /// Write shell completions or man pages (for packagers).
     #[command(hide = true, subcommand)]
     Generate(GenerateCommand),
@@ -155,6 +184,50 @@ pub struct AttestArgs {
     /// (default: <target-dir>/attest/).
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
+
+    /// Push the attested files as one OCI artifact to REF, and the bundle
+    /// attached to it. A REF without a registry host goes to the OCI layout
+    /// target/oci/<name>.
+    #[arg(long, value_name = "REF", help_heading = "Output")]
+    pub push: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Where to push: [http(s)://]REGISTRY/REPOSITORY[:TAG]. Without a
+    /// registry host, NAME[:TAG] goes to the OCI layout target/oci/NAME.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// Files to push, one layer each, titled by file name.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The artifact's artifactType.
+    #[arg(long, value_name = "TYPE", default_value = crate::registry::push::DEFAULT_ARTIFACT_TYPE)]
+    pub artifact_type: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Registry host, such as ghcr.io or 127.0.0.1:5000.
+    #[arg(value_name = "REGISTRY")]
+    pub registry: String,
+
+    /// User name (prompted for on a terminal when missing).
+    #[arg(short, long, value_name = "NAME")]
+    pub username: Option<String>,
+
+    /// Read the password or token from stdin.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Registry host.
+    #[arg(value_name = "REGISTRY")]
+    pub registry: String,
 }
 
 #[derive(Debug, Args)]

@@ -69,6 +69,12 @@ pub enum Error {
     )]
     KeyringUnavailable { detail: String },
 
+    #[error("{registry}: authentication failed: {message}")]
+    Auth { registry: String, message: String },
+
+    #[error("{registry}: {message}")]
+    Registry { registry: String, message: String },
+
     #[error("{message}")]
     Internal { message: String },
 }
@@ -81,6 +87,8 @@ impl Error {
             Error::InvalidInput { .. } => ExitCode::InvalidInput,
             Error::VerificationFailed { .. } => ExitCode::VerificationFailed,
             Error::Key { .. } | Error::KeyringUnavailable { .. } => ExitCode::Key,
+            Error::Auth { .. } => ExitCode::Auth,
+            Error::Registry { .. } => ExitCode::Registry,
             Error::Internal { .. } => ExitCode::Internal,
         }
     }
@@ -111,6 +119,20 @@ impl Error {
 
     pub fn internal(message: impl fmt::Display) -> Self {
         Error::Internal {
+            message: message.to_string(),
+        }
+    }
+
+    pub fn auth(registry: impl fmt::Display, message: impl fmt::Display) -> Self {
+        Error::Auth {
+            registry: registry.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    pub fn registry(registry: impl fmt::Display, message: impl fmt::Display) -> Self {
+        Error::Registry {
+            registry: registry.to_string(),
             message: message.to_string(),
         }
     }

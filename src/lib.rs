@@ -8,7 +8,10 @@ pub mod cli;
 pub mod commands;
 pub mod credentials;
 pub mod error;
+pub mod layout;
+pub mod progress;
 pub mod provenance;
+pub mod registry;
 pub mod signing;
 
 pub use error::{Error, ExitCode, Result};

@@ -7,13 +7,17 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{PASSPHRASE_ENV, Ui, read_passphrase, read_text, write_file_atomically};
-use crate::cli::{AttestArgs, SigningKeyArgs};
+use super::{PASSPHRASE_ENV, Ui, read_passphrase, read_text, target, write_file_atomically};
+use crate::cli::{AttestArgs, GlobalArgs, SigningKeyArgs};
 use crate::credentials::Keyring;
 use crate::error::{Error, Result};
 use crate::provenance::cargo::{self, BuildSelection, Workspace};
-use crate::provenance::subjects::{self, Subject};
+use crate::provenance::subjects::{self, Subject, SubjectFile};
 use crate::provenance::{self, FeatureRequest, ProvenanceInput, ci, source};
+use crate::registry::attach::{attestation_manifest, push_attestation};
+use crate::registry::push::{
+    ArtifactFile, DEFAULT_ARTIFACT_TYPE, artifact_manifest, push_artifact,
+};
 use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE, SigningKey, sign_bundle};
 
 #[derive(Serialize)]
@@ -25,9 +29,28 @@ struct AttestOutput<'a> {
     key: String,
     predicate_type: &'a str,
     subjects: &'a [Subject],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pushed: Option<PushedOutput>,
 }
 
-pub fn run(ui: &Ui, args: &AttestArgs) -> Result<()> {
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PushedOutput {
+    reference: String,
+    digest: String,
+    attestation: String,
+}
+
+/// `org.opencontainers.image.created`: SOURCE_DATE_EPOCH if set, else now.
+pub(super) fn created_timestamp() -> Result<String> {
+    let epoch = provenance::source_date_epoch(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
+    let t = epoch.unwrap_or_else(Timestamp::now);
+    Ok(Timestamp::from_second(t.as_second())
+        .unwrap_or(t)
+        .to_string())
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: &AttestArgs) -> Result<()> {
     let observed_start = Timestamp::now();
     let sel = selection(args);
     let explicit = !args.subject_path.is_empty()
@@ -67,8 +90,9 @@ pub fn run(ui: &Ui, args: &AttestArgs) -> Result<()> {
     let mut started = None;
     let mut finished = None;
     let mut enabled_features = BTreeMap::new();
-    let subjects = if explicit {
-        explicit_subjects(args)?
+    let mut pushed_files: Vec<SubjectFile> = Vec::new();
+    let mut subjects = if explicit {
+        explicit_subjects(args, &mut pushed_files)?
     } else {
         let ws = workspace.as_ref().expect("loaded above for cargo subjects");
         if let Some(stream) = build_stream_source(args) {
@@ -83,6 +107,7 @@ pub fn run(ui: &Ui, args: &AttestArgs) -> Result<()> {
                     package_list(ws)
                 )));
             }
+            pushed_files = build.files.clone();
             subjects::hash_files(&build.files)?
         } else {
             let found = cargo::find_outputs(ws, &sel, &host);
@@ -113,6 +138,7 @@ pub fn run(ui: &Ui, args: &AttestArgs) -> Result<()> {
                 .iter()
                 .map(|p| (p.name.clone(), p.features.clone()))
                 .collect();
+            pushed_files = found.files.clone();
             subjects::hash_files(&found.files)?
         }
     };
@@ -121,6 +147,40 @@ pub fn run(ui: &Ui, args: &AttestArgs) -> Result<()> {
     }
 
     let epoch = provenance::source_date_epoch(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
+
+    // With --push, the artifact manifest is a subject too: its digest is
+    // known before anything is uploaded, so the signature covers it.
+    let push = match &args.push {
+        Some(reference) => {
+            if pushed_files.is_empty() {
+                return Err(Error::usage(
+                    "--push needs files to push: build outputs or --subject-path (not only checksums or digests)",
+                ));
+            }
+            let files: Vec<ArtifactFile> = pushed_files
+                .iter()
+                .zip(&subjects)
+                .map(|(f, s)| ArtifactFile {
+                    path: f.path.clone(),
+                    title: f.name.clone(),
+                    digest: format!("sha256:{}", s.sha256().unwrap_or_default()),
+                    size: f.path.metadata().map(|m| m.len()).unwrap_or(0),
+                })
+                .collect();
+            let created = created_timestamp()?;
+            let (_, manifest) = artifact_manifest(&files, DEFAULT_ARTIFACT_TYPE, Some(&created))?;
+            let digest = crate::registry::manifest::sha256_digest(&manifest);
+            subjects.push(Subject {
+                name: reference.clone(),
+                digest: BTreeMap::from([(
+                    "sha256".to_string(),
+                    digest.trim_start_matches("sha256:").to_string(),
+                )]),
+            });
+            Some((reference.clone(), files, manifest, created))
+        }
+        None => None,
+    };
     let (started, finished) = match epoch {
         Some(t) => (t, t),
         None => {
@@ -190,6 +250,37 @@ pub fn run(ui: &Ui, args: &AttestArgs) -> Result<()> {
     write_file_atomically(&path, bundle.as_bytes(), false)?;
 
     let shown = super::display_path(&path);
+
+    let mut pushed = None;
+    if let Some((reference, files, manifest, created)) = &push {
+        let opened = target::open(ui, global, reference)?;
+        let progress = target::progress(ui, global);
+        let artifact = push_artifact(
+            opened.target.as_ref(),
+            files,
+            manifest,
+            opened.tag.as_deref(),
+            &progress,
+        )?;
+        let (attestation, attestation_bytes) = attestation_manifest(
+            bundle.as_bytes(),
+            &statement.predicate_type,
+            &artifact,
+            created,
+        )?;
+        push_attestation(
+            opened.target.as_ref(),
+            bundle.as_bytes(),
+            &attestation_bytes,
+        )?;
+        ui.result(format!("Pushed {} ({})", opened.display, artifact.digest));
+        ui.result(format!("Attached the bundle as {}", attestation.digest));
+        pushed = Some(PushedOutput {
+            reference: opened.display,
+            digest: artifact.digest,
+            attestation: attestation.digest,
+        });
+    }
     ui.emit_json(&AttestOutput {
         bundle: shown.clone(),
         key_id: key.key_id(),
@@ -197,6 +288,7 @@ pub fn run(ui: &Ui, args: &AttestArgs) -> Result<()> {
         key: key_label.clone(),
         predicate_type: &statement.predicate_type,
         subjects: &statement.subject,
+        pushed,
     })?;
     let count = statement.subject.len();
     ui.result(format!(
@@ -231,11 +323,12 @@ fn selection(args: &AttestArgs) -> BuildSelection {
     }
 }
 
-fn explicit_subjects(args: &AttestArgs) -> Result<Vec<Subject>> {
+fn explicit_subjects(args: &AttestArgs, files_out: &mut Vec<SubjectFile>) -> Result<Vec<Subject>> {
     let mut subjects = Vec::new();
     if !args.subject_path.is_empty() {
         let files = subjects::name_files(subjects::expand_globs(&args.subject_path)?);
         subjects.extend(subjects::hash_files(&files)?);
+        *files_out = files;
     }
     if let Some(path) = &args.subject_checksums {
         let text = read_text(path)?;

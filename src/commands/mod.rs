@@ -5,6 +5,9 @@
 mod attest;
 mod generate;
 mod key;
+mod login;
+mod push;
+mod target;
 mod verify;
 
 use std::io::Write;
@@ -24,7 +27,10 @@ pub const PASSPHRASE_ENV: &str = "CARGO_ATTEST_KEY_PASSPHRASE";
 pub fn run(cli: Cli) -> Result<()> {
     let ui = Ui::new(&cli.global);
     match cli.command {
-        None => attest::run(&ui, &cli.attest),
+        None => attest::run(&ui, &cli.global, &cli.attest),
+        Some(Command::Push(args)) => push::run(&ui, &cli.global, &args),
+        Some(Command::Login(args)) => login::login(&ui, &cli.global, &args),
+        Some(Command::Logout(args)) => login::logout(&ui, &args),
         Some(Command::Verify(args)) => verify::run(&ui, &args),
         Some(Command::Key(cmd)) => key::run(&ui, cmd),
         Some(Command::Generate(cmd)) => generate::run(&ui, cmd),

@@ -11,10 +11,12 @@ use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Entry};
 
+use super::registry::Secret;
 use crate::error::{Error, Result};
 use crate::signing::{PublicKey, SigningKey};
 
 pub const SIGNING_KEY_SERVICE: &str = "cargo-attest signing key";
+pub const REGISTRY_SERVICE: &str = "cargo-attest registry";
 
 pub struct Keyring {
     store: Arc<CredentialStore>,
@@ -119,6 +121,68 @@ impl Keyring {
     }
 }
 
+impl Keyring {
+    fn registry_entry(&self, host: &str) -> Result<Entry> {
+        Entry::new_in_store(&self.store, REGISTRY_SERVICE, host).map_err(map_err)
+    }
+
+    /// The credentials `login` stored for `host`.
+    pub fn registry_credential(&self, host: &str) -> Result<Option<Secret>> {
+        match self.registry_entry(host)?.get_secret() {
+            Ok(bytes) => {
+                let bytes = zeroize::Zeroizing::new(bytes);
+                let stored: StoredLogin = serde_json::from_slice(&bytes).map_err(|_| {
+                    Error::key(format!(
+                        "the keyring entry for {host} is not readable; run `cargo attest logout {host}` and log in again"
+                    ))
+                })?;
+                Ok(Some(Secret::Password {
+                    username: stored.username.clone(),
+                    password: zeroize::Zeroizing::new(stored.password.clone()),
+                }))
+            }
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    pub fn store_registry_credential(
+        &self,
+        host: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<()> {
+        let json = zeroize::Zeroizing::new(
+            serde_json::to_vec(&StoredLoginRef { username, password })
+                .map_err(|e| Error::internal(e.to_string()))?,
+        );
+        self.registry_entry(host)?
+            .set_secret(&json)
+            .map_err(map_err)
+    }
+
+    /// Removes stored credentials. Returns false when there were none.
+    pub fn delete_registry_credential(&self, host: &str) -> Result<bool> {
+        match self.registry_entry(host)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+}
+
+#[derive(serde::Deserialize, zeroize::ZeroizeOnDrop)]
+struct StoredLogin {
+    username: String,
+    password: String,
+}
+
+#[derive(serde::Serialize)]
+struct StoredLoginRef<'a> {
+    username: &'a str,
+    password: &'a str,
+}
+
 pub fn validate_key_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
@@ -218,6 +282,22 @@ mod tests {
         assert_eq!(found.name, "ci");
         assert!(ring.delete_signing_key("ci").unwrap());
         assert!(!ring.delete_signing_key("ci").unwrap());
+    }
+
+    #[test]
+    fn registry_logins() {
+        let ring = mock();
+        assert!(ring.registry_credential("r.example").unwrap().is_none());
+        ring.store_registry_credential("r.example", "me", "pw")
+            .unwrap();
+        match ring.registry_credential("r.example").unwrap().unwrap() {
+            Secret::Password { username, password } => {
+                assert_eq!((username.as_str(), password.as_str()), ("me", "pw"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(ring.delete_registry_credential("r.example").unwrap());
+        assert!(!ring.delete_registry_credential("r.example").unwrap());
     }
 
     #[test]

@@ -1,0 +1,86 @@
+//! `cargo attest push REF FILE...`.
+
+use serde::Serialize;
+
+use super::{Ui, target};
+use crate::cli::{GlobalArgs, PushArgs};
+use crate::error::{Error, Result};
+use crate::provenance::subjects::sha256_file;
+use crate::registry::push::{ArtifactFile, artifact_manifest, push_artifact};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushOutput {
+    pub reference: String,
+    pub digest: String,
+    pub media_type: String,
+    pub size: u64,
+    pub artifact_type: String,
+    pub files: Vec<PushedFile>,
+}
+
+#[derive(Serialize)]
+pub struct PushedFile {
+    pub title: String,
+    pub digest: String,
+    pub size: u64,
+}
+
+pub fn run(ui: &Ui, global: &GlobalArgs, args: &PushArgs) -> Result<()> {
+    let files = artifact_files(&args.files)?;
+    let opened = target::open(ui, global, &args.reference)?;
+    let created = super::attest::created_timestamp()?;
+    let (_, bytes) = artifact_manifest(&files, &args.artifact_type, Some(&created))?;
+    let progress = target::progress(ui, global);
+    let descriptor = push_artifact(
+        opened.target.as_ref(),
+        &files,
+        &bytes,
+        opened.tag.as_deref(),
+        &progress,
+    )?;
+    ui.emit_json(&PushOutput {
+        reference: opened.display.clone(),
+        digest: descriptor.digest.clone(),
+        media_type: descriptor.media_type.clone(),
+        size: descriptor.size,
+        artifact_type: args.artifact_type.clone(),
+        files: files
+            .iter()
+            .map(|f| PushedFile {
+                title: f.title.clone(),
+                digest: f.digest.clone(),
+                size: f.size,
+            })
+            .collect(),
+    })?;
+    ui.result(format!("Pushed {} ({})", opened.display, descriptor.digest));
+    Ok(())
+}
+
+/// Hashes the files to push; titles are file names and must be unique.
+pub fn artifact_files(paths: &[std::path::PathBuf]) -> Result<Vec<ArtifactFile>> {
+    paths
+        .iter()
+        .map(|path| {
+            let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+            if !meta.is_file() {
+                return Err(Error::io(
+                    "read",
+                    path,
+                    std::io::Error::other("not a regular file"),
+                ));
+            }
+            let title = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| Error::usage(format!("{} has no file name", path.display())))?;
+            Ok(ArtifactFile {
+                path: path.clone(),
+                title,
+                digest: format!("sha256:{}", sha256_file(path)?),
+                size: meta.len(),
+            })
+        })
+        .collect()
+}

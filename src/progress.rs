@@ -1,0 +1,185 @@
+//! Progress of blob transfers: indicatif bars on a terminal, one plain line
+//! per event elsewhere, or nothing.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Bars when stderr is a terminal, else plain lines.
+    Auto,
+    Bars,
+    Plain,
+    Quiet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Uploaded,
+    Exists,
+}
+
+/// Reports transfers. Cheap to share across threads.
+pub struct Progress {
+    kind: Kind,
+}
+
+enum Kind {
+    Bars {
+        multi: MultiProgress,
+        overall: ProgressBar,
+    },
+    Plain(Mutex<()>),
+    Quiet,
+}
+
+/// One blob's transfer.
+pub struct Blob<'a> {
+    progress: &'a Progress,
+    name: String,
+    size: u64,
+    started: Instant,
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    pub fn new(mode: Mode) -> Self {
+        let mode = match mode {
+            Mode::Auto if std::io::stderr().is_terminal() => Mode::Bars,
+            Mode::Auto => Mode::Plain,
+            m => m,
+        };
+        let kind = match mode {
+            Mode::Bars => {
+                let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10));
+                let overall = multi.add(ProgressBar::new(0));
+                overall.set_style(
+                    ProgressStyle::with_template(
+                        "{prefix:>10.bold} {bytes}/{total_bytes} ({binary_bytes_per_sec}) {msg}",
+                    )
+                    .expect("static template"),
+                );
+                overall.set_prefix("Total");
+                Kind::Bars { multi, overall }
+            }
+            Mode::Plain => Kind::Plain(Mutex::new(())),
+            _ => Kind::Quiet,
+        };
+        Progress { kind }
+    }
+
+    /// Adds a blob of `size` bytes to the overall total.
+    pub fn blob(&self, name: &str, size: u64) -> Blob<'_> {
+        let bar = match &self.kind {
+            Kind::Bars { multi, overall } => {
+                overall.inc_length(size);
+                let bar = multi.insert_before(overall, ProgressBar::new(size));
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "{prefix:>10.cyan.bold} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {msg}",
+                    )
+                    .expect("static template")
+                    .progress_chars("=> "),
+                );
+                bar.set_prefix("Uploading");
+                bar.set_message(name.to_string());
+                bar.enable_steady_tick(Duration::from_millis(200));
+                Some(bar)
+            }
+            _ => None,
+        };
+        Blob {
+            progress: self,
+            name: name.to_string(),
+            size,
+            started: Instant::now(),
+            bar,
+        }
+    }
+
+    /// A line of its own (above the bars on a terminal).
+    pub fn line(&self, text: &str) {
+        match &self.kind {
+            Kind::Bars { multi, .. } => {
+                let _ = multi.println(text);
+            }
+            Kind::Plain(lock) => {
+                let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+                eprintln!("{text}");
+            }
+            Kind::Quiet => {}
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Kind::Bars { overall, .. } = &self.kind {
+            overall.finish_with_message("done");
+        }
+    }
+}
+
+impl Blob<'_> {
+    pub fn start(&self) {
+        if let Kind::Plain(_) = self.progress.kind {
+            self.progress.line(&format!(
+                "Uploading {} ({})",
+                self.name,
+                HumanBytes(self.size)
+            ));
+        }
+    }
+
+    pub fn inc(&self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+        }
+        if let Kind::Bars { overall, .. } = &self.progress.kind {
+            overall.inc(bytes);
+        }
+    }
+
+    /// A retry starts the transfer over.
+    pub fn restart(&self) {
+        if let Some(bar) = &self.bar {
+            let done = bar.position();
+            bar.set_position(0);
+            if let Kind::Bars { overall, .. } = &self.progress.kind {
+                overall.set_position(overall.position().saturating_sub(done));
+            }
+        }
+    }
+
+    pub fn finish(self, status: Status) {
+        let word = match status {
+            Status::Uploaded => "Uploaded",
+            Status::Exists => "Exists",
+        };
+        match &self.bar {
+            Some(bar) => {
+                if status == Status::Exists
+                    && let Kind::Bars { overall, .. } = &self.progress.kind
+                {
+                    overall.inc(self.size.saturating_sub(bar.position()));
+                }
+                bar.set_prefix(word);
+                bar.set_position(self.size);
+                bar.finish();
+            }
+            None => {
+                let secs = self.started.elapsed().as_secs_f64();
+                let line = match status {
+                    Status::Uploaded => format!(
+                        "{word} {} ({}) in {secs:.1}s",
+                        self.name,
+                        HumanBytes(self.size)
+                    ),
+                    Status::Exists => format!("{word} {} ({})", self.name, HumanBytes(self.size)),
+                };
+                self.progress.line(&line);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Pushing files as one OCI artifact: an empty config, one layer per file
+//! with its title, `artifactType` set.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::Target;
+use super::manifest::{
+    ANNOTATION_CREATED, ANNOTATION_TITLE, Descriptor, EMPTY_JSON, ImageManifest,
+    MEDIA_TYPE_MANIFEST,
+};
+use crate::error::{Error, Result};
+use crate::progress::{Progress, Status};
+
+/// Default `artifactType` of artifacts pushed by cargo-attest.
+pub const DEFAULT_ARTIFACT_TYPE: &str = "application/vnd.cargo-attest.artifact.v1";
+/// Media type of each file's layer.
+pub const LAYER_MEDIA_TYPE: &str = "application/octet-stream";
+
+/// A file to push, already hashed.
+#[derive(Debug, Clone)]
+pub struct ArtifactFile {
+    pub path: PathBuf,
+    pub title: String,
+    pub digest: String,
+    pub size: u64,
+}
+
+/// The manifest of an artifact holding `files`, and its bytes (what gets
+/// pushed and digested). `created` is RFC 3339 (SOURCE_DATE_EPOCH aware).
+pub fn artifact_manifest(
+    files: &[ArtifactFile],
+    artifact_type: &str,
+    created: Option<&str>,
+) -> Result<(ImageManifest, Vec<u8>)> {
+    let mut titles = std::collections::BTreeSet::new();
+    for f in files {
+        if !titles.insert(f.title.as_str()) {
+            return Err(Error::usage(format!(
+                "two files are named `{}`: layer titles must be unique",
+                f.title
+            )));
+        }
+    }
+    let layers = files
+        .iter()
+        .map(|f| {
+            let mut d = Descriptor::new(LAYER_MEDIA_TYPE, f.digest.clone(), f.size);
+            d.annotations
+                .insert(ANNOTATION_TITLE.into(), f.title.clone());
+            d
+        })
+        .collect();
+    let mut annotations = BTreeMap::new();
+    if let Some(c) = created {
+        annotations.insert(ANNOTATION_CREATED.to_string(), c.to_string());
+    }
+    let manifest = ImageManifest {
+        schema_version: 2,
+        media_type: MEDIA_TYPE_MANIFEST.into(),
+        artifact_type: Some(artifact_type.to_string()),
+        config: Descriptor::empty_config(),
+        layers,
+        subject: None,
+        annotations,
+    };
+    let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::internal(e.to_string()))?;
+    Ok((manifest, bytes))
+}
+
+/// Pushes the blobs (skipping those the target has), then the manifest.
+/// Blobs go up to three at a time.
+pub fn push_artifact(
+    target: &dyn Target,
+    files: &[ArtifactFile],
+    manifest_bytes: &[u8],
+    tag: Option<&str>,
+    progress: &Progress,
+) -> Result<Descriptor> {
+    let config = Descriptor::empty_config();
+    if !target.blob_exists(&config.digest)? {
+        target.put_blob_bytes(EMPTY_JSON, &config)?;
+    }
+    let next = AtomicUsize::new(0);
+    let workers = files.len().clamp(1, 3);
+    let results: Vec<Result<()>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else {
+                            return Ok(());
+                        };
+                        let descriptor =
+                            Descriptor::new(LAYER_MEDIA_TYPE, file.digest.clone(), file.size);
+                        let blob = progress.blob(&file.title, file.size);
+                        if target.blob_exists(&file.digest)? {
+                            blob.finish(Status::Exists);
+                            continue;
+                        }
+                        blob.start();
+                        target.put_blob_file(&file.path, &descriptor, &blob)?;
+                        blob.finish(Status::Uploaded);
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::internal("an upload thread panicked")))
+            })
+            .collect()
+    });
+    for r in results {
+        r?;
+    }
+    target.put_manifest(tag, MEDIA_TYPE_MANIFEST, manifest_bytes)?;
+    progress.finish();
+    Ok(Descriptor::of_bytes(MEDIA_TYPE_MANIFEST, manifest_bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_shape() {
+        let files = vec![ArtifactFile {
+            path: "a".into(),
+            title: "a.bin".into(),
+            digest: format!("sha256:{}", "0".repeat(64)),
+            size: 3,
+        }];
+        let (m, bytes) =
+            artifact_manifest(&files, DEFAULT_ARTIFACT_TYPE, Some("2023-11-14T22:13:20Z")).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["artifactType"], DEFAULT_ARTIFACT_TYPE);
+        assert_eq!(
+            v["config"]["mediaType"],
+            "application/vnd.oci.empty.v1+json"
+        );
+        assert_eq!(v["layers"][0]["annotations"][ANNOTATION_TITLE], "a.bin");
+        assert_eq!(m.layers.len(), 1);
+        let dup = vec![files[0].clone(), files[0].clone()];
+        assert!(artifact_manifest(&dup, DEFAULT_ARTIFACT_TYPE, None).is_err());
+    }
+}
