@@ -13,13 +13,18 @@ fn help_snapshots() {
         &["key", "--help"],
         &["key", "generate", "--help"],
         &["key", "export", "--help"],
+        &["push", "--help"],
+        &["login", "--help"],
     ] {
         let out = attest(args).env("COLUMNS", "100").run();
         out.success();
-        insta::assert_snapshot!(
-            format!("help-{}", args.join("-").trim_start_matches('-')),
-            out.stdout
-        );
+        let words: Vec<&str> = args.iter().copied().filter(|a| *a != "--help").collect();
+        let name = if words.is_empty() {
+            "help".to_string()
+        } else {
+            format!("help-{}", words.join("-"))
+        };
+        insta::assert_snapshot!(name, out.stdout);
     }
 }
 
