@@ -52,6 +52,7 @@ pub(super) fn created_timestamp() -> Result<String> {
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: &AttestArgs) -> Result<()> {
     let observed_start = Timestamp::now();
+    let epoch = provenance::source_date_epoch(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
     let sel = selection(args);
     let explicit = !args.subject_path.is_empty()
         || args.subject_checksums.is_some()
@@ -146,8 +147,6 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: &AttestArgs) -> Result<()> {
         ui.detail(1, format!("subject {} {:?}", s.name, s.digest));
     }
 
-    let epoch = provenance::source_date_epoch(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
-
     // With --push, the artifact manifest is a subject too: its digest is
     // known before anything is uploaded, so the signature covers it.
     let push = match &args.push {
@@ -216,13 +215,25 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: &AttestArgs) -> Result<()> {
             .then(|| sel.target.clone().unwrap_or_else(|| host.clone()))
             .filter(|t| !t.is_empty()),
         features: FeatureRequest {
-            features: sel.features.clone(),
+            features: sel
+                .features
+                .iter()
+                .flat_map(|f| f.split_whitespace())
+                .map(str::to_string)
+                .collect(),
             all_features: sel.all_features,
             no_default_features: sel.no_default_features,
         },
         enabled_features,
         toolchain,
-        env: provenance::output_affecting_env(std::env::vars()),
+        // vars_os: a non-UTF-8 variable elsewhere in the environment must
+        // not abort the run.
+        env: provenance::output_affecting_env(std::env::vars_os().map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })),
         source: git,
         lock: workspace
             .as_ref()
@@ -424,7 +435,10 @@ fn profile_flag(sel: &BuildSelection) -> String {
 /// The command line as the user typed it, under the name `cargo attest`.
 /// Paths stay as given (relative paths keep the record machine-independent).
 fn command_line() -> Vec<String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let args = if args.first().is_some_and(|a| a == "attest") {
         &args[1..]
     } else {

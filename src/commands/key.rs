@@ -110,6 +110,11 @@ fn keyring_key(keyring: &Keyring, name: &str) -> Result<SigningKey> {
 }
 
 fn export(ui: &Ui, args: &KeyExportArgs) -> Result<()> {
+    if args.private && args.output.is_none() && ui.json() {
+        return Err(Error::usage(
+            "--private with --format json needs --output FILE: a private key is never part of JSON output",
+        ));
+    }
     let key = keyring_key(&Keyring::open()?, &args.name)?;
     let (text, private) = if args.private {
         let pem = if args.unencrypted {

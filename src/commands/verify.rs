@@ -98,16 +98,39 @@ pub fn run(ui: &Ui, args: &VerifyArgs) -> Result<()> {
     let mut verified_files = Vec::new();
     for file in &hashed {
         let digest = file.sha256().unwrap_or_default();
-        let subject = statement
+        let by_sha256 = statement
             .subject
             .iter()
-            .find(|s| s.sha256().is_some_and(|d| d.eq_ignore_ascii_case(digest)))
-            .ok_or_else(|| {
-                Error::verification(format!(
-                    "{} (sha256:{digest}) is not a subject of the attestation",
-                    file.name
-                ))
-            })?;
+            .find(|s| s.sha256().is_some_and(|d| d.eq_ignore_ascii_case(digest)));
+        // A subject known only by sha512 (from a sha512sum file) is checked
+        // with sha512; it is computed only when such a subject exists.
+        let subject = match by_sha256 {
+            Some(s) => Some(s),
+            None if statement
+                .subject
+                .iter()
+                .any(|s| s.digest.contains_key("sha512")) =>
+            {
+                let file_path = &files
+                    .iter()
+                    .find(|f| f.name == file.name)
+                    .expect("hashed from files")
+                    .path;
+                let sha512 = subjects::sha512_file(file_path)?;
+                statement.subject.iter().find(|s| {
+                    s.digest
+                        .get("sha512")
+                        .is_some_and(|d| d.eq_ignore_ascii_case(&sha512))
+                })
+            }
+            None => None,
+        }
+        .ok_or_else(|| {
+            Error::verification(format!(
+                "{} (sha256:{digest}) is not a subject of the attestation",
+                file.name
+            ))
+        })?;
         verified_files.push(VerifiedFile {
             path: file.name.clone(),
             sha256: digest.to_string(),

@@ -194,9 +194,11 @@ fn workspace_from_metadata(metadata: Metadata, sel: &BuildSelection) -> Result<W
 pub fn read_lock(path: &Path) -> Result<Vec<LockedPackage>> {
     let lock = cargo_lock::Lockfile::load(path)
         .map_err(|e| Error::invalid_input(format!("{}: {e}", path.display())))?;
-    let mut packages: Vec<LockedPackage> = lock
-        .packages
-        .iter()
+    let mut sorted: Vec<&cargo_lock::Package> = lock.packages.iter().collect();
+    // By name, then by semantic version (1.9 before 1.10).
+    sorted.sort_by(|a, b| (a.name.as_str(), &a.version).cmp(&(b.name.as_str(), &b.version)));
+    let packages: Vec<LockedPackage> = sorted
+        .into_iter()
         .map(|p| LockedPackage {
             name: p.name.as_str().to_string(),
             version: p.version.to_string(),
@@ -211,7 +213,6 @@ pub fn read_lock(path: &Path) -> Result<Vec<LockedPackage>> {
                 .map(hex::encode),
         })
         .collect();
-    packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
     Ok(packages)
 }
 

@@ -37,8 +37,17 @@ const READ_BUFFER: usize = 256 * 1024;
 
 /// SHA-256 of one file, read in fixed-size chunks so memory stays flat.
 pub fn sha256_file(path: &Path) -> Result<String> {
+    digest_file::<Sha256>(path)
+}
+
+/// SHA-512 of one file, for subjects that carry only a sha512 digest.
+pub fn sha512_file(path: &Path) -> Result<String> {
+    digest_file::<sha2::Sha512>(path)
+}
+
+fn digest_file<D: Digest>(path: &Path) -> Result<String> {
     let mut file = File::open(path).map_err(|e| Error::io("open", path, e))?;
-    let mut hasher = Sha256::new();
+    let mut hasher = D::new();
     let mut buf = vec![0u8; READ_BUFFER];
     loop {
         let n = match file.read(&mut buf) {

@@ -374,3 +374,66 @@ fn usage_errors() {
         .run()
         .fails_with(2, "cannot be used with `key`");
 }
+
+#[test]
+fn sha512_only_subjects_verify() {
+    let s = Setup::new();
+    let sums = std::process::Command::new("sha512sum")
+        .arg("artifact")
+        .current_dir(s.dir.path())
+        .output()
+        .unwrap();
+    std::fs::write(s.path("SHA512SUMS"), &sums.stdout).unwrap();
+    let bundle = s.path("sums.sigstore.json");
+    attest(&[
+        "--subject-checksums",
+        &s.path("SHA512SUMS"),
+        "--key",
+        &s.path("k.pem"),
+        "-o",
+        &bundle,
+    ])
+    .run()
+    .success();
+    attest(&[
+        "verify",
+        &s.path("artifact"),
+        "--bundle",
+        &bundle,
+        "--key",
+        &s.public_key(),
+    ])
+    .run()
+    .success();
+    std::fs::write(s.path("artifact"), b"changed").unwrap();
+    attest(&[
+        "verify",
+        &s.path("artifact"),
+        "--bundle",
+        &bundle,
+        "--key",
+        &s.public_key(),
+    ])
+    .run()
+    .fails_with(VERIFY, "is not a subject");
+}
+
+#[test]
+fn non_utf8_environment_does_not_crash() {
+    use std::os::unix::ffi::OsStringExt;
+    let s = Setup::new();
+    attest(&[
+        "--subject-path",
+        &s.path("artifact"),
+        "--key",
+        &s.path("k.pem"),
+        "-o",
+        &s.path("x.json"),
+    ])
+    .env(
+        "SOME_BINARY_VAR",
+        std::ffi::OsString::from_vec(vec![0xff, 0xfe]),
+    )
+    .run()
+    .success();
+}
