@@ -3,6 +3,9 @@
 #   - apt: gnome-keyring, libsecret-tools, dbus, dbus-x11 (headless Secret Service)
 #   - tests/peers/node:   sigstore-js sign/verify (npm ci from package-lock.json)
 #   - tests/peers/python: securesystemslib DSSE verifier (venv in .venv)
+#   - registries (DESIGN.md section 9): apt docker-registry, apache2-utils,
+#     skopeo, curl; $PEER_CACHE/cargo: ferro-oci-server (cargo install);
+#     $PEER_CACHE/bin: oras, go-registry, token-service (Go)
 # Idempotent; each step is skipped when already up to date.
 # Target: Debian 12, as root (or a user with sudo). Needs Node >= 20.17 with npm.
 #
@@ -12,6 +15,10 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PEERS="$ROOT/tests/peers"
+# Built peers (ferro-oci-server, oras, the Go programs) are slow to build, so
+# they live in a cache shared by every checkout on the machine; CI's fresh
+# clones reuse them. tests/integration/testbed.rs reads the same location.
+PEER_CACHE="${CARGO_ATTEST_PEER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cargo-attest-test-peers}"
 PYTHON="${PYTHON:-python3}"
 
 log() { printf 'setup-test-peers: %s\n' "$*"; }
@@ -101,6 +108,33 @@ python_venv_if_needed() {
   printf '%s\n' "$want" > "$stamp"
 }
 
+# require_go: go on PATH (the registry test bed builds Go programs).
+require_go() {
+  command -v go >/dev/null 2>&1 || die "go not found (need Go >= 1.25 for tests/peers/go-registry and oras)"
+}
+
+# go_build_if_needed DIR OUT: builds the Go program in DIR into OUT, unless
+# OUT exists and its stamp (sha256 of DIR's go.mod, go.sum, main.go and the
+# Go version) is current.
+go_build_if_needed() {
+  local dir="$1" out="$2" name="${1#"$ROOT"/}" stamp="$2.sha256" want f
+  require_go
+  want="$(
+    cd "$dir"
+    for f in go.mod go.sum main.go; do [ -f "$f" ] && sha256sum "$f"; done
+    go env GOVERSION
+  )"
+  want="$(printf '%s\n' "$want" | sha256sum | cut -d' ' -f1)"
+  if [ -x "$out" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    log "go: ok ($name)"
+    return 0
+  fi
+  log "go: build $name"
+  mkdir -p "$(dirname "$out")"
+  (cd "$dir" && CGO_ENABLED=0 go build -mod=readonly -trimpath -o "$out" .)
+  printf '%s\n' "$want" > "$stamp"
+}
+
 # ---- peers -----------------------------------------------------------------
 
 setup_keyring() {
@@ -122,11 +156,82 @@ setup_python_peer() {
   python_venv_if_needed "$PEERS/python"
 }
 
+# ---- registry test bed (DESIGN.md section 9) -------------------------------
+# The harness (tests/integration/testbed.rs) starts its own instances on free
+# 127.0.0.1 ports; nothing here starts a server.
+
+ORAS_VERSION="v1.3.6"          # newest v1.x; builds with Go 1.26
+FERRO_OCI_VERSION="1.0.0"
+
+# docker-registry: Debian's 2.8.2, run as `docker-registry serve CONFIG.yml`.
+# Its postinst adds a system user, /etc/docker/registry/config.yml,
+# /var/lib/docker-registry, a systemd unit and /etc/init.d/docker-registry,
+# and starts that service on :5000 (all interfaces) unless policy-rc.d
+# forbids it (Docker images' does). The tests never use it: stop it.
+setup_registry_apt() {
+  install_apt_packages docker-registry apache2-utils skopeo curl
+  if [ -x /etc/init.d/docker-registry ] && /etc/init.d/docker-registry status >/dev/null 2>&1; then
+    log "apt: stopping the system docker-registry service (tests start their own)"
+    as_root /etc/init.d/docker-registry stop >/dev/null || true
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      as_root systemctl disable --now docker-registry.service >/dev/null 2>&1 || true
+    elif command -v update-rc.d >/dev/null 2>&1; then
+      as_root update-rc.d docker-registry disable >/dev/null 2>&1 || true
+    fi
+  fi
+}
+
+# ferro-oci-server from crates.io into $PEER_CACHE/cargo (a build of minutes:
+# skipped while the binary and its version stamp are there).
+setup_ferro() {
+  local root="$PEER_CACHE/cargo" bin="$PEER_CACHE/cargo/bin/ferro-oci-server"
+  local stamp="$PEER_CACHE/cargo/.ferro-oci-server.version"
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$FERRO_OCI_VERSION" ]; then
+    log "cargo: ok (ferro-oci-server $FERRO_OCI_VERSION)"
+    return 0
+  fi
+  command -v cargo >/dev/null 2>&1 || die "cargo not found"
+  log "cargo: install ferro-oci-server $FERRO_OCI_VERSION (takes minutes)"
+  # --locked: the crate's own Cargo.lock. Should a yanked dependency in that
+  # lock ever make it fail, build with fresh resolution rather than not at all.
+  if ! cargo install --quiet --locked --force ferro-oci-server \
+        --version "=$FERRO_OCI_VERSION" --root "$root"; then
+    log "cargo: --locked failed; retrying without it"
+    cargo install --quiet --force ferro-oci-server \
+      --version "=$FERRO_OCI_VERSION" --root "$root"
+  fi
+  printf '%s\n' "$FERRO_OCI_VERSION" > "$stamp"
+}
+
+# oras CLI, pinned, built from the Go module proxy into $PEER_CACHE/bin.
+setup_oras() {
+  local bin="$PEER_CACHE/bin/oras"
+  if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -q "^Version: *${ORAS_VERSION#v}\b"; then
+    log "go: ok (oras $ORAS_VERSION)"
+    return 0
+  fi
+  require_go
+  log "go: install oras $ORAS_VERSION"
+  mkdir -p "$PEER_CACHE/bin"
+  GOBIN="$PEER_CACHE/bin" CGO_ENABLED=0 go install -trimpath "oras.land/oras/cmd/oras@$ORAS_VERSION"
+}
+
+# go-containerregistry's in-memory registry with the referrers API on, and
+# the token service for docker-registry's token auth.
+setup_go_peers() {
+  go_build_if_needed "$PEERS/go-registry" "$PEER_CACHE/bin/go-registry"
+  go_build_if_needed "$PEERS/token-service" "$PEER_CACHE/bin/token-service"
+}
+
 main() {
   setup_base_tools
   setup_keyring
   setup_node_peer
   setup_python_peer
+  setup_registry_apt
+  setup_oras
+  setup_go_peers
+  setup_ferro
   log "done"
 }
 

@@ -7,4 +7,7 @@ mod cli;
 mod keyring;
 mod peers;
 mod provenance;
+mod registry;
 mod support;
+mod testbed;
+mod testbed_smoke;

@@ -1,0 +1,3 @@
+module cargo-attest.test/token-service
+
+go 1.25.0
