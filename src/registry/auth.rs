@@ -140,3 +140,79 @@ mod tests {
         }
     }
 }
+
+/// Randomised robustness checks of the parsers that read registry input:
+/// challenges, references, manifests and indexes, token responses. Not
+/// coverage-guided, but deterministic and run on every `cargo test`.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::registry::manifest::{ImageIndex, ImageManifest};
+    use crate::registry::reference::Reference;
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            // xorshift64*
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const SEEDS: &[&str] = &[
+        r#"Bearer realm="https://auth.example.com/token",service="reg",scope="repository:a/b:pull""#,
+        "Basic realm=\"x\"",
+        r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"m","digest":"sha256:00","size":1,"annotations":{"a":"b"}}]}"#,
+        r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"c","digest":"sha256:11","size":2},"layers":[],"subject":{"mediaType":"m","digest":"sha256:22","size":3}}"#,
+        r#"{"token":"abc","access_token":"def","expires_in":300}"#,
+        "127.0.0.1:5000/team/app:v1@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    ];
+
+    fn mutate(rng: &mut Rng, seed: &str) -> Vec<u8> {
+        let mut bytes = seed.as_bytes().to_vec();
+        for _ in 0..=rng.below(8) {
+            let pos = if bytes.is_empty() {
+                0
+            } else {
+                rng.below(bytes.len())
+            };
+            match rng.below(5) {
+                0 if !bytes.is_empty() => {
+                    bytes.remove(pos);
+                }
+                1 => {
+                    const ALPHABET: &[u8] = b"\"{}[],:=\\ \x00\xff@/";
+                    bytes.insert(pos, ALPHABET[rng.below(ALPHABET.len())]);
+                }
+                2 if !bytes.is_empty() => bytes[pos] = rng.next() as u8,
+                3 => bytes.truncate(pos),
+                _ => {
+                    let end = (pos + rng.below(16)).min(bytes.len());
+                    let chunk = bytes[pos..end].to_vec();
+                    bytes.splice(pos..pos, chunk);
+                }
+            }
+        }
+        bytes
+    }
+
+    #[test]
+    fn registry_input_parsers_never_panic() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for i in 0..60_000 {
+            let seed = SEEDS[i % SEEDS.len()];
+            let bytes = mutate(&mut rng, seed);
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = parse_challenge(&text);
+            let _ = Reference::parse(&text);
+            let _ = serde_json::from_slice::<ImageIndex>(&bytes);
+            let _ = serde_json::from_slice::<ImageManifest>(&bytes);
+            let _ = serde_json::from_slice::<TokenResponse>(&bytes).map(TokenResponse::into_token);
+        }
+    }
+}

@@ -727,6 +727,79 @@ fn retry_after(response: &Response) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    /// A loopback server that answers each connection with the next canned
+    /// reply (`None` closes the connection without answering).
+    fn canned_server(
+        replies: Vec<Option<&'static str>>,
+    ) -> (String, std::thread::JoinHandle<usize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let host = listener.local_addr().unwrap().to_string();
+        let handle = std::thread::spawn(move || {
+            let mut served = 0;
+            for reply in replies {
+                let (mut stream, _) = listener.accept().unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                served += 1;
+                if let Some(text) = reply {
+                    stream.write_all(text.as_bytes()).unwrap();
+                }
+            }
+            served
+        });
+        (host, handle)
+    }
+
+    #[test]
+    fn retries_server_errors_rate_limits_and_dropped_connections() {
+        let (host, server) = canned_server(vec![
+            Some(
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            ),
+            Some(
+                "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            ),
+            None,
+            Some("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"),
+        ]);
+        let client =
+            Client::new(&host, "http", &Options::default(), None, Box::new(|_| {})).unwrap();
+        client.ping(None).unwrap();
+        assert_eq!(server.join().unwrap(), 4);
+    }
+
+    #[test]
+    fn gives_up_after_bounded_retries() {
+        let reply = Some(
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+        let (host, server) = canned_server(vec![reply; 5]);
+        let client =
+            Client::new(&host, "http", &Options::default(), None, Box::new(|_| {})).unwrap();
+        let err = client.ping(None).unwrap_err();
+        assert!(matches!(err, Error::Registry { .. }), "{err}");
+        assert_eq!(server.join().unwrap(), 5);
+    }
+
+    #[test]
+    fn missing_credentials_are_an_auth_error_naming_the_registry() {
+        let (host, server) = canned_server(vec![Some(
+            "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"r\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )]);
+        let client =
+            Client::new(&host, "http", &Options::default(), None, Box::new(|_| {})).unwrap();
+        let err = client.ping(None).unwrap_err();
+        assert!(matches!(err, Error::Auth { .. }), "{err}");
+        assert!(err.to_string().contains(&host), "{err}");
+        assert!(err.to_string().contains("cargo attest login"), "{err}");
+        server.join().unwrap();
+    }
 
     #[test]
     fn loopback_hosts() {
