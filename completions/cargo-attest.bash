@@ -16,6 +16,12 @@ _cargo__attest() {
             ",$1")
                 cmd="cargo__attest"
                 ;;
+            cargo__attest,attach)
+                cmd="cargo__attest__subcmd__attach"
+                ;;
+            cargo__attest,discover)
+                cmd="cargo__attest__subcmd__discover"
+                ;;
             cargo__attest,generate)
                 cmd="cargo__attest__subcmd__generate"
                 ;;
@@ -54,6 +60,12 @@ _cargo__attest() {
                 ;;
             cargo__attest__subcmd__generate__subcmd__help,man)
                 cmd="cargo__attest__subcmd__generate__subcmd__help__subcmd__man"
+                ;;
+            cargo__attest__subcmd__help,attach)
+                cmd="cargo__attest__subcmd__help__subcmd__attach"
+                ;;
+            cargo__attest__subcmd__help,discover)
+                cmd="cargo__attest__subcmd__help__subcmd__discover"
                 ;;
             cargo__attest__subcmd__help,generate)
                 cmd="cargo__attest__subcmd__help__subcmd__generate"
@@ -140,7 +152,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --output --push --help --version verify key push login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --output --push --help --version verify key push attach discover login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -156,6 +168,10 @@ _cargo__attest() {
                     ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
                 --manifest-path)
@@ -237,8 +253,76 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cargo__subcmd__attest__subcmd__attach)
+            opts="-q -v -h --bundle --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__discover)
+            opts="-q -v -h --artifact-type --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --artifact-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cargo__subcmd__attest__subcmd__generate)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help completions man help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,6 +340,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -264,7 +352,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,6 +368,10 @@ _cargo__attest() {
                     ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -346,7 +438,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__generate__subcmd__man)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +456,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -372,8 +468,36 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__help)
-            opts="verify key push login logout generate help"
+            opts="verify key push attach discover login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__help__subcmd__attach)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__help__subcmd__discover)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -582,7 +706,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help generate import export list delete help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +724,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -608,7 +736,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__delete)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -626,6 +754,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -634,7 +766,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__export)
-            opts="-o -q -v -h --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-o -q -v -h --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -660,6 +792,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -668,7 +804,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__generate)
-            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -692,6 +828,10 @@ _cargo__attest() {
                     ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -800,7 +940,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__import)
-            opts="-q -v -h --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-q -v -h --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -816,6 +956,10 @@ _cargo__attest() {
                     ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -826,7 +970,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__list)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -844,6 +988,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -852,7 +1000,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__login)
-            opts="-u -q -v -h --username --password-stdin --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-u -q -v -h --username --password-stdin --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -878,6 +1026,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -886,7 +1038,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__logout)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -902,6 +1054,10 @@ _cargo__attest() {
                     ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -912,13 +1068,17 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__push)
-            opts="-q -v -h --artifact-type --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-q -v -h --artifact-type --bundle --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --artifact-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -934,6 +1094,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -942,7 +1106,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__verify)
-            opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --format --quiet --verbose --progress --oci-layout --plain-http --insecure --help"
+            opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -978,6 +1142,10 @@ _cargo__attest() {
                     ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cargo_attest_global_optspecs
-    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= o/output= push= h/help V/version
+    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure attach= redetect manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= o/output= push= h/help V/version
 end
 
 function __fish_cargo_attest_needs_command
@@ -30,6 +30,9 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l progress -d '
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l manifest-path -d 'Path to Cargo.toml' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s p -l package -d 'Package(s) whose outputs to attest (default: the workspace\'s default members)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l target -d 'Target triple the build was made for' -r
@@ -49,6 +52,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s q -l quiet -d
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s r -l release -d 'The build used the release profile'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l all-features -d 'The build enabled all features'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-default-features -d 'The build disabled default features'
@@ -57,6 +61,8 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s V -l version 
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "verify" -d 'Verify a bundle against files: signature, subject digests, predicate type, policy'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "key" -d 'Manage signing keys in the OS keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "attach" -d 'Attach an existing Sigstore bundle to an image or artifact'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "discover" -d 'List what is attached to an image or artifact'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
@@ -72,10 +78,14 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l pro
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -83,10 +93,14 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not _
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
@@ -103,12 +117,16 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l unencrypted -d 'With --output: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -116,11 +134,15 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
@@ -129,12 +151,16 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l private -d 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l unencrypted -d 'With --private: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -142,10 +168,14 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -153,10 +183,14 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
@@ -165,17 +199,54 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove a signing key from the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l artifact-type -d 'The artifact\'s artifactType' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l bundle -d 'Attach this Sigstore bundle to the pushed artifact' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l bundle -d 'The Sigstore bundle (*.sigstore.json) to attach' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l artifact-type -d 'Only list referrers of this artifactType' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s u -l username -d 'User name (prompted for on a terminal when missing)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -183,11 +254,15 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l prog
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l password-stdin -d 'Read the password or token from stdin'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -195,10 +270,14 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l pro
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -206,10 +285,14 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages for the command and each subcommand'
@@ -220,10 +303,14 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -231,21 +318,27 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages for the command and each subcommand'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "verify" -d 'Verify a bundle against files: signature, subject digests, predicate type, policy'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "key" -d 'Manage signing keys in the OS keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push login logout generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "verify" -d 'Verify a bundle against files: signature, subject digests, predicate type, policy'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "key" -d 'Manage signing keys in the OS keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "attach" -d 'Attach an existing Sigstore bundle to an image or artifact'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "discover" -d 'List what is attached to an image or artifact'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export" -d 'Print a key as PEM: the public key, or with --private the private key'

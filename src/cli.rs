@@ -72,6 +72,23 @@ pub struct GlobalArgs {
     /// Do not verify registries' TLS certificates.
     #[arg(long, global = true, help_heading = "Registry")]
     pub insecure: bool,
+
+    /// How attestations are attached: decide on evidence (auto), the OCI 1.1
+    /// referrers API only, or the sha256-<hex> referrers tag fallback only.
+    #[arg(long, value_enum, default_value_t = AttachMode::Auto, global = true, help_heading = "Registry")]
+    pub attach: AttachMode,
+
+    /// Forget the remembered attach verdict for the repository and detect
+    /// again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h).
+    #[arg(long, global = true, help_heading = "Registry")]
+    pub redetect: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AttachMode {
+    Auto,
+    Referrers,
+    Tag,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,6 +113,10 @@ pub enum Command {
     Key(KeyCommand),
     /// Push files as one OCI artifact to a registry or an OCI layout.
     Push(PushArgs),
+    /// Attach an existing Sigstore bundle to an image or artifact.
+    Attach(AttachArgs),
+    /// List what is attached to an image or artifact.
+    Discover(DiscoverArgs),
     /// Store registry credentials in the OS keyring (checked first).
     Login(LoginArgs),
     /// Remove registry credentials from the OS keyring.
@@ -206,6 +227,33 @@ pub struct PushArgs {
     /// The artifact's artifactType.
     #[arg(long, value_name = "TYPE", default_value = crate::registry::push::DEFAULT_ARTIFACT_TYPE)]
     pub artifact_type: String,
+
+    /// Attach this Sigstore bundle to the pushed artifact.
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// The subject: [http(s)://]REGISTRY/REPOSITORY[:TAG|@DIGEST], or
+    /// NAME[:TAG] in the OCI layout target/oci/NAME (or --oci-layout).
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// The Sigstore bundle (*.sigstore.json) to attach.
+    #[arg(long, value_name = "FILE")]
+    pub bundle: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// The subject, as for `attach`.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// Only list referrers of this artifactType.
+    #[arg(long, value_name = "TYPE")]
+    pub artifact_type: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::provenance::cargo::{self, BuildSelection, Workspace};
 use crate::provenance::subjects::{self, Subject, SubjectFile};
 use crate::provenance::{self, FeatureRequest, ProvenanceInput, ci, source};
-use crate::registry::attach::{attestation_manifest, push_attestation};
 use crate::registry::push::{
     ArtifactFile, DEFAULT_ARTIFACT_TYPE, artifact_manifest, push_artifact,
 };
@@ -39,6 +38,7 @@ struct PushedOutput {
     reference: String,
     digest: String,
     attestation: String,
+    attached: super::attach::AttachReport,
 }
 
 /// `org.opencontainers.image.created`: SOURCE_DATE_EPOCH if set, else now.
@@ -263,33 +263,30 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: &AttestArgs) -> Result<()> {
     let shown = super::display_path(&path);
 
     let mut pushed = None;
-    if let Some((reference, files, manifest, created)) = &push {
-        let opened = target::open(ui, global, reference)?;
+    if let Some((reference, files, manifest, _)) = &push {
+        let located = target::locate(ui, global, reference, true)?;
+        if located.tag().is_none() {
+            return Err(Error::usage(format!(
+                "--push to a tag, not a digest: `{reference}`"
+            )));
+        }
         let progress = target::progress(ui, global);
-        let artifact = push_artifact(
-            opened.target.as_ref(),
-            files,
-            manifest,
-            opened.tag.as_deref(),
-            &progress,
-        )?;
-        let (attestation, attestation_bytes) = attestation_manifest(
+        let artifact = push_artifact(located.target(), files, manifest, located.tag(), &progress)?;
+        ui.result(format!("Pushed {} ({})", located.display, artifact.digest));
+        let report = super::attach::attach_bundle(
+            ui,
+            global,
+            &located,
+            &artifact,
             bundle.as_bytes(),
             &statement.predicate_type,
-            &artifact,
-            created,
         )?;
-        push_attestation(
-            opened.target.as_ref(),
-            bundle.as_bytes(),
-            &attestation_bytes,
-        )?;
-        ui.result(format!("Pushed {} ({})", opened.display, artifact.digest));
-        ui.result(format!("Attached the bundle as {}", attestation.digest));
+        ui.result(super::attach::describe(&report));
         pushed = Some(PushedOutput {
-            reference: opened.display,
+            reference: located.display,
             digest: artifact.digest,
-            attestation: attestation.digest,
+            attestation: report.attestation.clone(),
+            attached: report,
         });
     }
     ui.emit_json(&AttestOutput {

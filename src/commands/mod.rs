@@ -2,6 +2,7 @@
 //! modules. Human text goes to stderr for notes and stdout for results; with
 //! `--format json`, stdout carries exactly one JSON document.
 
+mod attach;
 mod attest;
 mod generate;
 mod key;
@@ -29,6 +30,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => attest::run(&ui, &cli.global, &cli.attest),
         Some(Command::Push(args)) => push::run(&ui, &cli.global, &args),
+        Some(Command::Attach(args)) => attach::run_attach(&ui, &cli.global, &args),
+        Some(Command::Discover(args)) => attach::run_discover(&ui, &cli.global, &args),
         Some(Command::Login(args)) => login::login(&ui, &cli.global, &args),
         Some(Command::Logout(args)) => login::logout(&ui, &args),
         Some(Command::Verify(args)) => verify::run(&ui, &args),

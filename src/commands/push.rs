@@ -10,7 +10,9 @@ use crate::registry::push::{ArtifactFile, artifact_manifest, push_artifact};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PushOutput {
+pub struct PushOutput<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attached: Option<&'a super::attach::AttachReport>,
     pub reference: String,
     pub digest: String,
     pub media_type: String,
@@ -28,19 +30,41 @@ pub struct PushedFile {
 
 pub fn run(ui: &Ui, global: &GlobalArgs, args: &PushArgs) -> Result<()> {
     let files = artifact_files(&args.files)?;
-    let opened = target::open(ui, global, &args.reference)?;
+    // Read the bundle before anything is pushed: a bad file fails early.
+    let bundle = match &args.bundle {
+        Some(path) => {
+            let text = super::read_text(path)?;
+            let predicate_type =
+                super::attach::bundle_predicate_type(&text, &path.display().to_string())?;
+            Some((text, predicate_type))
+        }
+        None => None,
+    };
+    let located = target::locate(ui, global, &args.reference, true)?;
+    if located.tag().is_none() {
+        return Err(Error::usage(format!(
+            "push to a tag, not a digest: `{}`",
+            args.reference
+        )));
+    }
     let created = super::attest::created_timestamp()?;
     let (_, bytes) = artifact_manifest(&files, &args.artifact_type, Some(&created))?;
     let progress = target::progress(ui, global);
-    let descriptor = push_artifact(
-        opened.target.as_ref(),
-        &files,
-        &bytes,
-        opened.tag.as_deref(),
-        &progress,
-    )?;
+    let descriptor = push_artifact(located.target(), &files, &bytes, located.tag(), &progress)?;
+    let attached = match &bundle {
+        Some((text, predicate_type)) => Some(super::attach::attach_bundle(
+            ui,
+            global,
+            &located,
+            &descriptor,
+            text.as_bytes(),
+            predicate_type,
+        )?),
+        None => None,
+    };
     ui.emit_json(&PushOutput {
-        reference: opened.display.clone(),
+        attached: attached.as_ref(),
+        reference: located.display.clone(),
         digest: descriptor.digest.clone(),
         media_type: descriptor.media_type.clone(),
         size: descriptor.size,
@@ -54,7 +78,13 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: &PushArgs) -> Result<()> {
             })
             .collect(),
     })?;
-    ui.result(format!("Pushed {} ({})", opened.display, descriptor.digest));
+    ui.result(format!(
+        "Pushed {} ({})",
+        located.display, descriptor.digest
+    ));
+    if let Some(report) = &attached {
+        ui.result(super::attach::describe(report));
+    }
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! Turning a REF and the global registry flags into a push target.
+//! Turning a REF and the global registry flags into a place: a repository
+//! in a registry, or an OCI image layout on disk.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,11 +18,32 @@ use crate::registry::{Client, Reference, Repository, Target};
 /// Default OCI layout directory for a reference without a registry host.
 pub const DEFAULT_LAYOUT_DIR: &str = "target/oci";
 
-pub struct OpenedTarget {
-    pub target: Box<dyn Target>,
-    pub tag: Option<String>,
+pub enum Place {
+    Registry(Repository),
+    Layout(Layout),
+}
+
+/// A resolved REF.
+pub struct Located {
+    pub place: Place,
+    /// The tag or digest REF names (`latest` when none).
+    pub reference: String,
     /// For messages: `host/repo:tag` or `oci-layout DIR:tag`.
     pub display: String,
+}
+
+impl Located {
+    pub fn target(&self) -> &dyn Target {
+        match &self.place {
+            Place::Registry(r) => r,
+            Place::Layout(l) => l,
+        }
+    }
+
+    /// The tag, if REF names one (not a digest).
+    pub fn tag(&self) -> Option<&str> {
+        (!self.reference.starts_with("sha256:")).then_some(self.reference.as_str())
+    }
 }
 
 pub fn options(global: &GlobalArgs) -> Options {
@@ -60,26 +82,21 @@ fn names_registry(text: &str) -> bool {
         })
 }
 
-pub fn open(ui: &Ui, global: &GlobalArgs, text: &str) -> Result<OpenedTarget> {
+/// Resolves REF. `create` makes a missing OCI layout (for writes).
+pub fn locate(ui: &Ui, global: &GlobalArgs, text: &str, create: bool) -> Result<Located> {
     if global.oci_layout.is_some() || !names_registry(text) {
-        return open_layout(global, text);
+        return locate_layout(global, text, create);
     }
     let (scheme, rest) = split_scheme(text);
     let reference = Reference::parse(rest)?;
-    if reference.digest.is_some() {
-        return Err(Error::usage(format!(
-            "push to a tag, not a digest: `{text}`"
-        )));
-    }
     let client = connect(ui, global, scheme, reference.api_host())?;
-    let display = reference.to_string();
-    Ok(OpenedTarget {
-        target: Box::new(Repository {
+    Ok(Located {
+        display: reference.to_string(),
+        reference: reference.target().to_string(),
+        place: Place::Registry(Repository {
             client: Arc::new(client),
             name: reference.repository.clone(),
         }),
-        tag: Some(reference.tag.clone().unwrap_or_else(|| "latest".into())),
-        display,
     })
 }
 
@@ -109,39 +126,59 @@ pub fn connect(ui: &Ui, global: &GlobalArgs, scheme: Option<&str>, host: &str) -
     )
 }
 
-fn open_layout(global: &GlobalArgs, text: &str) -> Result<OpenedTarget> {
-    let (dir, tag) = match &global.oci_layout {
-        // With --oci-layout, REF is just the tag (a `name:` prefix is dropped).
+fn locate_layout(global: &GlobalArgs, text: &str, create: bool) -> Result<Located> {
+    let split = |t: &str| -> (String, String) {
+        match t.split_once('@') {
+            Some((name, digest)) => (name.to_string(), digest.to_string()),
+            None => match t.rsplit_once(':') {
+                Some((n, tag)) => (n.to_string(), tag.to_string()),
+                None => (t.to_string(), "latest".to_string()),
+            },
+        }
+    };
+    let (dir, reference) = match &global.oci_layout {
+        // With --oci-layout, REF is the tag or digest (a `name:` prefix is dropped).
         Some(dir) => {
-            let tag = text.rsplit_once(':').map(|(_, t)| t).unwrap_or(text);
-            (dir.clone(), tag.to_string())
+            let reference =
+                if text.contains('@') || text.contains(':') && !text.starts_with("sha256:") {
+                    split(text).1
+                } else {
+                    text.to_string()
+                };
+            (dir.clone(), reference)
         }
         None => {
-            let (name, tag) = match text.rsplit_once(':') {
-                Some((n, t)) => (n, t),
-                None => (text, "latest"),
-            };
+            let (name, reference) = split(text);
             if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
                 return Err(Error::usage(format!(
                     "`{text}` names no registry host; as an OCI layout name use NAME[:TAG] \
-                     (written to {DEFAULT_LAYOUT_DIR}/NAME), or give --oci-layout DIR"
+                     (kept in {DEFAULT_LAYOUT_DIR}/NAME), or give --oci-layout DIR"
                 )));
             }
-            (
-                PathBuf::from(DEFAULT_LAYOUT_DIR).join(name),
-                tag.to_string(),
-            )
+            (PathBuf::from(DEFAULT_LAYOUT_DIR).join(name), reference)
         }
     };
-    if !valid_tag(&tag) {
+    if !reference.starts_with("sha256:") && !valid_tag(&reference) {
         return Err(Error::usage(format!(
-            "invalid tag `{tag}` for the OCI layout"
+            "invalid tag `{reference}` for the OCI layout"
         )));
     }
+    if !create && !dir.join("index.json").is_file() {
+        return Err(Error::io(
+            "open OCI layout",
+            &dir,
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
     let layout = Layout::open_or_create(&dir)?;
-    Ok(OpenedTarget {
-        display: format!("oci-layout {}:{tag}", dir.display()),
-        target: Box::new(layout),
-        tag: Some(tag),
+    let sep = if reference.starts_with("sha256:") {
+        "@"
+    } else {
+        ":"
+    };
+    Ok(Located {
+        display: format!("oci-layout {}{sep}{reference}", dir.display()),
+        place: Place::Layout(layout),
+        reference,
     })
 }

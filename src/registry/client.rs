@@ -555,12 +555,42 @@ impl Client {
         media_type: &str,
         bytes: &[u8],
     ) -> Result<Response> {
+        match self.put_manifest_if(repository, reference, media_type, bytes, Condition::None)? {
+            PutManifest::Stored(response) => Ok(response),
+            PutManifest::Refused(response) => {
+                Err(self.unexpected(&format!("PUT manifest {reference}"), response))
+            }
+        }
+    }
+
+    /// PUT a manifest with an optional precondition. A non-success answer
+    /// is returned, not turned into an error, so callers can tell a lost
+    /// race (412) or an immutable tag from other failures.
+    pub fn put_manifest_if(
+        &self,
+        repository: &str,
+        reference: &str,
+        media_type: &str,
+        bytes: &[u8],
+        condition: Condition<'_>,
+    ) -> Result<PutManifest> {
         let url = self.url(&format!("/v2/{repository}/manifests/{reference}"));
         let mut headers = HeaderMap::new();
         headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_str(media_type).map_err(|_| Error::internal("bad media type"))?,
         );
+        match condition {
+            Condition::None => {}
+            Condition::IfMatch(etag) => {
+                if let Ok(v) = HeaderValue::from_str(etag) {
+                    headers.insert(header::IF_MATCH, v);
+                }
+            }
+            Condition::IfNoneMatch => {
+                headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
+            }
+        }
         let owned = bytes.to_vec();
         let body = move || Ok(Body::from(owned.clone()));
         let response = self.send(
@@ -574,11 +604,101 @@ impl Client {
             },
             &|| {},
         )?;
-        if response.status().is_success() {
-            Ok(response)
+        Ok(if response.status().is_success() {
+            PutManifest::Stored(response)
         } else {
-            Err(self.unexpected(&format!("PUT manifest {reference}"), response))
+            PutManifest::Refused(response)
+        })
+    }
+
+    /// `GET /v2/<name>/referrers/<digest>`, following `Link` pages. Only a
+    /// 200 with an OCI index body counts as an answer of the API.
+    pub fn referrers(
+        &self,
+        repository: &str,
+        digest: &str,
+        artifact_type: Option<&str>,
+    ) -> Result<Referrers> {
+        let mut url = self.url(&format!("/v2/{repository}/referrers/{digest}"));
+        if let Some(t) = artifact_type {
+            url.push_str("?artifactType=");
+            url.push_str(&t.replace('+', "%2B").replace('/', "%2F"));
         }
+        let mut all = Vec::new();
+        let mut filtered = false;
+        for page in 0.. {
+            if page > 100 {
+                return Err(Error::registry(
+                    &self.host,
+                    "referrers: more than 100 pages",
+                ));
+            }
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT,
+                HeaderValue::from_static(super::manifest::MEDIA_TYPE_INDEX),
+            );
+            let response = self.send(
+                Request {
+                    method: Method::GET,
+                    url: &url,
+                    headers,
+                    body: None,
+                    scope: (repository, Access::Pull),
+                    timeout: Duration::from_secs(60),
+                },
+                &|| {},
+            )?;
+            let status = response.status();
+            if status != StatusCode::OK {
+                return Ok(Referrers::NoApi(format!("HTTP {}", status.as_u16())));
+            }
+            let content_type = header_string(&response, header::CONTENT_TYPE).unwrap_or_default();
+            filtered |= response.headers().contains_key("oci-filters-applied");
+            let next = next_link(&response);
+            let bytes = read_limited(response, 16 * 1024 * 1024)
+                .map_err(|e| Error::registry(&self.host, format!("referrers: {e}")))?;
+            let index: super::manifest::ImageIndex = match serde_json::from_slice(&bytes) {
+                Ok(i) => i,
+                Err(_) => {
+                    return Ok(Referrers::NoApi(format!(
+                        "HTTP 200 with a body that is not an OCI index ({content_type})"
+                    )));
+                }
+            };
+            let is_index_type = content_type.starts_with(super::manifest::MEDIA_TYPE_INDEX)
+                || index.media_type.as_deref() == Some(super::manifest::MEDIA_TYPE_INDEX);
+            if !is_index_type {
+                return Ok(Referrers::NoApi(format!(
+                    "HTTP 200 with Content-Type `{content_type}`"
+                )));
+            }
+            all.extend(index.manifests);
+            match next {
+                Some(link) => url = self.resolve(&link),
+                None => break,
+            }
+        }
+        Ok(Referrers::Index {
+            manifests: all,
+            filtered,
+        })
+    }
+
+    /// DELETE a manifest by digest or tag.
+    pub fn delete_manifest(&self, repository: &str, reference: &str) -> Result<Response> {
+        let url = self.url(&format!("/v2/{repository}/manifests/{reference}"));
+        self.send(
+            Request {
+                method: Method::DELETE,
+                url: &url,
+                headers: HeaderMap::new(),
+                body: None,
+                scope: (repository, Access::Push),
+                timeout: Duration::from_secs(60),
+            },
+            &|| {},
+        )
     }
 
     /// GET a manifest. `None` on 404.
@@ -623,6 +743,49 @@ impl Client {
             _ => Err(self.unexpected(&format!("GET manifest {reference}"), response)),
         }
     }
+}
+
+/// A precondition on a manifest PUT.
+#[derive(Debug, Clone, Copy)]
+pub enum Condition<'a> {
+    None,
+    /// Replace only the version with this ETag.
+    IfMatch(&'a str),
+    /// Create only: the tag must not exist.
+    IfNoneMatch,
+}
+
+pub enum PutManifest {
+    Stored(Response),
+    Refused(Response),
+}
+
+/// What the referrers endpoint said.
+#[derive(Debug)]
+pub enum Referrers {
+    /// 200 with an OCI index: the API answered.
+    Index {
+        manifests: Vec<super::manifest::Descriptor>,
+        /// The registry applied the artifactType filter.
+        filtered: bool,
+    },
+    /// Anything else, with what was seen.
+    NoApi(String),
+}
+
+/// The next page from a `Link: <url>; rel="next"` header.
+fn next_link(response: &Response) -> Option<String> {
+    let link = response.headers().get(header::LINK)?.to_str().ok()?;
+    link.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        params.contains("rel=\"next\"").then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
+    })
 }
 
 /// A manifest as the registry served it.

@@ -3,7 +3,9 @@
 
 pub mod attach;
 pub mod auth;
+pub mod capabilities;
 pub mod client;
+pub mod discover;
 pub mod manifest;
 pub mod push;
 pub mod reference;

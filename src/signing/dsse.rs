@@ -78,6 +78,11 @@ impl DsseBundle {
         }
     }
 
+    /// The payload, unverified: for labelling only, never for decisions.
+    pub fn unverified_payload(&self) -> &[u8] {
+        self.envelope.payload.as_bytes()
+    }
+
     /// The unauthenticated key hint: only a lookup aid for finding a key.
     pub fn key_hint(&self) -> Option<&str> {
         self.hint.as_deref()
