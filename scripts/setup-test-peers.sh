@@ -5,7 +5,7 @@
 #   - tests/peers/python: securesystemslib DSSE verifier (venv in .venv)
 #   - registries (DESIGN.md section 9): apt docker-registry, apache2-utils,
 #     skopeo, curl; $PEER_CACHE/cargo: ferro-oci-server (cargo install);
-#     $PEER_CACHE/bin: oras, go-registry, token-service (Go)
+#     $PEER_CACHE/bin: oras, go-registry, token-service, fault-proxy (Go)
 # Idempotent; each step is skipped when already up to date.
 # Target: Debian 12, as root (or a user with sudo). Needs Node >= 20.17 with npm.
 #
@@ -221,6 +221,7 @@ setup_oras() {
 setup_go_peers() {
   go_build_if_needed "$PEERS/go-registry" "$PEER_CACHE/bin/go-registry"
   go_build_if_needed "$PEERS/token-service" "$PEER_CACHE/bin/token-service"
+  go_build_if_needed "$PEERS/fault-proxy" "$PEER_CACHE/bin/fault-proxy"
 }
 
 main() {

@@ -2,11 +2,14 @@
 //! keyring, @sigstore/verify and @sigstore/sign, securesystemslib) and a
 //! real cargo workspace. One test binary, so shared set-up happens once.
 
+mod attach;
 mod bad_input;
 mod cli;
 mod keyring;
 mod peers;
 mod provenance;
+mod proxy;
+mod proxy_smoke;
 mod registry;
 mod support;
 mod testbed;

@@ -351,7 +351,7 @@ wait "$s" 2>/dev/null
 rm -rf "$dir"
 "#;
 
-struct Server {
+pub(crate) struct Server {
     name: String,
     pid: u32,
     log: PathBuf,
@@ -360,7 +360,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(name: &str, dir: &Path, server: Command) -> Result<Server, String> {
+    pub(crate) fn start(name: &str, dir: &Path, server: Command) -> Result<Server, String> {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(WATCHDOG)
@@ -417,7 +417,7 @@ impl Server {
         }
     }
 
-    fn log_tail(&self, lines: usize) -> String {
+    pub(crate) fn log_tail(&self, lines: usize) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let all: Vec<&str> = text.lines().collect();
         let tail = all[all.len().saturating_sub(lines)..].join("\n");
@@ -430,7 +430,7 @@ impl Server {
 
     /// For servers that pick their port: waits for "LISTENING HOST:PORT" in
     /// the log and returns HOST:PORT.
-    fn listening(&self) -> Result<String, String> {
+    pub(crate) fn listening(&self) -> Result<String, String> {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             let text = std::fs::read_to_string(&self.log).unwrap_or_default();
