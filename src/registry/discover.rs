@@ -122,13 +122,21 @@ pub fn discover_in_registry(
             _ => format!("{tag} is not an OCI index"),
         },
     };
-    // Entries without artifactType (older producers, some registries):
-    // read it from the manifest, as the spec derives it.
+    // Entries without artifactType (older producers), or with the empty
+    // config's media type (go-containerregistry derives it from the config
+    // instead of the manifest's artifactType): read the manifest itself.
     for r in &mut found {
-        if r.descriptor.artifact_type.is_none()
-            && let Some(m) = repo.client.get_manifest(&repo.name, &r.descriptor.digest)?
-        {
+        let suspicious = match r.descriptor.artifact_type.as_deref() {
+            None => true,
+            Some(t) => t == super::manifest::MEDIA_TYPE_EMPTY,
+        };
+        if suspicious && let Some(m) = repo.client.get_manifest(&repo.name, &r.descriptor.digest)? {
             r.descriptor.artifact_type = artifact_type_of(&m.bytes);
+            if r.descriptor.annotations.is_empty()
+                && let Ok(parsed) = serde_json::from_slice::<ImageManifest>(&m.bytes)
+            {
+                r.descriptor.annotations = parsed.annotations;
+            }
         }
     }
     Ok(finish(found, artifact_type, api, fallback))

@@ -531,3 +531,96 @@ fn second_attach_uses_the_remembered_verdict() {
     assert_eq!(third["remembered"], false);
     assert_eq!(proxy.count("GET referrers"), 1);
 }
+
+/// Attaches with oras and returns the digest it reports.
+fn oras_attach(reference: &str, dir: &Path) -> Option<String> {
+    let oras = testbed::oras()?;
+    std::fs::write(dir.join("sbom.json"), br#"{"sbom":true}"#).unwrap();
+    let out = run(
+        oras.to_str().unwrap(),
+        &[
+            "attach",
+            "--plain-http",
+            "--artifact-type",
+            "application/vnd.example.sbom+json",
+            "--format",
+            "json",
+            reference,
+            "sbom.json",
+        ],
+        Some(dir),
+    );
+    assert_eq!(out.code, 0, "oras attach: {}{}", out.stdout, out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    Some(v["digest"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn discover_reads_what_oras_attached() {
+    for reg in [testbed::docker_open(), testbed::ferro(), testbed::ggcr()]
+        .into_iter()
+        .flatten()
+    {
+        let bench = Bench::new();
+        let reference = format!("{}/attach/oras-made:v1", reg.host);
+        bench.subject(&reference);
+        let Some(theirs) = oras_attach(&reference, bench.dir.path()) else {
+            return;
+        };
+        let ours = bench.attach(&reference, &bench.bundle("o"), &[]);
+        let found = bench
+            .run(&["discover", &reference, "--format", "json"])
+            .success()
+            .json();
+        let listed: Vec<(String, String)> = found["referrers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["digest"].as_str().unwrap().to_string(),
+                    r["artifactType"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        assert!(
+            listed.contains(&(theirs.clone(), "application/vnd.example.sbom+json".into())),
+            "{}: oras' referrer missing: {listed:?}",
+            reg.name
+        );
+        assert!(
+            listed
+                .iter()
+                .any(|(d, _)| d == ours["attestation"].as_str().unwrap()),
+            "{}",
+            reg.name
+        );
+        let filtered = bench
+            .run(&[
+                "discover",
+                &reference,
+                "--artifact-type",
+                "application/vnd.example.sbom+json",
+                "--format",
+                "json",
+            ])
+            .success()
+            .json();
+        assert_eq!(
+            filtered["referrers"].as_array().unwrap().len(),
+            1,
+            "{}: {filtered}",
+            reg.name
+        );
+        // The tree for people names both types.
+        let tree = bench
+            .run(&["discover", &reference])
+            .success()
+            .stdout
+            .clone();
+        assert!(
+            tree.contains("application/vnd.example.sbom+json") && tree.contains("sigstore.bundle"),
+            "{tree}"
+        );
+    }
+}
