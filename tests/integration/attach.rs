@@ -624,3 +624,126 @@ fn discover_reads_what_oras_attached() {
         );
     }
 }
+
+/// Attaches with @sigstore/oci (the library GitHub's attest action uses).
+fn sigstore_oci_attach(bundle: &Path, image: &str, subject: &str) -> Option<String> {
+    let out = crate::support::node_peer(
+        "oci-attach.mjs",
+        &[bundle.to_str().unwrap(), image, subject, "--plain-http"],
+    )?;
+    assert_eq!(
+        out.code, 0,
+        "@sigstore/oci attach: {}{}",
+        out.stdout, out.stderr
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().last().unwrap_or("{}")).unwrap();
+    Some(v["digest"].as_str().unwrap_or_default().to_string())
+}
+
+#[test]
+fn interleaved_with_sigstore_oci_nothing_is_lost() {
+    let Some(reg) = testbed::docker_open() else {
+        return;
+    };
+    let bench = Bench::new();
+    let reference = format!("{}/attach/interleave:v1", reg.host);
+    let subject = bench.subject(&reference);
+    let image = format!("{}/attach/interleave", reg.host);
+    let Some(first) = sigstore_oci_attach(&bench.bundle("s1"), &image, &subject) else {
+        return;
+    };
+    let ours = bench.attach(&reference, &bench.bundle("s2"), &[]);
+    let Some(third) = sigstore_oci_attach(&bench.bundle("s3"), &image, &subject) else {
+        return;
+    };
+    let entries = fallback_entries(reg, "attach/interleave", &subject);
+    for d in [&first, ours["attestation"].as_str().unwrap(), &third] {
+        assert!(entries.iter().any(|e| e == d), "{d} missing: {entries:?}");
+    }
+    assert_eq!(entries.len(), 3, "{entries:?}");
+}
+
+#[test]
+fn discover_reads_what_sigstore_oci_attached() {
+    for reg in [testbed::docker_open(), testbed::ferro(), testbed::ggcr()]
+        .into_iter()
+        .flatten()
+    {
+        let bench = Bench::new();
+        let reference = format!("{}/attach/sigstore-made:v1", reg.host);
+        let subject = bench.subject(&reference);
+        let image = format!("{}/attach/sigstore-made", reg.host);
+        let Some(theirs) = sigstore_oci_attach(&bench.bundle("so"), &image, &subject) else {
+            return;
+        };
+        let found = bench
+            .run(&["discover", &reference, "--format", "json"])
+            .success()
+            .json();
+        let listed: Vec<&str> = found["referrers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["digest"].as_str().unwrap())
+            .collect();
+        assert!(
+            listed.contains(&theirs.as_str()),
+            "{}: {theirs} not found in {listed:?}",
+            reg.name
+        );
+        assert_eq!(
+            found["referrers"][0]["artifactType"],
+            "application/vnd.dev.sigstore.bundle.v0.3+json"
+        );
+    }
+}
+
+/// Round trips of one attach, counted through the fault proxy: ours and
+/// @sigstore/oci's, on each registry. A measurement, not a check:
+/// `cargo test --test integration round_trip_counts -- --ignored --nocapture`.
+#[test]
+#[ignore = "measurement; prints a table"]
+fn round_trip_counts() {
+    let mut rows = Vec::new();
+    for reg in [testbed::docker_open(), testbed::ferro(), testbed::ggcr()]
+        .into_iter()
+        .flatten()
+    {
+        let Some(proxy) = crate::proxy::FaultProxy::start(reg) else {
+            return;
+        };
+        let bench = Bench::new();
+        let reference = format!("{}/rtt/count:v1", proxy.host);
+        let subject = bench.subject(&reference);
+        let image = format!("{}/rtt/count", proxy.host);
+        // Warm: both tools see the blobs and tag state of a first attach.
+        bench.attach(&reference, &bench.bundle("warm"), &["--redetect"]);
+        proxy.reset();
+        bench.attach(&reference, &bench.bundle("probe"), &["--redetect"]);
+        let probed = proxy.counts();
+        proxy.reset();
+        bench.attach(&reference, &bench.bundle("memo"), &[]);
+        let remembered = proxy.counts();
+        proxy.reset();
+        sigstore_oci_attach(&bench.bundle("js"), &image, &subject);
+        let theirs = proxy.counts();
+        rows.push((reg.name, probed, remembered, theirs));
+    }
+    println!(
+        "\n{:<16} {:>22} {:>22} {:>14}",
+        "registry", "cargo-attest (probe)", "cargo-attest (memory)", "@sigstore/oci"
+    );
+    for (name, p, m, t) in &rows {
+        println!(
+            "{name:<16} {:>22} {:>22} {:>14}",
+            p["total"], m["total"], t["total"]
+        );
+    }
+    for (name, p, m, t) in &rows {
+        println!(
+            "\n{name}:\n  probe: {}\n  memory: {}\n  @sigstore/oci: {}",
+            p["by_kind"], m["by_kind"], t["by_kind"]
+        );
+    }
+}
