@@ -55,7 +55,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand verify 'Verify a bundle against files: signature, subject digests, predicate type, policy'
+            cand verify 'Verify files against a bundle, or the attestations attached to an image'
             cand key 'Manage signing keys in the OS keyring'
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'
@@ -66,7 +66,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cargo-attest;verify'= {
-            cand --bundle 'The Sigstore bundle to check'
+            cand --bundle 'The Sigstore bundle to check the files against'
             cand --key 'Public key (PEM) to check the signature with. Without it, the keyring key whose id equals the bundle''s key hint is used'
             cand --predicate-type 'Require this predicate type'
             cand --builder-id 'Require this builder id (runDetails.builder.id)'
@@ -352,7 +352,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;generate;help;help'= {
         }
         &'cargo-attest;help'= {
-            cand verify 'Verify a bundle against files: signature, subject digests, predicate type, policy'
+            cand verify 'Verify files against a bundle, or the attestations attached to an image'
             cand key 'Manage signing keys in the OS keyring'
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'

@@ -58,7 +58,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l all-features 
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-default-features -d 'The build disabled default features'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s V -l version -d 'Print version'
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "verify" -d 'Verify a bundle against files: signature, subject digests, predicate type, policy'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "key" -d 'Manage signing keys in the OS keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "attach" -d 'Attach an existing Sigstore bundle to an image or artifact'
@@ -67,7 +67,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "login" -d
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check the files against' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l key -d 'Public key (PEM) to check the signature with. Without it, the keyring key whose id equals the bundle\'s key hint is used' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l predicate-type -d 'Require this predicate type' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l builder-id -d 'Require this builder id (runDetails.builder.id)' -r
@@ -330,7 +330,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages for the command and each subcommand'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "verify" -d 'Verify a bundle against files: signature, subject digests, predicate type, policy'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "key" -d 'Manage signing keys in the OS keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover login logout generate help" -f -a "attach" -d 'Attach an existing Sigstore bundle to an image or artifact'

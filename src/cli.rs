@@ -106,7 +106,7 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Verify a bundle against files: signature, subject digests, predicate type, policy.
+    /// Verify files against a bundle, or the attestations attached to an image.
     Verify(VerifyArgs),
     /// Manage signing keys in the OS keyring.
     #[command(subcommand)]
@@ -301,13 +301,14 @@ pub struct SigningKeyArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Files that must be subjects of the attestation.
-    #[arg(value_name = "FILE", required = true)]
+    /// Files that must be subjects of the bundle; or, without --bundle, one
+    /// REF whose attached attestations are checked (registry or OCI layout).
+    #[arg(value_name = "FILE|REF", required = true)]
     pub files: Vec<PathBuf>,
 
-    /// The Sigstore bundle to check.
+    /// The Sigstore bundle to check the files against.
     #[arg(long, value_name = "BUNDLE")]
-    pub bundle: PathBuf,
+    pub bundle: Option<PathBuf>,
 
     /// Public key (PEM) to check the signature with. Without it, the keyring
     /// key whose id equals the bundle's key hint is used.

@@ -34,7 +34,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Discover(args)) => attach::run_discover(&ui, &cli.global, &args),
         Some(Command::Login(args)) => login::login(&ui, &cli.global, &args),
         Some(Command::Logout(args)) => login::logout(&ui, &args),
-        Some(Command::Verify(args)) => verify::run(&ui, &args),
+        Some(Command::Verify(args)) => verify::run(&ui, &cli.global, &args),
         Some(Command::Key(cmd)) => key::run(&ui, cmd),
         Some(Command::Generate(cmd)) => generate::run(&ui, cmd),
     }

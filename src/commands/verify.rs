@@ -2,8 +2,10 @@
 
 use serde::Serialize;
 
+use std::path::Path;
+
 use super::{Ui, read_text};
-use crate::cli::VerifyArgs;
+use crate::cli::{GlobalArgs, PolicyArgs, VerifyArgs};
 use crate::credentials::Keyring;
 use crate::error::{Error, Result};
 use crate::provenance::subjects::{self, SubjectFile};
@@ -35,56 +37,30 @@ struct VerifiedFile {
     subject: String,
 }
 
-pub fn run(ui: &Ui, args: &VerifyArgs) -> Result<()> {
-    let text = read_text(&args.bundle)?;
-    let bundle = DsseBundle::parse(&text)
-        .map_err(|e| Error::invalid_input(format!("{}: {e}", args.bundle.display())))?;
-
-    let (key, key_label) = match &args.key {
-        Some(path) => {
-            let pem = read_text(path)?;
-            let key = PublicKey::from_pem(&pem)
-                .map_err(|e| Error::key(format!("{}: {e}", path.display())))?;
-            (key, format!("key file {}", path.display()))
-        }
-        None => {
-            let hint = bundle.key_hint().ok_or_else(|| {
-                Error::key("the bundle names no key (no publicKey hint); pass --key PUB.pem")
-            })?;
-            let found = Keyring::open()?.find_by_key_id(hint)?.ok_or_else(|| {
-                Error::key(format!(
-                    "the bundle was signed by key {hint}, which is not in the OS keyring; \
-                     pass its public key with --key PUB.pem"
-                ))
-            })?;
-            (found.public, format!("keyring key `{}`", found.name))
-        }
+pub fn run(ui: &Ui, global: &GlobalArgs, args: &VerifyArgs) -> Result<()> {
+    let Some(bundle_path) = &args.bundle else {
+        return match args.files.as_slice() {
+            [reference] => run_ref(ui, global, args, &reference.to_string_lossy()),
+            _ => Err(Error::usage(
+                "give FILE... --bundle BUNDLE to verify files, or a single REF to verify what is attached to it",
+            )),
+        };
     };
+    let text = read_text(bundle_path)?;
+    let bundle = DsseBundle::parse(&text)
+        .map_err(|e| Error::invalid_input(format!("{}: {e}", bundle_path.display())))?;
+    let keyring = std::cell::OnceCell::new();
+    let (key, key_label) = resolve_key(&bundle, args.key.as_deref(), &keyring)?;
     ui.detail(
         1,
         format!("checking the signature with {key_label} ({})", key.key_id()),
     );
-
-    let payload = bundle
-        .verify(&key)
-        .map_err(|e| Error::verification(format!("{}: {e}", args.bundle.display())))?;
-    let statement: Statement = serde_json::from_slice(payload).map_err(|e| {
-        Error::verification(format!(
-            "the signed payload is not an in-toto statement: {e}"
-        ))
-    })?;
-    if !STATEMENT_TYPES.contains(&statement.statement_type.as_str()) {
-        return Err(Error::verification(format!(
-            "statement type is `{}`, expected `{}`",
-            statement.statement_type, STATEMENT_TYPES[0]
-        )));
-    }
-    if statement.predicate_type != args.policy.predicate_type {
-        return Err(Error::verification(format!(
-            "predicate type is `{}`, policy requires `{}`",
-            statement.predicate_type, args.policy.predicate_type
-        )));
-    }
+    let statement = check_signed_statement(
+        &bundle,
+        &key,
+        &args.policy,
+        &bundle_path.display().to_string(),
+    )?;
 
     let files: Vec<SubjectFile> = args
         .files
@@ -138,12 +114,100 @@ pub fn run(ui: &Ui, args: &VerifyArgs) -> Result<()> {
         });
     }
 
+    let builder_id = check_policy(&statement, &args.policy)?;
+
+    ui.emit_json(&VerifyOutput {
+        verified: true,
+        bundle: bundle_path.display().to_string(),
+        key_id: key.key_id(),
+        key: key_label.clone(),
+        predicate_type: statement.predicate_type.clone(),
+        builder_id: builder_id.clone(),
+        files: verified_files,
+    })?;
+    ui.result(format!(
+        "Verified {} file{} against {} (signed by {key_label}{})",
+        hashed.len(),
+        if hashed.len() == 1 { "" } else { "s" },
+        bundle_path.display(),
+        builder_id
+            .map(|b| format!(", built by {b}"))
+            .unwrap_or_default()
+    ));
+    Ok(())
+}
+
+/// The key to check `bundle` with: `--key`, else the keyring key whose id
+/// equals the bundle's (unauthenticated) hint. The keyring is opened once.
+fn resolve_key(
+    bundle: &DsseBundle,
+    key_arg: Option<&Path>,
+    keyring: &std::cell::OnceCell<Option<Keyring>>,
+) -> Result<(PublicKey, String)> {
+    if let Some(path) = key_arg {
+        let pem = read_text(path)?;
+        let key = PublicKey::from_pem(&pem)
+            .map_err(|e| Error::key(format!("{}: {e}", path.display())))?;
+        return Ok((key, format!("key file {}", path.display())));
+    }
+    let hint = bundle.key_hint().ok_or_else(|| {
+        Error::key("the bundle names no key (no publicKey hint); pass --key PUB.pem")
+    })?;
+    let ring = match keyring.get_or_init(|| Keyring::open().ok()) {
+        Some(r) => r,
+        None => {
+            return Err(Keyring::open()
+                .err()
+                .unwrap_or_else(|| Error::key("no keyring")));
+        }
+    };
+    let found = ring.find_by_key_id(hint)?.ok_or_else(|| {
+        Error::key(format!(
+            "the bundle was signed by key {hint}, which is not in the OS keyring; \
+             pass its public key with --key PUB.pem"
+        ))
+    })?;
+    Ok((found.public, format!("keyring key `{}`", found.name)))
+}
+
+/// Signature, statement type and predicate type.
+fn check_signed_statement(
+    bundle: &DsseBundle,
+    key: &PublicKey,
+    policy: &PolicyArgs,
+    label: &str,
+) -> Result<Statement> {
+    let payload = bundle
+        .verify(key)
+        .map_err(|e| Error::verification(format!("{label}: {e}")))?;
+    let statement: Statement = serde_json::from_slice(payload).map_err(|e| {
+        Error::verification(format!(
+            "the signed payload is not an in-toto statement: {e}"
+        ))
+    })?;
+    if !STATEMENT_TYPES.contains(&statement.statement_type.as_str()) {
+        return Err(Error::verification(format!(
+            "statement type is `{}`, expected `{}`",
+            statement.statement_type, STATEMENT_TYPES[0]
+        )));
+    }
+    if statement.predicate_type != policy.predicate_type {
+        return Err(Error::verification(format!(
+            "predicate type is `{}`, policy requires `{}`",
+            statement.predicate_type, policy.predicate_type
+        )));
+    }
+    Ok(statement)
+}
+
+/// The builder id and source repository policy flags. Returns the builder id.
+fn check_policy(statement: &Statement, policy: &PolicyArgs) -> Result<Option<String>> {
     let builder_id = statement
         .predicate
         .pointer("/runDetails/builder/id")
         .and_then(|v| v.as_str())
         .map(str::to_string);
-    if let Some(want) = &args.policy.builder_id
+    if let Some(want) = &policy.builder_id
         && builder_id.as_deref() != Some(want.as_str())
     {
         return Err(Error::verification(format!(
@@ -153,8 +217,8 @@ pub fn run(ui: &Ui, args: &VerifyArgs) -> Result<()> {
                 .unwrap_or_else(|| "missing".into())
         )));
     }
-    if let Some(want) = &args.policy.source_repo {
-        let repos = source_repositories(&statement);
+    if let Some(want) = &policy.source_repo {
+        let repos = source_repositories(statement);
         let wanted = source::normalize_repo_url(want);
         if !repos
             .iter()
@@ -174,26 +238,178 @@ pub fn run(ui: &Ui, args: &VerifyArgs) -> Result<()> {
             )));
         }
     }
+    Ok(builder_id)
+}
 
-    ui.emit_json(&VerifyOutput {
-        verified: true,
-        bundle: args.bundle.display().to_string(),
-        key_id: key.key_id(),
-        key: key_label.clone(),
-        predicate_type: statement.predicate_type.clone(),
-        builder_id: builder_id.clone(),
-        files: verified_files,
-    })?;
-    ui.result(format!(
-        "Verified {} file{} against {} (signed by {key_label}{})",
-        hashed.len(),
-        if hashed.len() == 1 { "" } else { "s" },
-        args.bundle.display(),
-        builder_id
-            .map(|b| format!(", built by {b}"))
-            .unwrap_or_default()
-    ));
-    Ok(())
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RefOutput {
+    subject: String,
+    digest: String,
+    verified: bool,
+    attestations: Vec<AttestationResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AttestationResult {
+    digest: String,
+    verified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predicate_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    builder_id: Option<String>,
+}
+
+/// `verify REF`: every Sigstore bundle attached to the image is checked;
+/// success needs at least one that passes everything.
+fn run_ref(ui: &Ui, global: &GlobalArgs, args: &VerifyArgs, reference: &str) -> Result<()> {
+    use super::attach::resolve_subject;
+    use super::target::{self, Place};
+    use crate::registry::discover;
+    let located = target::locate(ui, global, reference, false)?;
+    let subject = resolve_subject(&located)?;
+    let found = match &located.place {
+        Place::Registry(repo) => discover::discover_in_registry(repo, &subject.digest, None)?,
+        Place::Layout(layout) => discover::discover_in_layout(layout, &subject.digest, None)?,
+    };
+    let keyring = std::cell::OnceCell::new();
+    let mut results = Vec::new();
+    for referrer in found.referrers.iter().filter(|r| {
+        r.descriptor
+            .artifact_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("application/vnd.dev.sigstore.bundle"))
+    }) {
+        let digest = referrer.descriptor.digest.clone();
+        let outcome = (|| -> Result<(String, Statement, Option<String>)> {
+            let manifest_bytes = fetch(&located.place, &digest, true)?;
+            let manifest: crate::registry::ImageManifest = serde_json::from_slice(&manifest_bytes)
+                .map_err(|e| Error::verification(format!("not an image manifest: {e}")))?;
+            // Listed under this image is not enough: the manifest itself must
+            // name it as its subject.
+            match &manifest.subject {
+                Some(s) if s.digest == subject.digest => {}
+                Some(s) => {
+                    return Err(Error::verification(format!(
+                        "attached to a different subject ({})",
+                        s.digest
+                    )));
+                }
+                None => return Err(Error::verification("the manifest has no subject")),
+            }
+            let layer = manifest
+                .layers
+                .iter()
+                .find(|l| {
+                    l.media_type
+                        .starts_with("application/vnd.dev.sigstore.bundle")
+                })
+                .ok_or_else(|| Error::verification("no Sigstore bundle layer"))?;
+            let bundle_bytes = fetch(&located.place, &layer.digest, false)?;
+            let text = String::from_utf8(bundle_bytes)
+                .map_err(|_| Error::verification("the bundle is not UTF-8"))?;
+            let bundle =
+                DsseBundle::parse(&text).map_err(|e| Error::verification(e.to_string()))?;
+            let (key, _) = resolve_key(&bundle, args.key.as_deref(), &keyring)?;
+            let statement = check_signed_statement(&bundle, &key, &args.policy, &digest)?;
+            let hex = subject.digest.trim_start_matches("sha256:");
+            if !statement
+                .subject
+                .iter()
+                .any(|s| s.sha256().is_some_and(|d| d.eq_ignore_ascii_case(hex)))
+            {
+                return Err(Error::verification(format!(
+                    "the statement does not name {} as a subject",
+                    subject.digest
+                )));
+            }
+            let builder_id = check_policy(&statement, &args.policy)?;
+            Ok((key.key_id(), statement, builder_id))
+        })();
+        results.push(match outcome {
+            Ok((key_id, statement, builder_id)) => AttestationResult {
+                digest,
+                verified: true,
+                error: None,
+                key_id: Some(key_id),
+                predicate_type: Some(statement.predicate_type),
+                builder_id,
+            },
+            Err(e) => AttestationResult {
+                digest,
+                verified: false,
+                error: Some(e.to_string()),
+                key_id: None,
+                predicate_type: None,
+                builder_id: None,
+            },
+        });
+    }
+    let any = results.iter().any(|r| r.verified);
+    let output = RefOutput {
+        subject: located.display.clone(),
+        digest: subject.digest.clone(),
+        verified: any,
+        attestations: results,
+    };
+    ui.emit_json(&output)?;
+    for r in &output.attestations {
+        match &r.error {
+            None => ui.result(format!(
+                "ok      {} (key {}{})",
+                r.digest,
+                r.key_id.as_deref().unwrap_or(""),
+                r.builder_id
+                    .as_deref()
+                    .map(|b| format!(", built by {b}"))
+                    .unwrap_or_default()
+            )),
+            Some(e) => ui.result(format!("FAILED  {}: {e}", r.digest)),
+        }
+    }
+    if any {
+        ui.result(format!(
+            "Verified {} ({}): a valid attestation is attached",
+            located.display, subject.digest
+        ));
+        Ok(())
+    } else {
+        Err(Error::verification(format!(
+            "no valid attestation is attached to {} ({})",
+            located.display, subject.digest
+        )))
+    }
+}
+
+/// A manifest or blob from the place, checked against its digest.
+fn fetch(place: &super::target::Place, digest: &str, manifest: bool) -> Result<Vec<u8>> {
+    use super::target::Place;
+    let bytes = match place {
+        Place::Registry(repo) => {
+            if manifest {
+                repo.client
+                    .get_manifest(&repo.name, digest)?
+                    .map(|m| m.bytes)
+                    .ok_or_else(|| Error::verification(format!("{digest} is listed but missing")))?
+            } else {
+                repo.client.get_blob(&repo.name, digest, 16 * 1024 * 1024)?
+            }
+        }
+        Place::Layout(layout) => layout
+            .read_blob(digest)?
+            .ok_or_else(|| Error::verification(format!("{digest} is listed but missing")))?,
+    };
+    if crate::registry::manifest::sha256_digest(&bytes) != digest {
+        return Err(Error::verification(format!(
+            "content of {digest} does not match its digest"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Source repositories a provenance predicate names: git resolved

@@ -701,6 +701,53 @@ impl Client {
         )
     }
 
+    /// GET a blob of at most `limit` bytes. Redirects (registries often send
+    /// blobs from storage elsewhere) are followed by hand; Authorization goes
+    /// only to the registry itself, never to the redirect target.
+    pub fn get_blob(&self, repository: &str, digest: &str, limit: u64) -> Result<Vec<u8>> {
+        let mut url = self.url(&format!("/v2/{repository}/blobs/{digest}"));
+        for _ in 0..5 {
+            let response = self.send(
+                Request {
+                    method: Method::GET,
+                    url: &url,
+                    headers: HeaderMap::new(),
+                    body: None,
+                    scope: (repository, Access::Pull),
+                    timeout: Duration::from_secs(300),
+                },
+                &|| {},
+            )?;
+            let status = response.status();
+            if status.is_redirection() {
+                let location = header_string(&response, header::LOCATION).ok_or_else(|| {
+                    Error::registry(
+                        &self.host,
+                        format!("blob {digest}: redirect without Location"),
+                    )
+                })?;
+                let next = self.resolve(&location);
+                if next.starts_with("http://") && !self.base.starts_with("http://") {
+                    return Err(Error::registry(
+                        &self.host,
+                        format!("blob {digest}: refusing a redirect from https to {next}"),
+                    ));
+                }
+                url = next;
+                continue;
+            }
+            if !status.is_success() {
+                return Err(self.unexpected(&format!("GET blob {digest}"), response));
+            }
+            return read_limited(response, limit)
+                .map_err(|e| Error::registry(&self.host, format!("GET blob {digest}: {e}")));
+        }
+        Err(Error::registry(
+            &self.host,
+            format!("blob {digest}: too many redirects"),
+        ))
+    }
+
     /// GET a manifest. `None` on 404.
     pub fn get_manifest(
         &self,

@@ -14,3 +14,4 @@ mod registry;
 mod support;
 mod testbed;
 mod testbed_smoke;
+mod verify_ref;
