@@ -37,6 +37,12 @@ _cargo__attest() {
             cargo__attest,logout)
                 cmd="cargo__attest__subcmd__logout"
                 ;;
+            cargo__attest,migrate)
+                cmd="cargo__attest__subcmd__migrate"
+                ;;
+            cargo__attest,prune)
+                cmd="cargo__attest__subcmd__prune"
+                ;;
             cargo__attest,push)
                 cmd="cargo__attest__subcmd__push"
                 ;;
@@ -81,6 +87,12 @@ _cargo__attest() {
                 ;;
             cargo__attest__subcmd__help,logout)
                 cmd="cargo__attest__subcmd__help__subcmd__logout"
+                ;;
+            cargo__attest__subcmd__help,migrate)
+                cmd="cargo__attest__subcmd__help__subcmd__migrate"
+                ;;
+            cargo__attest__subcmd__help,prune)
+                cmd="cargo__attest__subcmd__help__subcmd__prune"
                 ;;
             cargo__attest__subcmd__help,push)
                 cmd="cargo__attest__subcmd__help__subcmd__push"
@@ -152,7 +164,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --output --push --help --version verify key push attach discover login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --output --push --help --version verify key push attach discover prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,7 +480,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__help)
-            opts="verify key push attach discover login logout generate help"
+            opts="verify key push attach discover prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -664,6 +676,34 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__help__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1039,6 +1079,66 @@ _cargo__attest() {
             ;;
         cargo__subcmd__attest__subcmd__logout)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__migrate)
+            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__prune)
+            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -60,6 +60,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'
             cand discover 'List what is attached to an image or artifact'
+            cand prune 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
+            cand migrate 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags'
             cand login 'Store registry credentials in the OS keyring (checked first)'
             cand logout 'Remove registry credentials from the OS keyring'
             cand generate 'Write shell completions or man pages (for packagers)'
@@ -259,6 +261,38 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'cargo-attest;prune'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
+            cand --yes 'Act: without it, only print what would be done'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;migrate'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
+            cand --yes 'Act: without it, only print what would be done'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'cargo-attest;login'= {
             cand -u 'User name (prompted for on a terminal when missing)'
             cand --username 'User name (prompted for on a terminal when missing)'
@@ -357,6 +391,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'
             cand discover 'List what is attached to an image or artifact'
+            cand prune 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
+            cand migrate 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags'
             cand login 'Store registry credentials in the OS keyring (checked first)'
             cand logout 'Remove registry credentials from the OS keyring'
             cand generate 'Write shell completions or man pages (for packagers)'
@@ -386,6 +422,10 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;help;attach'= {
         }
         &'cargo-attest;help;discover'= {
+        }
+        &'cargo-attest;help;prune'= {
+        }
+        &'cargo-attest;help;migrate'= {
         }
         &'cargo-attest;help;login'= {
         }

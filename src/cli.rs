@@ -117,6 +117,10 @@ pub enum Command {
     Attach(AttachArgs),
     /// List what is attached to an image or artifact.
     Discover(DiscoverArgs),
+    /// Remove fallback tags, attestations and superseded indexes whose subject is gone.
+    Prune(MaintainArgs),
+    /// Move fallback-tag referrers to a registry's referrers API, then drop the tags.
+    Migrate(MaintainArgs),
     /// Store registry credentials in the OS keyring (checked first).
     Login(LoginArgs),
     /// Remove registry credentials from the OS keyring.
@@ -254,6 +258,18 @@ pub struct DiscoverArgs {
     /// Only list referrers of this artifactType.
     #[arg(long, value_name = "TYPE")]
     pub artifact_type: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MaintainArgs {
+    /// The repository: [http(s)://]REGISTRY/REPOSITORY, or NAME for the
+    /// OCI layout target/oci/NAME (or --oci-layout).
+    #[arg(value_name = "REPO")]
+    pub repository: String,
+
+    /// Act: without it, only print what would be done.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

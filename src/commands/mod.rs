@@ -7,6 +7,7 @@ mod attest;
 mod generate;
 mod key;
 mod login;
+mod maintain;
 mod push;
 mod target;
 mod verify;
@@ -32,6 +33,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Push(args)) => push::run(&ui, &cli.global, &args),
         Some(Command::Attach(args)) => attach::run_attach(&ui, &cli.global, &args),
         Some(Command::Discover(args)) => attach::run_discover(&ui, &cli.global, &args),
+        Some(Command::Prune(args)) => maintain::prune(&ui, &cli.global, &args),
+        Some(Command::Migrate(args)) => maintain::migrate(&ui, &cli.global, &args),
         Some(Command::Login(args)) => login::login(&ui, &cli.global, &args),
         Some(Command::Logout(args)) => login::logout(&ui, &args),
         Some(Command::Verify(args)) => verify::run(&ui, &cli.global, &args),

@@ -159,6 +159,15 @@ impl Layout {
         Ok(())
     }
 
+    /// Removes the index.json entries `remove` selects (blobs stay: other
+    /// entries may share them).
+    pub fn remove_from_index(&self, remove: &dyn Fn(&Descriptor) -> bool) -> Result<()> {
+        let _lock = self.lock()?;
+        let mut index = self.read_index()?;
+        index.manifests.retain(|d| !remove(d));
+        self.write_index(&index)
+    }
+
     /// Adds `descriptor` to index.json; with a tag, the tag moves to it.
     pub fn add_to_index(&self, mut descriptor: Descriptor, tag: Option<&str>) -> Result<()> {
         let _lock = self.lock()?;

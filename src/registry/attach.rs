@@ -333,15 +333,15 @@ fn fallback(
         if attempt > 0 {
             std::thread::sleep(jitter(attempt));
         }
-        let (index, etag, existed) = read_fallback_index(repo, &tag, subject)?;
+        let FallbackIndex {
+            index,
+            etag,
+            digest,
+        } = read_fallback_index(repo, &tag, subject)?;
+        let existed = digest.is_some();
         remember(&mut known, &index.manifests);
         remember(&mut known, std::slice::from_ref(&entry));
-        let mut next = index.clone();
-        for k in &known {
-            if !next.manifests.iter().any(|d| d.digest == k.digest) {
-                next.manifests.push(k.clone());
-            }
-        }
+        let next = successor(&index, digest.as_deref(), &known);
         if next.manifests.len() != index.manifests.len() {
             let bytes = serde_json::to_vec(&next).map_err(|e| Error::internal(e.to_string()))?;
             let condition = match (&etag, existed) {
@@ -385,7 +385,7 @@ fn fallback(
             }
         }
         // Read back now, then once more after the settle time.
-        let (now, _, _) = read_fallback_index(repo, &tag, subject)?;
+        let now = read_fallback_index(repo, &tag, subject)?.index;
         if !holds_all(&now, &known) {
             log(format!(
                 "{tag} lost entries right after the write; merging again"
@@ -393,7 +393,7 @@ fn fallback(
             continue;
         }
         std::thread::sleep(SETTLE);
-        let (settled, _, _) = read_fallback_index(repo, &tag, subject)?;
+        let settled = read_fallback_index(repo, &tag, subject)?.index;
         if holds_all(&settled, &known) {
             log(format!(
                 "{tag} holds all {} known entries after settling",
@@ -415,17 +415,28 @@ fn fallback(
     ))
 }
 
-/// The fallback index behind `tag`: (index, etag, tag existed). Refuses a
-/// tag that is not an OCI index, or that resolves to the subject itself
-/// (GitLab does this).
-fn read_fallback_index(
+/// A fallback index as read: its content, ETag, and its own digest (None
+/// when the tag did not exist).
+pub(crate) struct FallbackIndex {
+    pub index: ImageIndex,
+    pub etag: Option<String>,
+    pub digest: Option<String>,
+}
+
+/// The fallback index behind `tag`. Refuses a tag that is not an OCI
+/// index, or that resolves to the subject itself (GitLab does this).
+pub(crate) fn read_fallback_index(
     repo: &Repository,
     tag: &str,
     subject: &Descriptor,
-) -> Result<(ImageIndex, Option<String>, bool)> {
+) -> Result<FallbackIndex> {
     let host = repo.client.host();
     let Some(fetched) = repo.client.get_manifest(&repo.name, tag)? else {
-        return Ok((ImageIndex::empty(), None, false));
+        return Ok(FallbackIndex {
+            index: ImageIndex::empty(),
+            etag: None,
+            digest: None,
+        });
     };
     let digest = super::manifest::sha256_digest(&fetched.bytes);
     if digest == subject.digest || fetched.digest.as_deref() == Some(subject.digest.as_str()) {
@@ -450,7 +461,44 @@ fn read_fallback_index(
             ),
         ));
     }
-    Ok((index, fetched.etag, true))
+    Ok(FallbackIndex {
+        index,
+        etag: fetched.etag,
+        digest: Some(digest),
+    })
+}
+
+/// Index annotation listing the fallback index manifests a rewrite
+/// superseded, newest first, so `prune` can find and delete them.
+pub const ANNOTATION_SUPERSEDED: &str = "dev.cargo-attest.superseded";
+const SUPERSEDED_KEEP: usize = 32;
+
+/// The index to write in place of `index` (whose manifest digest is
+/// `replaced`): its entries plus `add`, the replaced version recorded as
+/// superseded.
+fn successor(index: &ImageIndex, replaced: Option<&str>, add: &[Descriptor]) -> ImageIndex {
+    let mut next = index.clone();
+    for k in add {
+        if !next.manifests.iter().any(|d| d.digest == k.digest) {
+            next.manifests.push(k.clone());
+        }
+    }
+    if let Some(old) = replaced {
+        let mut list: Vec<String> = vec![old.to_string()];
+        if let Some(previous) = index.annotations.get(ANNOTATION_SUPERSEDED) {
+            list.extend(
+                previous
+                    .split(',')
+                    .map(str::to_string)
+                    .filter(|d| !d.is_empty()),
+            );
+        }
+        list.dedup();
+        list.truncate(SUPERSEDED_KEEP);
+        next.annotations
+            .insert(ANNOTATION_SUPERSEDED.into(), list.join(","));
+    }
+    next
 }
 
 fn remember(known: &mut Vec<Descriptor>, entries: &[Descriptor]) {

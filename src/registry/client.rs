@@ -685,6 +685,76 @@ impl Client {
         })
     }
 
+    /// All tags of a repository, following `Link` pages.
+    pub fn list_tags(&self, repository: &str) -> Result<Vec<String>> {
+        let mut url = self.url(&format!("/v2/{repository}/tags/list"));
+        let mut tags = Vec::new();
+        for _ in 0..1000 {
+            let response = self.send(
+                Request {
+                    method: Method::GET,
+                    url: &url,
+                    headers: HeaderMap::new(),
+                    body: None,
+                    scope: (repository, Access::Pull),
+                    timeout: Duration::from_secs(60),
+                },
+                &|| {},
+            )?;
+            if response.status() == StatusCode::NOT_FOUND {
+                return Ok(tags);
+            }
+            if !response.status().is_success() {
+                return Err(self.unexpected("list tags", response));
+            }
+            let next = next_link(&response);
+            let bytes = read_limited(response, 16 * 1024 * 1024)
+                .map_err(|e| Error::registry(&self.host, format!("list tags: {e}")))?;
+            #[derive(serde::Deserialize)]
+            struct TagList {
+                #[serde(default)]
+                tags: Option<Vec<String>>,
+            }
+            let page: TagList = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::registry(&self.host, format!("list tags: not a tag list: {e}"))
+            })?;
+            tags.extend(page.tags.unwrap_or_default());
+            match next {
+                Some(link) => url = self.resolve(&link),
+                None => break,
+            }
+        }
+        tags.sort();
+        tags.dedup();
+        Ok(tags)
+    }
+
+    /// Whether a manifest exists (HEAD, with every manifest media type).
+    pub fn manifest_exists(&self, repository: &str, reference: &str) -> Result<bool> {
+        let url = self.url(&format!("/v2/{repository}/manifests/{reference}"));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT,
+            HeaderValue::from_static(super::manifest::ACCEPT_MANIFESTS),
+        );
+        let response = self.send(
+            Request {
+                method: Method::HEAD,
+                url: &url,
+                headers,
+                body: None,
+                scope: (repository, Access::Pull),
+                timeout: Duration::from_secs(60),
+            },
+            &|| {},
+        )?;
+        match response.status() {
+            s if s.is_success() => Ok(true),
+            StatusCode::NOT_FOUND => Ok(false),
+            _ => Err(self.unexpected(&format!("HEAD manifest {reference}"), response)),
+        }
+    }
+
     /// DELETE a manifest by digest or tag.
     pub fn delete_manifest(&self, repository: &str, reference: &str) -> Result<Response> {
         let url = self.url(&format!("/v2/{repository}/manifests/{reference}"));

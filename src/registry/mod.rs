@@ -6,6 +6,7 @@ pub mod auth;
 pub mod capabilities;
 pub mod client;
 pub mod discover;
+pub mod maintain;
 pub mod manifest;
 pub mod push;
 pub mod reference;

@@ -6,6 +6,7 @@ mod attach;
 mod bad_input;
 mod cli;
 mod keyring;
+mod maintain;
 mod peers;
 mod provenance;
 mod proxy;
