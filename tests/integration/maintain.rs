@@ -5,6 +5,18 @@ use std::collections::BTreeSet;
 use crate::attach::{Bench, api_entries, fallback_entries, fallback_tags, tags};
 use crate::testbed::{self, http};
 
+/// Human output, with digests, hosts and key ids redacted.
+pub fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({filters => vec![
+        (r"sha256[:-][0-9a-f]{64}", "[DIGEST]"),
+        (r"127\.0\.0\.1:\d+", "[REGISTRY]"),
+        (r"key [0-9a-f]{64}", "key [KEY]"),
+        (r"https://cargo-attest\.dev/builders/[a-z0-9/_-]+", "[BUILDER]"),
+    ]}, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
 fn set(v: &serde_json::Value, kind: &str) -> BTreeSet<String> {
     v["items"]
         .as_array()
@@ -60,6 +72,10 @@ fn prune_removes_exactly_what_outlived_its_subject() {
     );
     // The dry run changed nothing.
     assert_eq!(fallback_tags(reg, repo).len(), 3);
+    snapshot(
+        "prune-dry-run",
+        &bench.run(&["prune", &target]).success().stdout,
+    );
 
     let done = bench
         .run(&["prune", &target, "--yes", "--format", "json"])
@@ -239,6 +255,11 @@ fn migrate_moves_fallback_referrers_to_the_api() {
         3,
         "the dry run changed something"
     );
+    // Subjects come in tag order, which follows random digests: sort lines.
+    let text = bench.run(&["migrate", &target]).success().stdout.clone();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort();
+    snapshot("migrate-dry-run", &lines.join("\n"));
 
     let done = bench
         .run(&["migrate", &target, "--yes", "--format", "json"])

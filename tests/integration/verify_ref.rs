@@ -120,9 +120,19 @@ fn verify_fails_for_tampering_other_keys_other_subjects_and_policy() {
     // Policy: builder id and source repository.
     let reference = format!("{}/verify/policy:v1", reg.host);
     push_attested(&bench, &reference, "k.pem", "p.bin");
-    bench
-        .run(&["verify", &reference, "--key", "k.pem"])
-        .success();
+    let ok = bench.run(&["verify", &reference, "--key", "k.pem"]);
+    let failed = bench.run(&["verify", &reference, "--key", "other.pem"]);
+    crate::maintain::snapshot(
+        "verify-ref",
+        &format!(
+            "{}{}--- failing\n{}{}(exit {})",
+            ok.success().stdout,
+            ok.stderr,
+            failed.stdout,
+            failed.stderr,
+            failed.code
+        ),
+    );
     bench
         .run(&[
             "verify",
