@@ -90,6 +90,20 @@ struct AuthState {
 /// How to make a request body again for a retry.
 pub type BodyFactory<'a> = &'a (dyn Fn() -> Result<Body> + Sync);
 
+impl<'a> Request<'a> {
+    /// A bodiless request with no extra headers and a 60 s timeout.
+    pub fn new(method: Method, url: &'a str, scope: (&'a str, Access)) -> Self {
+        Request {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            scope,
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
 /// One request, as `Client::send` takes it.
 pub struct Request<'a> {
     pub method: Method,
@@ -414,17 +428,7 @@ impl Client {
     /// `GET /v2/`: checks that the registry answers and the credentials work.
     pub fn ping(&self, repository_hint: Option<&str>) -> Result<()> {
         let scope = (repository_hint.unwrap_or(""), Access::Pull);
-        let response = self.send(
-            Request {
-                method: Method::GET,
-                url: &self.url("/v2/"),
-                headers: HeaderMap::new(),
-                body: None,
-                scope,
-                timeout: Duration::from_secs(60),
-            },
-            &|| {},
-        )?;
+        let response = self.send(Request::new(Method::GET, &self.url("/v2/"), scope), &|| {})?;
         if response.status().is_success() {
             Ok(())
         } else {
@@ -452,14 +456,7 @@ impl Client {
     pub fn blob_exists(&self, repository: &str, digest: &str) -> Result<bool> {
         let url = self.url(&format!("/v2/{repository}/blobs/{digest}"));
         let response = self.send(
-            Request {
-                method: Method::HEAD,
-                url: &url,
-                headers: HeaderMap::new(),
-                body: None,
-                scope: (repository, Access::Push),
-                timeout: Duration::from_secs(60),
-            },
+            Request::new(Method::HEAD, &url, (repository, Access::Push)),
             &|| {},
         )?;
         match response.status() {
@@ -482,17 +479,7 @@ impl Client {
         let start = self.url(&format!("/v2/{repository}/blobs/uploads/"));
         let mut attempt = 0;
         loop {
-            let response = self.send(
-                Request {
-                    method: Method::POST,
-                    url: &start,
-                    headers: HeaderMap::new(),
-                    body: None,
-                    scope,
-                    timeout: Duration::from_secs(60),
-                },
-                &|| {},
-            )?;
+            let response = self.send(Request::new(Method::POST, &start, scope), &|| {})?;
             if response.status() != StatusCode::ACCEPTED {
                 return Err(self.unexpected("start blob upload", response));
             }
@@ -514,12 +501,10 @@ impl Client {
             let timeout = Duration::from_secs(60 + size / (1024 * 1024));
             let response = self.send(
                 Request {
-                    method: Method::PUT,
-                    url: &url,
                     headers,
                     body: Some(body),
-                    scope,
                     timeout,
+                    ..Request::new(Method::PUT, &url, scope)
                 },
                 on_retry,
             )?;
@@ -595,12 +580,10 @@ impl Client {
         let body = move || Ok(Body::from(owned.clone()));
         let response = self.send(
             Request {
-                method: Method::PUT,
-                url: &url,
                 headers,
                 body: Some(&body),
-                scope: (repository, Access::Push),
                 timeout: Duration::from_secs(120),
+                ..Request::new(Method::PUT, &url, (repository, Access::Push))
             },
             &|| {},
         )?;
@@ -640,12 +623,8 @@ impl Client {
             );
             let response = self.send(
                 Request {
-                    method: Method::GET,
-                    url: &url,
                     headers,
-                    body: None,
-                    scope: (repository, Access::Pull),
-                    timeout: Duration::from_secs(60),
+                    ..Request::new(Method::GET, &url, (repository, Access::Pull))
                 },
                 &|| {},
             )?;
@@ -691,14 +670,7 @@ impl Client {
         let mut tags = Vec::new();
         for _ in 0..1000 {
             let response = self.send(
-                Request {
-                    method: Method::GET,
-                    url: &url,
-                    headers: HeaderMap::new(),
-                    body: None,
-                    scope: (repository, Access::Pull),
-                    timeout: Duration::from_secs(60),
-                },
+                Request::new(Method::GET, &url, (repository, Access::Pull)),
                 &|| {},
             )?;
             if response.status() == StatusCode::NOT_FOUND {
@@ -739,12 +711,8 @@ impl Client {
         );
         let response = self.send(
             Request {
-                method: Method::HEAD,
-                url: &url,
                 headers,
-                body: None,
-                scope: (repository, Access::Pull),
-                timeout: Duration::from_secs(60),
+                ..Request::new(Method::HEAD, &url, (repository, Access::Pull))
             },
             &|| {},
         )?;
@@ -759,14 +727,7 @@ impl Client {
     pub fn delete_manifest(&self, repository: &str, reference: &str) -> Result<Response> {
         let url = self.url(&format!("/v2/{repository}/manifests/{reference}"));
         self.send(
-            Request {
-                method: Method::DELETE,
-                url: &url,
-                headers: HeaderMap::new(),
-                body: None,
-                scope: (repository, Access::Push),
-                timeout: Duration::from_secs(60),
-            },
+            Request::new(Method::DELETE, &url, (repository, Access::Push)),
             &|| {},
         )
     }
@@ -779,12 +740,8 @@ impl Client {
         for _ in 0..5 {
             let response = self.send(
                 Request {
-                    method: Method::GET,
-                    url: &url,
-                    headers: HeaderMap::new(),
-                    body: None,
-                    scope: (repository, Access::Pull),
                     timeout: Duration::from_secs(300),
+                    ..Request::new(Method::GET, &url, (repository, Access::Pull))
                 },
                 &|| {},
             )?;
@@ -832,12 +789,9 @@ impl Client {
         );
         let response = self.send(
             Request {
-                method: Method::GET,
-                url: &url,
                 headers,
-                body: None,
-                scope: (repository, Access::Pull),
                 timeout: Duration::from_secs(120),
+                ..Request::new(Method::GET, &url, (repository, Access::Pull))
             },
             &|| {},
         )?;
