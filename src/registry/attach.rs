@@ -81,6 +81,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn immutable_tag_refusals_are_recognised() {
+        // Google Artifact Registry and ECR wordings, and distribution's code.
+        assert!(looks_immutable(
+            400,
+            "tag sha256-abc is immutable and cannot be overwritten"
+        ));
+        assert!(looks_immutable(
+            400,
+            r#"{"errors":[{"code":"TAG_INVALID","message":"The image tag 'sha256-abc' already exists in the 'r' repository and cannot be overwritten because the repository is immutable."}]}"#
+        ));
+        assert!(!looks_immutable(400, "manifest invalid: unknown blob"));
+        assert!(!looks_immutable(500, "immutable"));
+    }
+
+    #[test]
     fn fallback_tags_follow_the_spec() {
         let hex = "a".repeat(64);
         assert_eq!(
