@@ -16,7 +16,9 @@ fn main() -> ExitCode {
         Err(err) => {
             let code = err.exit_code();
             eprintln!("error: {err}");
-            if format == Format::Json {
+            // One JSON document per run: a command that printed its report
+            // before failing keeps it; the error is on stderr.
+            if format == Format::Json && !cargo_attest::commands::json_emitted() {
                 let doc = serde_json::json!({
                     "error": { "exitCode": code.code(), "message": err.to_string() }
                 });

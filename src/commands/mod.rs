@@ -23,6 +23,15 @@ use crate::error::{Error, Result};
 
 pub use generate::{write_completions, write_man_pages};
 
+/// Set once a command printed its JSON document: a command that reports
+/// and then fails (verify REF, prune) must not get a second document.
+static JSON_EMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process already printed its one JSON document.
+pub fn json_emitted() -> bool {
+    JSON_EMITTED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Environment variable holding the passphrase of encrypted PEM keys.
 pub const PASSPHRASE_ENV: &str = "CARGO_ATTEST_KEY_PASSPHRASE";
 
@@ -77,6 +86,7 @@ impl Ui {
             serde_json::to_writer_pretty(&mut out, value)
                 .map_err(|e| Error::internal(format!("cannot write JSON: {e}")))?;
             writeln!(out).map_err(|e| Error::io("write", "stdout", e))?;
+            JSON_EMITTED.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         Ok(())
     }

@@ -341,3 +341,54 @@ fn prune_and_migrate_in_an_oci_layout() {
         "{migrate}"
     );
 }
+
+#[test]
+fn prune_reports_registries_that_refuse_delete_and_keeps_going() {
+    let Some(reg) = testbed::docker_no_delete() else {
+        return;
+    };
+    let bench = Bench::new();
+    let repo = "prune/nodelete";
+    let reference = format!("{}/{repo}:v1", reg.host);
+    bench.subject(&reference);
+    let report = bench.attach(&reference, &bench.bundle("nd"), &[]);
+    let attestation = report["attestation"].as_str().unwrap().to_string();
+    // Two fallback tags for subjects that do not exist (this registry
+    // cannot delete, so orphans are made by hand).
+    for fake in ["1", "2"] {
+        let index = serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.index.v1+json",
+            "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": attestation, "size": 1}],
+            "annotations": {"n": fake}
+        });
+        let tag = format!("sha256-{}", fake.repeat(64));
+        let put = http(
+            "PUT",
+            &format!("{}/v2/{repo}/manifests/{tag}", reg.url()),
+            &["Content-Type: application/vnd.oci.image.index.v1+json"],
+            Some(index.to_string().as_bytes()),
+            None,
+        );
+        assert_eq!(put.status, 201, "{}", put.text());
+    }
+    let target = format!("{}/{repo}", reg.host);
+    let out = bench.run(&["prune", &target, "--yes", "--format", "json"]);
+    out.fails_with(8, "could not be removed");
+    let v = out.json();
+    let items = v["items"].as_array().unwrap();
+    // The attestation's own subject exists: it is not listed, only the tags.
+    assert_eq!(items.len(), 2, "{v}");
+    for it in items {
+        assert_eq!(it["kind"], "orphaned-tag");
+        assert_eq!(it["action"], "refused", "{it}");
+        assert!(
+            it["message"]
+                .as_str()
+                .unwrap()
+                .contains("storage.delete.enabled"),
+            "{it}"
+        );
+    }
+    assert_eq!(fallback_tags(reg, repo).len(), 3, "nothing may change");
+}

@@ -150,6 +150,14 @@ pub fn docker_open() -> Option<&'static Registry> {
     Some(R.get_or_init(|| start_docker("docker-open", &bin, DockerAuth::None)))
 }
 
+/// docker-registry 2.8.2 without auth and with deletion disabled (the
+/// package's default): every DELETE is refused.
+pub fn docker_no_delete() -> Option<&'static Registry> {
+    static R: OnceLock<Registry> = OnceLock::new();
+    let bin = docker_registry_bin()?;
+    Some(R.get_or_init(|| start_docker("docker-nodelete", &bin, DockerAuth::None)))
+}
+
 /// docker-registry 2.8.2 with htpasswd (bcrypt) auth for
 /// `TEST_USER`/`TEST_PASSWORD`.
 pub fn docker_htpasswd() -> Option<&'static Registry> {
@@ -274,11 +282,12 @@ fn start_docker(name: &'static str, bin: &Path, auth: DockerAuth) -> Registry {
         let config = format!(
             "version: 0.1\n\
              log:\n  level: info\n  formatter: text\n\
-             storage:\n  filesystem:\n    rootdirectory: {storage}\n  delete:\n    enabled: true\n  \
+             storage:\n  filesystem:\n    rootdirectory: {storage}\n  delete:\n    enabled: {delete}\n  \
              maintenance:\n    uploadpurging:\n      enabled: false\n\
              http:\n  addr: {host}\n  secret: cargo-attest-test-secret\n\
              {auth_yaml}",
             storage = dir.join("storage").display(),
+            delete = name != "docker-nodelete",
         );
         let config_path = dir.join("config.yml");
         std::fs::write(&config_path, config).unwrap();
