@@ -429,8 +429,9 @@ fn profile_flag(sel: &BuildSelection) -> String {
     flags
 }
 
-/// The command line as the user typed it, under the name `cargo attest`.
-/// Paths stay as given (relative paths keep the record machine-independent).
+/// The command line as the user typed it, under the name `cargo attest`,
+/// without the flags that only choose output, keys or verbosity: they do not
+/// change what was built, and must not make reruns differ.
 fn command_line() -> Vec<String> {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -444,8 +445,53 @@ fn command_line() -> Vec<String> {
     ["cargo", "attest"]
         .into_iter()
         .map(str::to_string)
-        .chain(args.iter().cloned())
+        .chain(build_relevant_args(args))
         .collect()
+}
+
+fn build_relevant_args(args: &[String]) -> Vec<String> {
+    const WITH_VALUE: &[&str] = &[
+        "--output",
+        "-o",
+        "--format",
+        "--key",
+        "--key-name",
+        "--progress",
+    ];
+    const SWITCHES: &[&str] = &[
+        "--quiet",
+        "-q",
+        "--verbose",
+        "--redetect",
+        "--plain-http",
+        "--insecure",
+    ];
+    let mut kept = Vec::new();
+    let mut skip_value = false;
+    for arg in args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        let name = arg.split_once('=').map_or(arg.as_str(), |(n, _)| n);
+        if WITH_VALUE.contains(&name) {
+            skip_value = !arg.contains('=');
+            continue;
+        }
+        // `-ofile` is `-o file`; `-v`, `-vv`, `-qv` are verbosity switches.
+        if arg.starts_with("-o") && !arg.starts_with("--") {
+            continue;
+        }
+        if SWITCHES.contains(&name)
+            || (arg.starts_with('-')
+                && !arg.starts_with("--")
+                && arg[1..].chars().all(|c| c == 'v' || c == 'q')
+                && arg.len() > 1)
+        {
+            continue;
+        }
+        kept.push(arg.clone());
+    }
+    kept
 }
 
 fn relative_manifest(args: &AttestArgs, ws: &Workspace) -> Option<String> {
@@ -557,5 +603,49 @@ pub(super) fn load_pem_key(path: &Path) -> Result<SigningKey> {
             SigningKey::from_pem(&text, Some(pass.as_bytes())).map_err(fail)
         }
         other => other.map_err(fail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::build_relevant_args;
+
+    #[test]
+    fn output_and_key_flags_are_not_recorded() {
+        let args: Vec<String> = [
+            "--release",
+            "-o",
+            "out.json",
+            "--key=k.pem",
+            "-vv",
+            "--format",
+            "json",
+            "-p",
+            "app",
+            "--features",
+            "a,b",
+            "--output=x",
+            "-oy",
+            "--key-name",
+            "ci",
+            "-q",
+            "--push",
+            "r:v1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            build_relevant_args(&args),
+            [
+                "--release",
+                "-p",
+                "app",
+                "--features",
+                "a,b",
+                "--push",
+                "r:v1"
+            ]
+        );
     }
 }
