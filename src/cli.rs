@@ -7,18 +7,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  internal error (a bug: please report it)
-  2  usage error: bad flags or arguments
-  3  I/O error: a file could not be read or written
-  4  invalid input: malformed checksums file, bundle or build output; nothing to attest
-  5  verification failed: signature, subject digest, predicate type or policy
-  6  key error: no OS keyring reachable, key not found, bad PEM, wrong passphrase
-  7  registry authentication failed
-  8  registry error: unexpected answer, or the registry could not be reached";
-
 /// Signed SLSA v1 build provenance for cargo builds.
 ///
 /// Run after `cargo build`: finds the build's outputs, writes SLSA v1
@@ -29,7 +17,7 @@ Exit codes:
     name = "cargo-attest",
     bin_name = "cargo-attest",
     version,
-    after_long_help = EXIT_CODES,
+    after_long_help = crate::error::exit_codes_help(),
     after_help = "Run `cargo attest --help` for exit codes; `cargo attest help COMMAND` for a command."
 )]
 pub struct Cli {
@@ -229,7 +217,11 @@ pub struct PushArgs {
     pub files: Vec<PathBuf>,
 
     /// The artifact's artifactType.
-    #[arg(long, value_name = "TYPE", default_value = crate::registry::push::DEFAULT_ARTIFACT_TYPE)]
+    #[arg(
+        long,
+        value_name = "TYPE",
+        default_value = "application/vnd.cargo-attest.artifact.v1"
+    )]
     pub artifact_type: String,
 
     /// Attach this Sigstore bundle to the pushed artifact.
@@ -460,15 +452,30 @@ pub enum GenerateCommand {
     },
 }
 
+/// The parsed command line, and the part of it provenance records.
+pub struct Parsed {
+    pub cli: Cli,
+    /// `cargo attest` and the flags that shape what is attested: build
+    /// selection, subjects and `--push`; never output, key or verbosity
+    /// flags, which do not change what was built.
+    pub recorded_command: Vec<String>,
+}
+
+/// Help headings whose flags provenance records, and flags recorded
+/// besides: a flag added under one of these headings is recorded without
+/// touching any list.
+const RECORDED_HEADINGS: [&str; 2] = ["Build selection", "Subjects"];
+const RECORDED_FLAGS: [&str; 1] = ["push"];
+
 /// Parses the command line. Options of the default command are refused
 /// next to a subcommand (`cargo attest --release verify ...` is a mistake);
 /// clap's own conflict rule would also refuse global options there.
-pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Parsed, clap::Error> {
     use clap::{CommandFactory, FromArgMatches};
     let mut command = Cli::command();
     let matches = command.try_get_matches_from_mut(args)?;
+    let default_command_args = AttestArgs::augment_args(clap::Command::new("attest"));
     if let Some((sub, _)) = matches.subcommand() {
-        let default_command_args = AttestArgs::augment_args(clap::Command::new("attest"));
         for arg in default_command_args.get_arguments() {
             let id = arg.get_id().as_str();
             if matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
@@ -482,7 +489,52 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
             }
         }
     }
-    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+    let recorded_command = recorded_command(&default_command_args, &matches);
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+    Ok(Parsed {
+        cli,
+        recorded_command,
+    })
+}
+
+/// The recorded flags in the order they were given, spelled long.
+fn recorded_command(attest: &clap::Command, matches: &clap::ArgMatches) -> Vec<String> {
+    let mut given: Vec<(usize, Vec<String>)> = Vec::new();
+    for arg in attest.get_arguments() {
+        let id = arg.get_id().as_str();
+        let recorded = arg
+            .get_help_heading()
+            .is_some_and(|h| RECORDED_HEADINGS.contains(&h))
+            || RECORDED_FLAGS.contains(&id);
+        if !recorded || matches.value_source(id) != Some(clap::parser::ValueSource::CommandLine) {
+            continue;
+        }
+        let flag = format!("--{}", arg.get_long().unwrap_or(id));
+        let mut indices = matches.indices_of(id).into_iter().flatten();
+        if !arg.get_action().takes_values() {
+            given.push((indices.next().unwrap_or(0), vec![flag]));
+            continue;
+        }
+        let Some(occurrences) = matches.get_raw_occurrences(id) else {
+            continue;
+        };
+        for occurrence in occurrences {
+            let values: Vec<String> = occurrence
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            let index = indices.next().unwrap_or(0);
+            for _ in 1..values.len() {
+                indices.next();
+            }
+            given.push((index, vec![flag.clone(), values.join(",")]));
+        }
+    }
+    given.sort_by_key(|(index, _)| *index);
+    ["cargo", "attest"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(given.into_iter().flat_map(|(_, words)| words))
+        .collect()
 }
 
 /// Drops the `attest` word cargo inserts when run as `cargo attest ...`, so
@@ -495,4 +547,48 @@ pub fn normalize_args(
         args.remove(1);
     }
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_and_key_flags_are_not_recorded() {
+        let args = [
+            "cargo-attest",
+            "--release",
+            "-o",
+            "out.json",
+            "--key=k.pem",
+            "-vv",
+            "--format",
+            "json",
+            "-p",
+            "app",
+            "--features",
+            "a,b",
+            "--oci-layout",
+            "dir",
+            "--attach",
+            "tag",
+            "--push",
+            "r:v1",
+        ];
+        let parsed = parse(args.iter().map(Into::into).collect()).unwrap();
+        assert_eq!(
+            parsed.recorded_command,
+            [
+                "cargo",
+                "attest",
+                "--release",
+                "--package",
+                "app",
+                "--features",
+                "a,b",
+                "--push",
+                "r:v1"
+            ]
+        );
+    }
 }

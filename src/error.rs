@@ -1,7 +1,9 @@
 //! The one error type of the crate and its mapping to process exit codes.
 //!
-//! Every failure a user can cause or meet ends up as one of these variants, so
-//! the exit code is decided in one place and documented once (README, `--help`).
+//! Every failure a user can cause or meet ends up as one of these variants,
+//! so the exit code is decided in one place and documented once, from
+//! [`EXIT_CODES`] (README, `--help`, man pages). Causes are kept as typed
+//! sources; the binary prints the chain ("caused by: ...").
 
 use std::fmt;
 use std::io;
@@ -23,12 +25,55 @@ pub enum ExitCode {
     InvalidInput = 4,
     /// A signature, subject digest, predicate type or policy check failed.
     VerificationFailed = 5,
-    /// Signing keys: no keyring reachable, key missing, bad PEM, wrong passphrase.
+    /// Signing keys and identities: no keyring reachable, key missing, bad
+    /// PEM, wrong passphrase, no usable identity token.
     Key = 6,
     /// A registry refused our credentials.
     Auth = 7,
-    /// A registry answered with an error or could not be reached.
+    /// A registry or signing service answered with an error or could not be
+    /// reached.
     Registry = 8,
+}
+
+/// The exit codes and what they mean: the one table `--help`, the man
+/// pages and the README are written from.
+pub const EXIT_CODES: &[(ExitCode, &str)] = &[
+    (ExitCode::Success, "success"),
+    (
+        ExitCode::Internal,
+        "internal error (a bug: please report it)",
+    ),
+    (ExitCode::Usage, "usage error: bad flags or arguments"),
+    (
+        ExitCode::Io,
+        "I/O error: a file could not be read or written",
+    ),
+    (
+        ExitCode::InvalidInput,
+        "invalid input: malformed checksums file, bundle or build output; nothing to attest",
+    ),
+    (
+        ExitCode::VerificationFailed,
+        "verification failed: signature, subject digest, predicate type or policy",
+    ),
+    (
+        ExitCode::Key,
+        "key error: no OS keyring reachable, key not found, bad PEM, wrong passphrase",
+    ),
+    (ExitCode::Auth, "registry authentication failed"),
+    (
+        ExitCode::Registry,
+        "registry error: unexpected answer, or the registry could not be reached",
+    ),
+];
+
+/// The exit code table as help text.
+pub fn exit_codes_help() -> String {
+    let mut text = String::from("Exit codes:");
+    for (code, meaning) in EXIT_CODES {
+        text.push_str(&format!("\n  {}  {meaning}", code.code()));
+    }
+    text
 }
 
 impl ExitCode {
@@ -37,12 +82,15 @@ impl ExitCode {
     }
 }
 
+/// A cause of any type, kept for the "caused by" chain.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{message}")]
     Usage { message: String },
 
-    #[error("cannot {action} {}: {source}", path.display())]
+    #[error("cannot {action} {}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -51,29 +99,45 @@ pub enum Error {
     },
 
     #[error("{message}")]
-    InvalidInput { message: String },
+    InvalidInput {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 
     #[error("verification failed: {message}")]
-    VerificationFailed { message: String },
+    VerificationFailed {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 
     #[error("{message}")]
-    Key { message: String },
+    Key {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 
-    #[error(
-        "no OS keyring is reachable ({detail})\n\
-         hint: sign with a PEM key file instead: `cargo attest --key FILE.pem` \
-         (create one with `cargo attest key generate --output FILE.pem`), \
-         or run where a keyring service is available \
-         (Secret Service such as gnome-keyring on Linux, Keychain on macOS, \
-         Credential Manager on Windows)"
-    )]
-    KeyringUnavailable { detail: String },
+    #[error("{problem} ({detail})\nhint: {hint}")]
+    KeyringUnavailable {
+        /// "no OS keyring is reachable" or "the OS keyring is locked".
+        problem: &'static str,
+        detail: String,
+        /// What to do instead, worded for the command at hand.
+        hint: String,
+    },
 
     #[error("{registry}: authentication failed: {message}")]
     Auth { registry: String, message: String },
 
     #[error("{registry}: {message}")]
-    Registry { registry: String, message: String },
+    Registry {
+        registry: String,
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 
     #[error("{message}")]
     Internal { message: String },
@@ -93,57 +157,128 @@ impl Error {
         }
     }
 
-    pub fn usage(message: impl fmt::Display) -> Self {
+    /// The message and every cause, one per line after the first:
+    /// `caused by: ...`. Causes whose text the message already holds are
+    /// left out.
+    pub fn report(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            let line = cause.to_string();
+            if !line.is_empty() && !text.contains(&line) {
+                text.push_str("\ncaused by: ");
+                text.push_str(&line);
+            }
+            source = cause.source();
+        }
+        text
+    }
+
+    pub(crate) fn usage(message: impl fmt::Display) -> Self {
         Error::Usage {
             message: message.to_string(),
         }
     }
 
-    pub fn invalid_input(message: impl fmt::Display) -> Self {
+    pub(crate) fn invalid_input(message: impl fmt::Display) -> Self {
         Error::InvalidInput {
             message: message.to_string(),
+            source: None,
         }
     }
 
-    pub fn verification(message: impl fmt::Display) -> Self {
+    pub(crate) fn verification(message: impl fmt::Display) -> Self {
         Error::VerificationFailed {
             message: message.to_string(),
+            source: None,
         }
     }
 
-    pub fn key(message: impl fmt::Display) -> Self {
+    pub(crate) fn key(message: impl fmt::Display) -> Self {
         Error::Key {
             message: message.to_string(),
+            source: None,
         }
     }
 
-    pub fn internal(message: impl fmt::Display) -> Self {
+    pub(crate) fn internal(message: impl fmt::Display) -> Self {
         Error::Internal {
             message: message.to_string(),
         }
     }
 
-    pub fn auth(registry: impl fmt::Display, message: impl fmt::Display) -> Self {
+    pub(crate) fn auth(registry: impl fmt::Display, message: impl fmt::Display) -> Self {
         Error::Auth {
             registry: registry.to_string(),
             message: message.to_string(),
         }
     }
 
-    pub fn registry(registry: impl fmt::Display, message: impl fmt::Display) -> Self {
+    pub(crate) fn registry(registry: impl fmt::Display, message: impl fmt::Display) -> Self {
         Error::Registry {
             registry: registry.to_string(),
             message: message.to_string(),
+            source: None,
         }
     }
 
-    pub fn io(action: &'static str, path: impl AsRef<Path>, source: io::Error) -> Self {
+    pub(crate) fn io(action: &'static str, path: impl AsRef<Path>, source: io::Error) -> Self {
         Error::Io {
             action,
             path: path.as_ref().to_path_buf(),
             source,
         }
     }
+
+    /// No OS keyring could be reached; the hint names the alternatives for
+    /// signing (callers with another purpose reword it).
+    pub(crate) fn keyring_unavailable(detail: impl Into<String>) -> Self {
+        Error::KeyringUnavailable {
+            problem: "no OS keyring is reachable",
+            detail: detail.into(),
+            hint: "sign with a PEM key file instead: `cargo attest --key FILE.pem` \
+                   (create one with `cargo attest key generate --output FILE.pem`), \
+                   or run where a keyring service is available \
+                   (Secret Service such as gnome-keyring on Linux, Keychain on macOS, \
+                   Credential Manager on Windows)"
+                .into(),
+        }
+    }
+
+    /// Keeps `cause` as this error's source (for variants that carry one).
+    pub(crate) fn caused_by(
+        mut self,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        match &mut self {
+            Error::InvalidInput { source, .. }
+            | Error::VerificationFailed { source, .. }
+            | Error::Key { source, .. }
+            | Error::Registry { source, .. } => *source = Some(cause.into()),
+            _ => {}
+        }
+        self
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_prints_the_cause_chain_once() {
+        let inner = io::Error::other("disk on fire");
+        let e = Error::io("write", "/x", inner);
+        assert_eq!(e.report(), "cannot write /x\ncaused by: disk on fire");
+        let e = Error::registry("r.io", "PUT failed: timeout").caused_by("timeout");
+        assert_eq!(e.report(), "r.io: PUT failed: timeout");
+    }
+
+    #[test]
+    fn every_exit_code_is_documented_once() {
+        let codes: Vec<u8> = EXIT_CODES.iter().map(|(c, _)| c.code()).collect();
+        assert_eq!(codes, (0..=8).collect::<Vec<_>>());
+    }
+}

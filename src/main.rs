@@ -1,30 +1,19 @@
 use std::process::ExitCode;
 
-use cargo_attest::cli::{self, Format};
+use cargo_attest::settings::{Env, Settings};
+use cargo_attest::{cli, commands, logging};
 
 fn main() -> ExitCode {
-    let args = cli::normalize_args(std::env::args_os());
-    let cli = match cli::parse(args) {
-        Ok(cli) => cli,
+    let parsed = match cli::parse(cli::normalize_args(std::env::args_os())) {
+        Ok(parsed) => parsed,
         // clap prints help/version to stdout (exit 0) and usage errors to
         // stderr (exit 2, our usage code).
         Err(e) => e.exit(),
     };
-    let format = cli.global.format;
-    match cargo_attest::commands::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            let code = err.exit_code();
-            eprintln!("error: {err}");
-            // One JSON document per run: a command that printed its report
-            // before failing keeps it; the error is on stderr.
-            if format == Format::Json && !cargo_attest::commands::json_emitted() {
-                let doc = serde_json::json!({
-                    "error": { "exitCode": code.code(), "message": err.to_string() }
-                });
-                println!("{doc:#}");
-            }
-            ExitCode::from(code.code())
-        }
-    }
+    let global = &parsed.cli.global;
+    let (format, quiet) = (global.format, global.quiet);
+    logging::init(global.verbose, quiet);
+    let outcome = Settings::resolve(global, parsed.recorded_command, Env::from_process())
+        .and_then(|settings| commands::run(parsed.cli, &settings));
+    ExitCode::from(commands::finish(outcome, format, quiet))
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Bars when stderr is a terminal, else plain lines.
     Auto,
     Bars,
@@ -17,13 +17,13 @@ pub enum Mode {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Uploaded,
     Exists,
 }
 
 /// Reports transfers. Cheap to share across threads.
-pub struct Progress {
+pub(crate) struct Progress {
     kind: Kind,
 }
 
@@ -37,7 +37,7 @@ enum Kind {
 }
 
 /// One blob's transfer.
-pub struct Blob<'a> {
+pub(crate) struct Blob<'a> {
     progress: &'a Progress,
     name: String,
     size: u64,
@@ -46,7 +46,7 @@ pub struct Blob<'a> {
 }
 
 impl Progress {
-    pub fn new(mode: Mode) -> Self {
+    pub(crate) fn new(mode: Mode) -> Self {
         let mode = match mode {
             Mode::Auto if std::io::stderr().is_terminal() => Mode::Bars,
             Mode::Auto => Mode::Plain,
@@ -72,7 +72,7 @@ impl Progress {
     }
 
     /// Adds a blob of `size` bytes to the overall total.
-    pub fn blob(&self, name: &str, size: u64) -> Blob<'_> {
+    pub(crate) fn blob(&self, name: &str, size: u64) -> Blob<'_> {
         let bar = match &self.kind {
             Kind::Bars { multi, overall } => {
                 overall.inc_length(size);
@@ -101,7 +101,7 @@ impl Progress {
     }
 
     /// A line of its own (above the bars on a terminal).
-    pub fn line(&self, text: &str) {
+    pub(crate) fn line(&self, text: &str) {
         match &self.kind {
             Kind::Bars { multi, .. } => {
                 let _ = multi.println(text);
@@ -114,15 +114,41 @@ impl Progress {
         }
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Kind::Bars { overall, .. } = &self.kind {
             overall.finish_with_message("done");
         }
     }
 }
 
+/// Counts transferred bytes into a blob's bar and the overall line from any
+/// thread, without a message per read.
+#[derive(Clone)]
+pub(crate) struct Counter {
+    bars: Option<(ProgressBar, ProgressBar)>,
+}
+
+impl Counter {
+    pub(crate) fn add(&self, bytes: u64) {
+        if let Some((bar, overall)) = &self.bars {
+            bar.inc(bytes);
+            overall.inc(bytes);
+        }
+    }
+}
+
 impl Blob<'_> {
-    pub fn start(&self) {
+    /// A counter for this blob that can move to another thread.
+    pub(crate) fn counter(&self) -> Counter {
+        Counter {
+            bars: match (&self.bar, &self.progress.kind) {
+                (Some(bar), Kind::Bars { overall, .. }) => Some((bar.clone(), overall.clone())),
+                _ => None,
+            },
+        }
+    }
+
+    pub(crate) fn start(&self) {
         if let Kind::Plain(_) = self.progress.kind {
             self.progress.line(&format!(
                 "Uploading {} ({})",
@@ -132,17 +158,8 @@ impl Blob<'_> {
         }
     }
 
-    pub fn inc(&self, bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(bytes);
-        }
-        if let Kind::Bars { overall, .. } = &self.progress.kind {
-            overall.inc(bytes);
-        }
-    }
-
     /// A retry starts the transfer over.
-    pub fn restart(&self) {
+    pub(crate) fn restart(&self) {
         if let Some(bar) = &self.bar {
             let done = bar.position();
             bar.set_position(0);
@@ -152,7 +169,7 @@ impl Blob<'_> {
         }
     }
 
-    pub fn finish(self, status: Status) {
+    pub(crate) fn finish(self, status: Status) {
         let word = match status {
             Status::Uploaded => "Uploaded",
             Status::Exists => "Exists",

@@ -5,32 +5,26 @@ use std::path::Path;
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::Ui;
+use super::Report;
 use crate::cli::{Cli, GenerateCommand};
 use crate::error::{Error, Result};
 
 const BIN: &str = "cargo-attest";
 
-pub fn run(ui: &Ui, cmd: GenerateCommand) -> Result<()> {
-    match cmd {
+pub(super) fn run(cmd: GenerateCommand) -> Result<Report> {
+    let (what, written, dir) = match cmd {
         GenerateCommand::Completions { dir } => {
-            let written = write_completions(&dir)?;
-            ui.result(format!(
-                "Wrote {} completion scripts to {}",
-                written,
-                dir.display()
-            ));
+            ("completion scripts", write_completions(&dir)?, dir)
         }
-        GenerateCommand::Man { dir } => {
-            let written = write_man_pages(&dir)?;
-            ui.result(format!("Wrote {} man pages to {}", written, dir.display()));
-        }
-    }
-    Ok(())
+        GenerateCommand::Man { dir } => ("man pages", write_man_pages(&dir)?, dir),
+    };
+    let mut report = Report::new(&serde_json::json!({ "written": written, "dir": dir }))?;
+    report.line(format!("Wrote {written} {what} to {}", dir.display()));
+    Ok(report)
 }
 
 /// Writes one completion script per supported shell into `dir`.
-pub fn write_completions(dir: &Path) -> Result<usize> {
+pub(crate) fn write_completions(dir: &Path) -> Result<usize> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
     let shells = [
         Shell::Bash,
@@ -49,7 +43,7 @@ pub fn write_completions(dir: &Path) -> Result<usize> {
 
 /// Writes `cargo-attest.1` and one page per visible subcommand, named
 /// `cargo-attest-key-generate.1` and so on.
-pub fn write_man_pages(dir: &Path) -> Result<usize> {
+pub(crate) fn write_man_pages(dir: &Path) -> Result<usize> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
     let mut cmd = Cli::command();
     cmd.build();

@@ -2,12 +2,14 @@
 
 use serde::Serialize;
 
-use super::attest::load_pem_key;
-use super::{Ui, read_passphrase, write_file_atomically};
+use super::Report;
 use crate::cli::{KeyAlgorithm, KeyCommand, KeyExportArgs, KeyGenerateArgs, KeyImportArgs};
 use crate::credentials::Keyring;
 use crate::credentials::keyring::validate_key_name;
 use crate::error::{Error, Result};
+use crate::fsutil::{self, Mode};
+use crate::settings::Settings;
+use crate::signing::keyfile::{load_key_file, read_passphrase};
 use crate::signing::{Algorithm, SigningKey};
 
 #[derive(Serialize)]
@@ -33,17 +35,17 @@ impl KeyOutput {
     }
 }
 
-pub fn run(ui: &Ui, cmd: KeyCommand) -> Result<()> {
+pub(super) fn run(settings: &Settings, cmd: KeyCommand) -> Result<Report> {
     match cmd {
-        KeyCommand::Generate(args) => generate(ui, &args),
-        KeyCommand::Import(args) => import(ui, &args),
-        KeyCommand::Export(args) => export(ui, &args),
-        KeyCommand::List => list(ui),
-        KeyCommand::Delete(args) => delete(ui, &args.name),
+        KeyCommand::Generate(args) => generate(settings, &args),
+        KeyCommand::Import(args) => import(settings, &args),
+        KeyCommand::Export(args) => export(settings, &args),
+        KeyCommand::List => list(),
+        KeyCommand::Delete(args) => delete(&args.name),
     }
 }
 
-fn generate(ui: &Ui, args: &KeyGenerateArgs) -> Result<()> {
+fn generate(settings: &Settings, args: &KeyGenerateArgs) -> Result<Report> {
     validate_key_name(&args.name)?;
     let algorithm = match args.algorithm {
         KeyAlgorithm::P256 => Algorithm::EcdsaP256,
@@ -61,11 +63,15 @@ fn generate(ui: &Ui, args: &KeyGenerateArgs) -> Result<()> {
             let pem = if args.unencrypted {
                 key.to_pem(None)
             } else {
-                let pass = read_passphrase(&format!("the new key {}", path.display()), true)?;
+                let pass = read_passphrase(
+                    &settings.env,
+                    &format!("the new key {}", path.display()),
+                    true,
+                )?;
                 key.to_pem(Some(pass.as_bytes()))
             }
             .map_err(|e| Error::key(e.to_string()))?;
-            write_file_atomically(path, pem.as_bytes(), true)?;
+            fsutil::write_atomically(path, pem.as_bytes(), Mode::Private)?;
             path.display().to_string()
         }
         None => {
@@ -73,32 +79,32 @@ fn generate(ui: &Ui, args: &KeyGenerateArgs) -> Result<()> {
             "keyring".to_string()
         }
     };
-    ui.emit_json(&KeyOutput::new(&args.name, &key, location.clone()))?;
     let place = if location == "keyring" {
         format!("key `{}` in the OS keyring", args.name)
     } else {
         format!("private key file {location}")
     };
-    ui.result(format!(
+    let mut report = Report::new(&KeyOutput::new(&args.name, &key, location))?;
+    report.line(format!(
         "Generated {} {place}, key id {}",
         key.algorithm(),
         key.key_id()
     ));
-    Ok(())
+    Ok(report)
 }
 
-fn import(ui: &Ui, args: &KeyImportArgs) -> Result<()> {
+fn import(settings: &Settings, args: &KeyImportArgs) -> Result<Report> {
     validate_key_name(&args.name)?;
-    let key = load_pem_key(&args.file)?;
+    let key = load_key_file(&args.file, &settings.env)?;
     Keyring::open()?.store_signing_key(&args.name, &key, args.force)?;
-    ui.emit_json(&KeyOutput::new(&args.name, &key, "keyring".into()))?;
-    ui.result(format!(
+    let mut report = Report::new(&KeyOutput::new(&args.name, &key, "keyring".into()))?;
+    report.line(format!(
         "Imported {} key `{}` into the OS keyring, key id {}",
         key.algorithm(),
         args.name,
         key.key_id()
     ));
-    Ok(())
+    Ok(report)
 }
 
 fn keyring_key(keyring: &Keyring, name: &str) -> Result<SigningKey> {
@@ -109,8 +115,8 @@ fn keyring_key(keyring: &Keyring, name: &str) -> Result<SigningKey> {
     })
 }
 
-fn export(ui: &Ui, args: &KeyExportArgs) -> Result<()> {
-    if args.private && args.output.is_none() && ui.json() {
+fn export(settings: &Settings, args: &KeyExportArgs) -> Result<Report> {
+    if args.private && args.output.is_none() && settings.json() {
         return Err(Error::usage(
             "--private with --format json needs --output FILE: a private key is never part of JSON output",
         ));
@@ -120,7 +126,11 @@ fn export(ui: &Ui, args: &KeyExportArgs) -> Result<()> {
         let pem = if args.unencrypted {
             key.to_pem(None)
         } else {
-            let pass = read_passphrase(&format!("the exported key `{}`", args.name), true)?;
+            let pass = read_passphrase(
+                &settings.env,
+                &format!("the exported key `{}`", args.name),
+                true,
+            )?;
             key.to_pem(Some(pass.as_bytes()))
         }
         .map_err(|e| Error::key(e.to_string()))?;
@@ -130,25 +140,33 @@ fn export(ui: &Ui, args: &KeyExportArgs) -> Result<()> {
     };
     match &args.output {
         Some(path) => {
-            write_file_atomically(path, text.as_bytes(), private)?;
-            ui.emit_json(&KeyOutput::new(
+            let mode = if private { Mode::Private } else { Mode::Public };
+            fsutil::write_atomically(path, text.as_bytes(), mode)?;
+            let mut report = Report::new(&KeyOutput::new(
                 &args.name,
                 &key,
                 path.display().to_string(),
             ))?;
-            ui.result(format!(
+            report.line(format!(
                 "Wrote the {} key of `{}` to {}",
                 if private { "private" } else { "public" },
                 args.name,
                 path.display()
             ));
+            Ok(report)
         }
-        None if ui.json() && !private => {
-            ui.emit_json(&KeyOutput::new(&args.name, &key, "keyring".into()))?;
+        None if settings.json() => Report::new(&KeyOutput::new(&args.name, &key, "keyring".into())),
+        None => {
+            // The PEM is the output itself, printed even with -q; a private
+            // key never passes through a report.
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::io("write", "stdout", e))?;
+            Report::new(&serde_json::Value::Null)
         }
-        None => print!("{}", text.as_str()),
     }
-    Ok(())
 }
 
 #[derive(Serialize)]
@@ -159,7 +177,7 @@ struct ListedKey {
     key_id: String,
 }
 
-fn list(ui: &Ui) -> Result<()> {
+fn list() -> Result<Report> {
     let keys = Keyring::open()?.list()?;
     let listed: Vec<ListedKey> = keys
         .iter()
@@ -169,9 +187,11 @@ fn list(ui: &Ui) -> Result<()> {
             key_id: k.public.key_id(),
         })
         .collect();
-    ui.emit_json(&listed)?;
+    let mut report = Report::new(&listed)?;
     if listed.is_empty() {
-        ui.note("No signing keys in the OS keyring. Create one with `cargo attest key generate`.");
+        tracing::info!(
+            "No signing keys in the OS keyring. Create one with `cargo attest key generate`."
+        );
     }
     let width = listed
         .iter()
@@ -180,20 +200,20 @@ fn list(ui: &Ui) -> Result<()> {
         .unwrap_or(4)
         .max(4);
     if !listed.is_empty() {
-        ui.result(format!("{:<width$}  {:<10}  KEY ID", "NAME", "ALGORITHM"));
+        report.line(format!("{:<width$}  {:<10}  KEY ID", "NAME", "ALGORITHM"));
     }
     for k in &listed {
-        ui.result(format!(
+        report.line(format!(
             "{:<width$}  {:<10}  {}",
             k.name,
             k.algorithm.name(),
             k.key_id
         ));
     }
-    Ok(())
+    Ok(report)
 }
 
-fn delete(ui: &Ui, name: &str) -> Result<()> {
+fn delete(name: &str) -> Result<Report> {
     if !Keyring::open()?.delete_signing_key(name)? {
         return Err(Error::key(format!(
             "no signing key named `{name}` in the OS keyring"
@@ -204,10 +224,10 @@ fn delete(ui: &Ui, name: &str) -> Result<()> {
         name: &'a str,
         deleted: bool,
     }
-    ui.emit_json(&Deleted {
+    let mut report = Report::new(&Deleted {
         name,
         deleted: true,
     })?;
-    ui.result(format!("Deleted key `{name}` from the OS keyring"));
-    Ok(())
+    report.line(format!("Deleted key `{name}` from the OS keyring"));
+    Ok(report)
 }

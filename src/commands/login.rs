@@ -2,25 +2,46 @@
 
 use std::io::{IsTerminal, Read};
 
+use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::{Ui, target};
-use crate::cli::{GlobalArgs, LoginArgs, LogoutArgs};
-use crate::credentials::Keyring;
-use crate::credentials::registry::{Credential, Secret, Source, keyring_host};
+use super::Report;
+use crate::cli::{LoginArgs, LogoutArgs};
+use crate::credentials::lookup::keyring_host;
+use crate::credentials::{Credential, Keyring, Secret, Source};
 use crate::error::{Error, Result};
+use crate::locate::split_scheme;
 use crate::registry::Client;
-use crate::registry::client::scheme_for;
+use crate::registry::policy::scheme_for;
+use crate::settings::Settings;
 
-pub fn login(ui: &Ui, global: &GlobalArgs, args: &LoginArgs) -> Result<()> {
-    let (scheme, host) = target::split_scheme(&args.registry);
+#[derive(Serialize)]
+struct LoginOutput<'a> {
+    registry: &'a str,
+    username: &'a str,
+    stored: &'static str,
+}
+
+#[derive(Serialize)]
+struct LogoutOutput<'a> {
+    registry: &'a str,
+    removed: bool,
+}
+
+/// The registry host of a `login`/`logout` argument.
+fn registry_host(arg: &str) -> Result<(Option<&str>, &str)> {
+    let (scheme, host) = split_scheme(arg);
     let host = host.trim_end_matches('/');
     if host.is_empty() || host.contains('/') {
         return Err(Error::usage(format!(
-            "`{}` is not a registry host such as ghcr.io or 127.0.0.1:5000",
-            args.registry
+            "`{arg}` is not a registry host such as ghcr.io or 127.0.0.1:5000"
         )));
     }
+    Ok((scheme, host))
+}
+
+pub(super) fn login(settings: &Settings, args: &LoginArgs) -> Result<Report> {
+    let (scheme, host) = registry_host(&args.registry)?;
     let interactive = std::io::stdin().is_terminal();
     let username = match &args.username {
         Some(u) => u.clone(),
@@ -30,6 +51,7 @@ pub fn login(ui: &Ui, global: &GlobalArgs, args: &LoginArgs) -> Result<()> {
     let password = if args.password_stdin {
         let mut text = Zeroizing::new(String::new());
         std::io::stdin()
+            .take(64 * 1024)
             .read_to_string(&mut text)
             .map_err(|e| Error::io("read", "stdin", e))?;
         Zeroizing::new(text.trim_end_matches(['\r', '\n']).to_string())
@@ -48,11 +70,11 @@ pub fn login(ui: &Ui, global: &GlobalArgs, args: &LoginArgs) -> Result<()> {
     }
     // Check the credentials before storing them: a typo should fail now,
     // not at the next push.
-    let scheme = scheme_for(host, scheme, &target::options(global))?;
+    let scheme = scheme_for(host, scheme, &settings.registry)?;
     let client = Client::new(
         host,
         scheme,
-        &target::options(global),
+        &settings.registry,
         Some(Credential {
             secret: Secret::Password {
                 username: username.clone(),
@@ -60,7 +82,6 @@ pub fn login(ui: &Ui, global: &GlobalArgs, args: &LoginArgs) -> Result<()> {
             },
             source: Source::Keyring,
         }),
-        Box::new(|_| {}),
     )?;
     client.ping(None).map_err(|e| match e {
         Error::Auth { registry, .. } => Error::auth(
@@ -70,28 +91,32 @@ pub fn login(ui: &Ui, global: &GlobalArgs, args: &LoginArgs) -> Result<()> {
         other => other,
     })?;
     Keyring::open()?.store_registry_credential(&keyring_host(host), &username, &password)?;
-    ui.emit_json(
-        &serde_json::json!({ "registry": host, "username": username, "stored": "keyring" }),
-    )?;
-    ui.result(format!(
+    let mut report = Report::new(&LoginOutput {
+        registry: host,
+        username: &username,
+        stored: "keyring",
+    })?;
+    report.line(format!(
         "Logged in to {host} as {username}; credentials stored in the OS keyring"
     ));
-    Ok(())
+    Ok(report)
 }
 
-pub fn logout(ui: &Ui, args: &LogoutArgs) -> Result<()> {
-    let (_, host) = target::split_scheme(&args.registry);
-    let host = host.trim_end_matches('/');
+pub(super) fn logout(_settings: &Settings, args: &LogoutArgs) -> Result<Report> {
+    let (_, host) = registry_host(&args.registry)?;
     let removed = Keyring::open()?.delete_registry_credential(&keyring_host(host))?;
-    ui.emit_json(&serde_json::json!({ "registry": host, "removed": removed }))?;
+    let mut report = Report::new(&LogoutOutput {
+        registry: host,
+        removed,
+    })?;
     if removed {
-        ui.result(format!(
+        report.line(format!(
             "Removed the credentials for {host} from the OS keyring"
         ));
     } else {
-        ui.note(format!("No credentials for {host} in the OS keyring"));
+        tracing::info!("No credentials for {host} in the OS keyring");
     }
-    Ok(())
+    Ok(report)
 }
 
 fn prompt_line(prompt: &str) -> Result<String> {

@@ -3,11 +3,12 @@
 
 use serde::Serialize;
 
-use super::Ui;
-use super::target::{self, Place};
-use crate::cli::{GlobalArgs, MaintainArgs};
+use super::Report;
+use crate::cli::MaintainArgs;
 use crate::error::{Error, Result};
-use crate::registry::maintain::{self, MigrateReport, PruneItem};
+use crate::registry::attach::migrate::{MigrateReport, migrate as migrate_store};
+use crate::registry::attach::prune::{PruneItem, prune as prune_store};
+use crate::settings::Settings;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,96 +26,83 @@ struct MigrateOutput<'a> {
     subjects: &'a [MigrateReport],
 }
 
-fn repository_name(display: &str) -> &str {
-    // `host/repo:latest` -> `host/repo`; layouts keep their description.
-    display.strip_suffix(":latest").unwrap_or(display)
+fn note(message: &Option<String>) -> String {
+    message
+        .as_deref()
+        .map(|m| format!(" ({m})"))
+        .unwrap_or_default()
 }
 
-pub fn prune(ui: &Ui, global: &GlobalArgs, args: &MaintainArgs) -> Result<()> {
-    let located = target::locate(ui, global, &args.repository, false)?;
-    let items = match &located.place {
-        Place::Registry(repo) => maintain::prune_registry(repo, args.yes, &|l| ui.detail(1, l))?,
-        Place::Layout(layout) => maintain::prune_layout(layout, args.yes)?,
-    };
-    let name = repository_name(&located.display);
-    ui.emit_json(&PruneOutput {
+pub(super) fn prune(settings: &Settings, args: &MaintainArgs) -> Result<Report> {
+    let located = settings.places().locate(&args.repository, false)?;
+    let items = prune_store(located.store.as_ref(), args.yes)?;
+    let name = located.repository_display();
+    let mut report = Report::new(&PruneOutput {
         repository: name,
         dry_run: !args.yes,
         items: &items,
     })?;
     for it in &items {
-        let note = it
-            .message
-            .as_deref()
-            .map(|m| format!(" ({m})"))
-            .unwrap_or_default();
-        ui.result(format!(
-            "{:<13} {:<17} {}  subject {}{note}",
-            it.action, it.kind, it.reference, it.subject
+        report.line(format!(
+            "{:<13} {:<17} {}  subject {}{}",
+            it.action.name(),
+            it.kind.name(),
+            it.reference,
+            it.subject,
+            note(&it.message)
         ));
     }
     if items.is_empty() {
-        ui.result(format!("Nothing to prune in {name}."));
+        report.line(format!("Nothing to prune in {name}."));
     } else if !args.yes {
-        ui.result(format!(
+        report.line(format!(
             "{} item(s) would be removed; run again with --yes to remove them.",
             items.len()
         ));
     }
-    let bad = items
-        .iter()
-        .filter(|i| matches!(i.action, "refused" | "failed"))
-        .count();
+    let bad = items.iter().filter(|i| i.action.is_failure()).count();
     if bad > 0 {
-        return Err(Error::registry(
+        let error = Error::registry(
             name,
             format!("{bad} item(s) could not be removed; see the lines above"),
-        ));
+        );
+        return Ok(report.fail(error));
     }
-    Ok(())
+    Ok(report)
 }
 
-pub fn migrate(ui: &Ui, global: &GlobalArgs, args: &MaintainArgs) -> Result<()> {
-    let located = target::locate(ui, global, &args.repository, false)?;
-    let reports = match &located.place {
-        Place::Registry(repo) => maintain::migrate_registry(repo, args.yes, &|l| ui.detail(1, l))?,
-        Place::Layout(layout) => maintain::migrate_layout(layout, args.yes)?,
-    };
-    let name = repository_name(&located.display);
-    ui.emit_json(&MigrateOutput {
+pub(super) fn migrate(settings: &Settings, args: &MaintainArgs) -> Result<Report> {
+    let located = settings.places().locate(&args.repository, false)?;
+    let reports = migrate_store(located.store.as_ref(), args.yes)?;
+    let name = located.repository_display();
+    let mut report = Report::new(&MigrateOutput {
         repository: name,
         dry_run: !args.yes,
         subjects: &reports,
     })?;
     for r in &reports {
-        let note = r
-            .message
-            .as_deref()
-            .map(|m| format!(" ({m})"))
-            .unwrap_or_default();
         let repushed = if r.repushed.is_empty() {
             String::new()
         } else {
             format!(", {} re-pushed", r.repushed.len())
         };
-        ui.result(format!(
-            "{:<16} {}  {}/{} listed by the API{repushed}{note}",
-            r.action, r.subject, r.visible, r.entries
+        report.line(format!(
+            "{:<16} {}  {}/{} listed by the API{repushed}{}",
+            r.action.name(),
+            r.subject,
+            r.visible,
+            r.entries,
+            note(&r.message)
         ));
     }
     if reports.is_empty() {
-        ui.result(format!("No fallback tags in {name}."));
+        report.line(format!("No fallback tags in {name}."));
     } else if !args.yes {
-        ui.result("Dry run: run again with --yes to remove the tags marked `would remove tag`.");
+        report.line("Dry run: run again with --yes to remove the tags marked `would remove tag`.");
     }
-    if reports
-        .iter()
-        .any(|r| matches!(r.action, "refused" | "failed"))
-    {
-        return Err(Error::registry(
-            name,
-            "some tags could not be removed; see the lines above",
-        ));
+    if reports.iter().any(|r| r.action.is_failure()) {
+        let error = Error::registry(name, "some tags could not be removed; see the lines above");
+        return Ok(report.fail(error));
     }
-    Ok(())
+    Ok(report)
 }

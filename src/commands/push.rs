@@ -2,68 +2,75 @@
 
 use serde::Serialize;
 
-use super::{Ui, target};
-use crate::cli::{GlobalArgs, PushArgs};
+use super::{Report, attach_options, memory};
+use crate::cli::PushArgs;
 use crate::error::{Error, Result};
-use crate::provenance::subjects::sha256_file;
-use crate::registry::push::{ArtifactFile, artifact_manifest, push_artifact};
+use crate::provenance;
+use crate::registry::attach::{AttachReport, attach_bundle};
+use crate::registry::push::{artifact_files, artifact_manifest, push_artifact};
+use crate::settings::Settings;
+use crate::signing::dsse::bundle_predicate_type;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PushOutput<'a> {
+struct PushOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attached: Option<&'a super::attach::AttachReport>,
-    pub reference: String,
-    pub digest: String,
-    pub media_type: String,
-    pub size: u64,
-    pub artifact_type: String,
-    pub files: Vec<PushedFile>,
+    attached: Option<AttachReport>,
+    reference: String,
+    digest: String,
+    media_type: String,
+    size: u64,
+    artifact_type: String,
+    files: Vec<PushedFile>,
 }
 
 #[derive(Serialize)]
-pub struct PushedFile {
-    pub title: String,
-    pub digest: String,
-    pub size: u64,
+struct PushedFile {
+    title: String,
+    digest: String,
+    size: u64,
 }
 
-pub fn run(ui: &Ui, global: &GlobalArgs, args: &PushArgs) -> Result<()> {
+pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
     let files = artifact_files(&args.files)?;
     // Read the bundle before anything is pushed: a bad file fails early.
     let bundle = match &args.bundle {
         Some(path) => {
-            let text = super::read_text(path)?;
-            let predicate_type =
-                super::attach::bundle_predicate_type(&text, &path.display().to_string())?;
+            let text = crate::fsutil::read_text(path)?;
+            let predicate_type = bundle_predicate_type(&text, &path.display().to_string())?;
             Some((text, predicate_type))
         }
         None => None,
     };
-    let located = target::locate(ui, global, &args.reference, true)?;
-    if located.tag().is_none() {
+    let located = settings.places().locate(&args.reference, true)?;
+    let Some(tag) = located.tag() else {
         return Err(Error::usage(format!(
             "push to a tag, not a digest: `{}`",
             args.reference
         )));
-    }
-    let created = super::attest::created_timestamp()?;
+    };
+    let created = provenance::created_annotation(settings.source_date_epoch);
     let (_, bytes) = artifact_manifest(&files, &args.artifact_type, Some(&created))?;
-    let progress = target::progress(ui, global);
-    let descriptor = push_artifact(located.target(), &files, &bytes, located.tag(), &progress)?;
+    let progress = crate::progress::Progress::new(settings.progress);
+    let store = located.store.as_ref();
+    let descriptor = push_artifact(store, &files, &bytes, Some(tag), &progress)?;
     let attached = match &bundle {
-        Some((text, predicate_type)) => Some(super::attach::attach_bundle(
-            ui,
-            global,
-            &located,
-            &descriptor,
-            text.as_bytes(),
-            predicate_type,
-        )?),
+        Some((text, predicate_type)) => {
+            let memory = memory(settings);
+            Some(attach_bundle(
+                store,
+                &descriptor,
+                text.as_bytes(),
+                predicate_type,
+                &attach_options(settings, &memory, Some(&created)),
+            )?)
+        }
         None => None,
     };
-    ui.emit_json(&PushOutput {
-        attached: attached.as_ref(),
+    let pushed_line = format!("Pushed {} ({})", located.display, descriptor.digest);
+    let attached_line = attached.as_ref().map(AttachReport::describe);
+    let mut report = Report::new(&PushOutput {
+        attached,
         reference: located.display.clone(),
         digest: descriptor.digest.clone(),
         media_type: descriptor.media_type.clone(),
@@ -78,39 +85,9 @@ pub fn run(ui: &Ui, global: &GlobalArgs, args: &PushArgs) -> Result<()> {
             })
             .collect(),
     })?;
-    ui.result(format!(
-        "Pushed {} ({})",
-        located.display, descriptor.digest
-    ));
-    if let Some(report) = &attached {
-        ui.result(super::attach::describe(report));
+    report.line(pushed_line);
+    if let Some(line) = attached_line {
+        report.line(line);
     }
-    Ok(())
-}
-
-/// Hashes the files to push; titles are file names and must be unique.
-pub fn artifact_files(paths: &[std::path::PathBuf]) -> Result<Vec<ArtifactFile>> {
-    paths
-        .iter()
-        .map(|path| {
-            let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
-            if !meta.is_file() {
-                return Err(Error::io(
-                    "read",
-                    path,
-                    std::io::Error::other("not a regular file"),
-                ));
-            }
-            let title = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| Error::usage(format!("{} has no file name", path.display())))?;
-            Ok(ArtifactFile {
-                path: path.clone(),
-                title,
-                digest: format!("sha256:{}", sha256_file(path)?),
-                size: meta.len(),
-            })
-        })
-        .collect()
+    Ok(report)
 }

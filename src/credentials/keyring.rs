@@ -11,34 +11,35 @@ use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Entry};
 
-use super::registry::Secret;
+use super::secret::Secret;
 use crate::error::{Error, Result};
 use crate::signing::{PublicKey, SigningKey};
 
-pub const SIGNING_KEY_SERVICE: &str = "cargo-attest signing key";
-pub const REGISTRY_SERVICE: &str = "cargo-attest registry";
+pub(crate) const SIGNING_KEY_SERVICE: &str = "cargo-attest signing key";
+pub(crate) const REGISTRY_SERVICE: &str = "cargo-attest registry";
 
-pub struct Keyring {
+pub(crate) struct Keyring {
     store: Arc<CredentialStore>,
 }
 
 /// A signing key found in the keyring, described by its public half only.
 #[derive(Debug, Clone)]
-pub struct KeyInfo {
-    pub name: String,
-    pub public: PublicKey,
+pub(crate) struct KeyInfo {
+    pub(crate) name: String,
+    pub(crate) public: PublicKey,
 }
 
 impl Keyring {
     /// Connects to the platform keyring.
-    pub fn open() -> Result<Self> {
+    pub(crate) fn open() -> Result<Self> {
         Ok(Keyring {
             store: platform_store()?,
         })
     }
 
     /// Uses a given store (keyring-core's mock store in unit tests).
-    pub fn with_store(store: Arc<CredentialStore>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_store(store: Arc<CredentialStore>) -> Self {
         Keyring { store }
     }
 
@@ -48,7 +49,7 @@ impl Keyring {
     }
 
     /// The named key, or `None` when the keyring has no key of that name.
-    pub fn signing_key(&self, name: &str) -> Result<Option<SigningKey>> {
+    pub(crate) fn signing_key(&self, name: &str) -> Result<Option<SigningKey>> {
         let entry = self.entry(name)?;
         match entry.get_secret() {
             Ok(der) => {
@@ -65,7 +66,12 @@ impl Keyring {
     }
 
     /// Stores `key` under `name`. Refuses to overwrite unless `replace`.
-    pub fn store_signing_key(&self, name: &str, key: &SigningKey, replace: bool) -> Result<()> {
+    pub(crate) fn store_signing_key(
+        &self,
+        name: &str,
+        key: &SigningKey,
+        replace: bool,
+    ) -> Result<()> {
         if !replace && self.signing_key(name)?.is_some() {
             return Err(Error::key(format!(
                 "a key named `{name}` already exists in the keyring; pass --force to replace it \
@@ -78,7 +84,7 @@ impl Keyring {
     }
 
     /// Removes the named key. Returns false when there was none.
-    pub fn delete_signing_key(&self, name: &str) -> Result<bool> {
+    pub(crate) fn delete_signing_key(&self, name: &str) -> Result<bool> {
         match self.entry(name)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring_core::Error::NoEntry) => Ok(false),
@@ -87,7 +93,7 @@ impl Keyring {
     }
 
     /// All signing keys, sorted by name.
-    pub fn list(&self) -> Result<Vec<KeyInfo>> {
+    pub(crate) fn list(&self) -> Result<Vec<KeyInfo>> {
         let spec = HashMap::from([("service", SIGNING_KEY_SERVICE)]);
         let entries = self.store.search(&spec).map_err(map_err)?;
         let mut keys = Vec::new();
@@ -113,7 +119,7 @@ impl Keyring {
     }
 
     /// The keyring key whose key id is `key_id`, if any.
-    pub fn find_by_key_id(&self, key_id: &str) -> Result<Option<KeyInfo>> {
+    pub(crate) fn find_by_key_id(&self, key_id: &str) -> Result<Option<KeyInfo>> {
         Ok(self
             .list()?
             .into_iter()
@@ -127,7 +133,7 @@ impl Keyring {
     }
 
     /// The credentials `login` stored for `host`.
-    pub fn registry_credential(&self, host: &str) -> Result<Option<Secret>> {
+    pub(crate) fn registry_credential(&self, host: &str) -> Result<Option<Secret>> {
         match self.registry_entry(host)?.get_secret() {
             Ok(bytes) => {
                 let bytes = zeroize::Zeroizing::new(bytes);
@@ -146,7 +152,7 @@ impl Keyring {
         }
     }
 
-    pub fn store_registry_credential(
+    pub(crate) fn store_registry_credential(
         &self,
         host: &str,
         username: &str,
@@ -162,7 +168,7 @@ impl Keyring {
     }
 
     /// Removes stored credentials. Returns false when there were none.
-    pub fn delete_registry_credential(&self, host: &str) -> Result<bool> {
+    pub(crate) fn delete_registry_credential(&self, host: &str) -> Result<bool> {
         match self.registry_entry(host)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring_core::Error::NoEntry) => Ok(false),
@@ -183,7 +189,7 @@ struct StoredLoginRef<'a> {
     password: &'a str,
 }
 
-pub fn validate_key_name(name: &str) -> Result<()> {
+pub(crate) fn validate_key_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -201,12 +207,10 @@ pub fn validate_key_name(name: &str) -> Result<()> {
 fn map_err(e: keyring_core::Error) -> Error {
     use keyring_core::Error as K;
     match e {
-        K::NoStorageAccess(err) | K::PlatformFailure(err) => Error::KeyringUnavailable {
-            detail: err.to_string(),
-        },
-        K::NoDefaultStore => Error::KeyringUnavailable {
-            detail: "no keyring store for this platform".into(),
-        },
+        K::NoStorageAccess(err) | K::PlatformFailure(err) => {
+            Error::keyring_unavailable(err.to_string())
+        }
+        K::NoDefaultStore => Error::keyring_unavailable("no keyring store for this platform"),
         other => Error::key(format!("keyring error: {other}")),
     }
 }
@@ -215,8 +219,8 @@ fn map_err(e: keyring_core::Error) -> Error {
 fn platform_store() -> Result<Arc<CredentialStore>> {
     zbus_secret_service_keyring_store::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| Error::KeyringUnavailable {
-            detail: format!("Secret Service over D-Bus: {}", flatten(&e)),
+        .map_err(|e| {
+            Error::keyring_unavailable(format!("Secret Service over D-Bus: {}", flatten(&e)))
         })
 }
 
@@ -224,25 +228,23 @@ fn platform_store() -> Result<Arc<CredentialStore>> {
 fn platform_store() -> Result<Arc<CredentialStore>> {
     apple_native_keyring_store::keychain::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| Error::KeyringUnavailable {
-            detail: format!("macOS Keychain: {}", flatten(&e)),
-        })
+        .map_err(|e| Error::keyring_unavailable(format!("macOS Keychain: {}", flatten(&e))))
 }
 
 #[cfg(target_os = "windows")]
 fn platform_store() -> Result<Arc<CredentialStore>> {
     windows_native_keyring_store::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| Error::KeyringUnavailable {
-            detail: format!("Windows Credential Manager: {}", flatten(&e)),
+        .map_err(|e| {
+            Error::keyring_unavailable(format!("Windows Credential Manager: {}", flatten(&e)))
         })
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
 fn platform_store() -> Result<Arc<CredentialStore>> {
-    Err(Error::KeyringUnavailable {
-        detail: "no supported keyring on this platform".into(),
-    })
+    Err(Error::keyring_unavailable(
+        "no supported keyring on this platform",
+    ))
 }
 
 /// The error and its sources on one line.

@@ -2,7 +2,9 @@
 //! the lookup of registry credentials across keyring, environment, docker
 //! and podman configuration.
 
-pub mod keyring;
-pub mod registry;
+pub(crate) mod keyring;
+pub(crate) mod lookup;
+mod secret;
 
-pub use keyring::{KeyInfo, Keyring, SIGNING_KEY_SERVICE};
+pub(crate) use keyring::Keyring;
+pub(crate) use secret::{Credential, Secret, Source};

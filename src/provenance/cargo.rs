@@ -15,20 +15,20 @@ use crate::error::{Error, Result};
 
 /// The build the user asked about, as given on the command line.
 #[derive(Debug, Clone, Default)]
-pub struct BuildSelection {
-    pub manifest_path: Option<PathBuf>,
-    pub packages: Vec<String>,
-    pub target: Option<String>,
+pub(crate) struct BuildSelection {
+    pub(crate) manifest_path: Option<PathBuf>,
+    pub(crate) packages: Vec<String>,
+    pub(crate) target: Option<String>,
     /// Cargo profile name; `None` means `dev`.
-    pub profile: Option<String>,
-    pub target_dir: Option<PathBuf>,
-    pub features: Vec<String>,
-    pub all_features: bool,
-    pub no_default_features: bool,
+    pub(crate) profile: Option<String>,
+    pub(crate) target_dir: Option<PathBuf>,
+    pub(crate) features: Vec<String>,
+    pub(crate) all_features: bool,
+    pub(crate) no_default_features: bool,
 }
 
 impl BuildSelection {
-    pub fn profile_name(&self) -> &str {
+    pub(crate) fn profile_name(&self) -> &str {
         self.profile.as_deref().unwrap_or("dev")
     }
 }
@@ -37,36 +37,35 @@ impl BuildSelection {
 const SHIPPED_KINDS: [TargetKind; 3] = [TargetKind::Bin, TargetKind::CDyLib, TargetKind::StaticLib];
 
 #[derive(Debug, Clone)]
-pub struct WorkspacePackage {
-    pub id: PackageId,
-    pub name: String,
-    pub version: String,
+pub(crate) struct WorkspacePackage {
+    pub(crate) id: PackageId,
+    pub(crate) name: String,
+    pub(crate) version: String,
     /// Features the resolver enabled for this package, sorted.
-    pub features: Vec<String>,
+    pub(crate) features: Vec<String>,
     /// (target name, kind) for every shipped output target.
-    pub targets: Vec<(String, TargetKind)>,
+    pub(crate) targets: Vec<(String, TargetKind)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LockedPackage {
-    pub name: String,
-    pub version: String,
-    pub source: Option<String>,
-    pub checksum_sha256: Option<String>,
+pub(crate) struct LockedPackage {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) source: Option<String>,
+    pub(crate) checksum_sha256: Option<String>,
 }
 
 #[derive(Debug)]
-pub struct Workspace {
-    pub root: PathBuf,
-    pub target_dir: PathBuf,
+pub(crate) struct Workspace {
+    pub(crate) root: PathBuf,
+    pub(crate) target_dir: PathBuf,
     /// The packages selected with `-p`, or the default members.
-    pub selected: Vec<WorkspacePackage>,
-    pub members: Vec<WorkspacePackage>,
-    pub lock: Vec<LockedPackage>,
-    pub lock_found: bool,
+    pub(crate) selected: Vec<WorkspacePackage>,
+    pub(crate) lock: Vec<LockedPackage>,
+    pub(crate) lock_found: bool,
 }
 
-pub fn load_workspace(sel: &BuildSelection) -> Result<Workspace> {
+pub(crate) fn load_workspace(sel: &BuildSelection) -> Result<Workspace> {
     let mut cmd = MetadataCommand::new();
     if let Some(path) = &sel.manifest_path {
         if !path.exists() {
@@ -184,14 +183,13 @@ fn workspace_from_metadata(metadata: Metadata, sel: &BuildSelection) -> Result<W
         root,
         target_dir,
         selected,
-        members,
         lock,
         lock_found,
     })
 }
 
 /// Every package of Cargo.lock, sorted by name then version.
-pub fn read_lock(path: &Path) -> Result<Vec<LockedPackage>> {
+pub(crate) fn read_lock(path: &Path) -> Result<Vec<LockedPackage>> {
     let lock = cargo_lock::Lockfile::load(path)
         .map_err(|e| Error::invalid_input(format!("{}: {e}", path.display())))?;
     let mut sorted: Vec<&cargo_lock::Package> = lock.packages.iter().collect();
@@ -217,7 +215,7 @@ pub fn read_lock(path: &Path) -> Result<Vec<LockedPackage>> {
 }
 
 /// The directory cargo writes a profile's outputs to.
-pub fn profile_dir(profile: &str) -> &str {
+pub(crate) fn profile_dir(profile: &str) -> &str {
     match profile {
         "dev" | "test" => "debug",
         "release" | "bench" => "release",
@@ -226,7 +224,7 @@ pub fn profile_dir(profile: &str) -> &str {
 }
 
 /// File name cargo gives an output of `kind` named `name` on `triple`.
-pub fn output_file_name(name: &str, kind: &TargetKind, triple: &str) -> String {
+pub(crate) fn output_file_name(name: &str, kind: &TargetKind, triple: &str) -> String {
     let windows = triple.contains("windows");
     let msvc = windows && triple.contains("msvc");
     let apple = triple.contains("apple") || triple.contains("darwin");
@@ -247,13 +245,13 @@ pub fn output_file_name(name: &str, kind: &TargetKind, triple: &str) -> String {
 
 /// Outputs of the selected packages found in the target directory, and the
 /// expected ones that are missing (not built, or built for another profile).
-pub struct FoundOutputs {
-    pub files: Vec<SubjectFile>,
-    pub missing: Vec<PathBuf>,
-    pub dir: PathBuf,
+pub(crate) struct FoundOutputs {
+    pub(crate) files: Vec<SubjectFile>,
+    pub(crate) missing: Vec<PathBuf>,
+    pub(crate) dir: PathBuf,
 }
 
-pub fn find_outputs(ws: &Workspace, sel: &BuildSelection, host: &str) -> FoundOutputs {
+pub(crate) fn find_outputs(ws: &Workspace, sel: &BuildSelection, host: &str) -> FoundOutputs {
     let triple = sel.target.as_deref().unwrap_or(host);
     let mut dir = ws.target_dir.clone();
     if let Some(t) = &sel.target {
@@ -289,17 +287,17 @@ pub fn find_outputs(ws: &Workspace, sel: &BuildSelection, host: &str) -> FoundOu
 
 /// What a `cargo build --message-format=json` stream says was built.
 #[derive(Debug, Default)]
-pub struct StreamedBuild {
-    pub files: Vec<SubjectFile>,
+pub(crate) struct StreamedBuild {
+    pub(crate) files: Vec<SubjectFile>,
     /// Features per package name, as the compiler was invoked.
-    pub features: BTreeMap<String, Vec<String>>,
-    pub started: Option<Timestamp>,
-    pub finished: Option<Timestamp>,
+    pub(crate) features: BTreeMap<String, Vec<String>>,
+    pub(crate) started: Option<Timestamp>,
+    pub(crate) finished: Option<Timestamp>,
 }
 
 /// Reads a message stream. Only workspace members' shipped outputs count:
 /// dependencies and build scripts are not what the user ships.
-pub fn read_build_stream(
+pub(crate) fn read_build_stream(
     reader: impl BufRead,
     ws: &Workspace,
     source: &str,
@@ -397,22 +395,22 @@ fn is_shipped_file(path: &Path) -> bool {
 
 /// The toolchain, as `rustc -vV` and `cargo -V` report it.
 #[derive(Debug, Clone, Default)]
-pub struct Toolchain {
+pub(crate) struct Toolchain {
     /// `rustc -vV` fields (`release`, `commit-hash`, `host`, `LLVM version`...).
-    pub rustc: BTreeMap<String, String>,
-    pub rustc_version: String,
-    pub cargo_version: String,
+    pub(crate) rustc: BTreeMap<String, String>,
+    pub(crate) rustc_version: String,
+    pub(crate) cargo_version: String,
 }
 
 impl Toolchain {
-    pub fn host(&self) -> &str {
+    pub(crate) fn host(&self) -> &str {
         self.rustc.get("host").map(String::as_str).unwrap_or("")
     }
 }
 
 /// Runs the toolchain cargo would use here: `$RUSTC`/`$CARGO` when cargo set
 /// them, from `dir` so rustup's toolchain overrides apply.
-pub fn toolchain(dir: &Path) -> Result<Toolchain> {
+pub(crate) fn toolchain(dir: &Path) -> Result<Toolchain> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let run = |program: &std::ffi::OsStr, arg: &str| -> Result<String> {

@@ -5,21 +5,21 @@ use std::collections::BTreeMap;
 /// `runDetails.builder` and the invocation id, as far as the environment
 /// tells them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuilderInfo {
+pub(crate) struct BuilderInfo {
     /// `github-actions`, `gitlab-ci`, ..., or `local`.
-    pub kind: &'static str,
-    pub id: String,
+    pub(crate) kind: &'static str,
+    pub(crate) id: String,
     /// Extra identifying facts (runner environment, job name); never secrets.
-    pub version: BTreeMap<String, String>,
+    pub(crate) version: BTreeMap<String, String>,
     /// A URL or id of this run, when the CI system has one.
-    pub invocation_id: Option<String>,
+    pub(crate) invocation_id: Option<String>,
 }
 
 /// Prefix of builder ids this project defines (local hosts, unknown CI).
-pub const BUILDER_ID_BASE: &str = "https://cargo-attest.dev/builders";
+pub(crate) const BUILDER_ID_BASE: &str = "https://cargo-attest.dev/builders";
 
 /// Detects the builder from environment variables read through `env`.
-pub fn detect(env: &dyn Fn(&str) -> Option<String>) -> BuilderInfo {
+pub(crate) fn detect(env: &dyn Fn(&str) -> Option<String>) -> BuilderInfo {
     let get = |k: &str| env(k).filter(|v| !v.is_empty());
     let truthy = |k: &str| get(k).is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
 

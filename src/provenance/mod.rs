@@ -3,10 +3,11 @@
 //! Every field is documented in docs/provenance.md; the build type URI
 //! [`BUILD_TYPE`] names that document's schema.
 
-pub mod cargo;
-pub mod ci;
-pub mod source;
-pub mod subjects;
+pub(crate) mod cargo;
+pub(crate) mod ci;
+pub(crate) mod gather;
+pub(crate) mod source;
+pub(crate) mod subjects;
 
 use std::collections::BTreeMap;
 
@@ -15,152 +16,152 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-pub use cargo::{BuildSelection, LockedPackage, Toolchain, Workspace};
-pub use ci::BuilderInfo;
-pub use source::GitSource;
-pub use subjects::{Subject, SubjectFile};
+pub(crate) use cargo::{LockedPackage, Toolchain};
+pub(crate) use ci::BuilderInfo;
+pub(crate) use source::GitSource;
+pub(crate) use subjects::Subject;
 
 use crate::error::{Error, Result};
 
-pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-pub const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
-pub const BUILD_TYPE: &str = "https://cargo-attest.dev/build-types/cargo/v1";
+pub(crate) const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+pub(crate) const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
+pub(crate) const BUILD_TYPE: &str = "https://cargo-attest.dev/build-types/cargo/v1";
 
 /// An in-toto Statement v1. `P` is our typed predicate when writing and a
 /// plain JSON value when reading statements from anyone.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Statement<P = Value> {
+pub(crate) struct Statement<P = Value> {
     #[serde(rename = "_type")]
-    pub statement_type: String,
-    pub subject: Vec<Subject>,
+    pub(crate) statement_type: String,
+    pub(crate) subject: Vec<Subject>,
     #[serde(rename = "predicateType")]
-    pub predicate_type: String,
-    pub predicate: P,
+    pub(crate) predicate_type: String,
+    pub(crate) predicate: P,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Provenance {
-    pub build_definition: BuildDefinition,
-    pub run_details: RunDetails,
+pub(crate) struct Provenance {
+    pub(crate) build_definition: BuildDefinition,
+    pub(crate) run_details: RunDetails,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BuildDefinition {
-    pub build_type: String,
-    pub external_parameters: ExternalParameters,
-    pub internal_parameters: InternalParameters,
-    pub resolved_dependencies: Vec<ResourceDescriptor>,
+pub(crate) struct BuildDefinition {
+    pub(crate) build_type: String,
+    pub(crate) external_parameters: ExternalParameters,
+    pub(crate) internal_parameters: InternalParameters,
+    pub(crate) resolved_dependencies: Vec<ResourceDescriptor>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ExternalParameters {
+pub(crate) struct ExternalParameters {
     /// The `cargo attest` command line, program name normalised.
-    pub command: Vec<String>,
+    pub(crate) command: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub manifest_path: Option<String>,
+    pub(crate) manifest_path: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub packages: Vec<String>,
+    pub(crate) packages: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-    pub features: FeatureRequest,
+    pub(crate) target: Option<String>,
+    pub(crate) features: FeatureRequest,
 }
 
 /// The feature flags of the build, as requested.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FeatureRequest {
-    pub features: Vec<String>,
-    pub all_features: bool,
-    pub no_default_features: bool,
+pub(crate) struct FeatureRequest {
+    pub(crate) features: Vec<String>,
+    pub(crate) all_features: bool,
+    pub(crate) no_default_features: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct InternalParameters {
+pub(crate) struct InternalParameters {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub toolchain: Option<ToolchainParameters>,
+    pub(crate) toolchain: Option<ToolchainParameters>,
     /// Features cargo enabled per attested package, after resolution.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub enabled_features: BTreeMap<String, Vec<String>>,
+    pub(crate) enabled_features: BTreeMap<String, Vec<String>>,
     /// Environment variables that change build output (an allow-list).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub env: BTreeMap<String, String>,
+    pub(crate) env: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ToolchainParameters {
+pub(crate) struct ToolchainParameters {
     /// `rustc -vV`, first line.
-    pub rustc: String,
+    pub(crate) rustc: String,
     /// `rustc -vV`, the `key: value` lines.
-    pub rustc_verbose: BTreeMap<String, String>,
+    pub(crate) rustc_verbose: BTreeMap<String, String>,
     /// `cargo -V`.
-    pub cargo: String,
+    pub(crate) cargo: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct ResourceDescriptor {
+pub(crate) struct ResourceDescriptor {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uri: Option<String>,
+    pub(crate) uri: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub digest: BTreeMap<String, String>,
+    pub(crate) digest: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, Value>,
+    pub(crate) annotations: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RunDetails {
-    pub builder: Builder,
-    pub metadata: BuildMetadata,
+pub(crate) struct RunDetails {
+    pub(crate) builder: Builder,
+    pub(crate) metadata: BuildMetadata,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Builder {
-    pub id: String,
+pub(crate) struct Builder {
+    pub(crate) id: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub version: BTreeMap<String, String>,
+    pub(crate) version: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BuildMetadata {
-    pub invocation_id: String,
-    pub started_on: String,
-    pub finished_on: String,
+pub(crate) struct BuildMetadata {
+    pub(crate) invocation_id: String,
+    pub(crate) started_on: String,
+    pub(crate) finished_on: String,
 }
 
 /// Everything the provenance records, gathered by the caller.
 #[derive(Debug, Clone)]
-pub struct ProvenanceInput {
-    pub subjects: Vec<Subject>,
-    pub command: Vec<String>,
-    pub manifest_path: Option<String>,
+pub(crate) struct ProvenanceInput {
+    pub(crate) subjects: Vec<Subject>,
+    pub(crate) command: Vec<String>,
+    pub(crate) manifest_path: Option<String>,
     /// `name@version` of each attested package.
-    pub packages: Vec<String>,
-    pub profile: Option<String>,
-    pub target: Option<String>,
-    pub features: FeatureRequest,
-    pub enabled_features: BTreeMap<String, Vec<String>>,
-    pub toolchain: Option<Toolchain>,
-    pub env: BTreeMap<String, String>,
-    pub source: Option<GitSource>,
-    pub lock: Vec<LockedPackage>,
-    pub builder: BuilderInfo,
-    pub started: Timestamp,
-    pub finished: Timestamp,
+    pub(crate) packages: Vec<String>,
+    pub(crate) profile: Option<String>,
+    pub(crate) target: Option<String>,
+    pub(crate) features: FeatureRequest,
+    pub(crate) enabled_features: BTreeMap<String, Vec<String>>,
+    pub(crate) toolchain: Option<Toolchain>,
+    pub(crate) env: BTreeMap<String, String>,
+    pub(crate) source: Option<GitSource>,
+    pub(crate) lock: Vec<LockedPackage>,
+    pub(crate) builder: BuilderInfo,
+    pub(crate) started: Timestamp,
+    pub(crate) finished: Timestamp,
 }
 
 /// Environment variables recorded because they change what cargo builds.
 /// An allow-list, so a secret in some other variable can never leak.
-pub fn output_affecting_env(
+pub(crate) fn output_affecting_env(
     vars: impl Iterator<Item = (String, String)>,
 ) -> BTreeMap<String, String> {
     const EXACT: &[&str] = &[
@@ -189,7 +190,7 @@ pub fn output_affecting_env(
 }
 
 /// Reads SOURCE_DATE_EPOCH (seconds since the epoch).
-pub fn source_date_epoch(value: Option<&str>) -> Result<Option<Timestamp>> {
+pub(crate) fn source_date_epoch(value: Option<&str>) -> Result<Option<Timestamp>> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
@@ -203,14 +204,21 @@ pub fn source_date_epoch(value: Option<&str>) -> Result<Option<Timestamp>> {
         .map_err(|e| Error::usage(format!("SOURCE_DATE_EPOCH=`{value}` is out of range: {e}")))
 }
 
-fn rfc3339(t: Timestamp) -> String {
+/// `org.opencontainers.image.created` of what we push: SOURCE_DATE_EPOCH
+/// when set, else now.
+pub(crate) fn created_annotation(source_date_epoch: Option<Timestamp>) -> String {
+    rfc3339(source_date_epoch.unwrap_or_else(Timestamp::now))
+}
+
+/// RFC 3339 in whole seconds, as every timestamp we write.
+pub(crate) fn rfc3339(t: Timestamp) -> String {
     // Whole seconds: sub-second noise makes nothing more true.
     Timestamp::from_second(t.as_second())
         .unwrap_or(t)
         .to_string()
 }
 
-pub fn resolved_dependencies(input: &ProvenanceInput) -> Vec<ResourceDescriptor> {
+pub(crate) fn resolved_dependencies(input: &ProvenanceInput) -> Vec<ResourceDescriptor> {
     let mut deps = Vec::new();
     if let Some(src) = &input.source {
         let uri = src.url.as_ref().map(|url| match &src.reference {
@@ -258,7 +266,7 @@ pub fn resolved_dependencies(input: &ProvenanceInput) -> Vec<ResourceDescriptor>
 
 /// Builds the statement. Same input, same bytes: every map is ordered and
 /// nothing here reads the clock or the environment.
-pub fn build_statement(input: &ProvenanceInput) -> Statement<Provenance> {
+pub(crate) fn build_statement(input: &ProvenanceInput) -> Statement<Provenance> {
     let mut subjects = input.subjects.clone();
     subjects.sort();
     subjects.dedup();
@@ -318,7 +326,7 @@ pub fn build_statement(input: &ProvenanceInput) -> Statement<Provenance> {
 
 impl<P: Serialize> Statement<P> {
     /// Compact JSON: the exact bytes that get signed.
-    pub fn to_json(&self) -> Vec<u8> {
+    pub(crate) fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec(self).expect("statement types serialize infallibly")
     }
 }

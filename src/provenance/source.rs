@@ -4,19 +4,19 @@ use std::path::Path;
 use std::process::Command;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GitSource {
+pub(crate) struct GitSource {
     /// The `origin` remote (or the first remote), credentials removed.
-    pub url: Option<String>,
-    pub commit: String,
+    pub(crate) url: Option<String>,
+    pub(crate) commit: String,
     /// `refs/heads/...` when on a branch.
-    pub reference: Option<String>,
+    pub(crate) reference: Option<String>,
     /// Tracked files differ from the commit.
-    pub dirty: bool,
+    pub(crate) dirty: bool,
 }
 
 /// Reads the git checkout containing `dir`; `None` outside one or when git
 /// is not installed.
-pub fn git_source(dir: &Path) -> Option<GitSource> {
+pub(crate) fn git_source(dir: &Path) -> Option<GitSource> {
     let git = |args: &[&str]| -> Option<String> {
         let out = Command::new("git")
             .arg("-C")
@@ -54,7 +54,7 @@ pub fn git_source(dir: &Path) -> Option<GitSource> {
 
 /// Removes `user:password@` from a URL: remotes and registry URLs sometimes
 /// carry tokens, and provenance is published.
-pub fn strip_userinfo(url: &str) -> String {
+pub(crate) fn strip_userinfo(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
     };
@@ -69,7 +69,7 @@ pub fn strip_userinfo(url: &str) -> String {
 /// Normalises a repository URL for comparison: no `git+` prefix, no
 /// credentials, no `@ref` or `#fragment`, no `.git` or trailing `/`,
 /// scp-like `git@host:path` as `https://host/path`, lowercase host.
-pub fn normalize_repo_url(url: &str) -> String {
+pub(crate) fn normalize_repo_url(url: &str) -> String {
     let mut u = url.trim().trim_start_matches("git+").to_string();
     if !u.contains("://")
         && let Some((host, path)) = u.split_once(':')

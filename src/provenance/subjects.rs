@@ -15,33 +15,33 @@ use crate::error::{Error, Result};
 
 /// An in-toto ResourceDescriptor used as a subject: a name and its digests.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Subject {
-    pub name: String,
-    pub digest: BTreeMap<String, String>,
+pub(crate) struct Subject {
+    pub(crate) name: String,
+    pub(crate) digest: BTreeMap<String, String>,
 }
 
 impl Subject {
-    pub fn sha256(&self) -> Option<&str> {
+    pub(crate) fn sha256(&self) -> Option<&str> {
         self.digest.get("sha256").map(String::as_str)
     }
 }
 
 /// A file to hash, with the subject name it gets.
 #[derive(Debug, Clone)]
-pub struct SubjectFile {
-    pub name: String,
-    pub path: PathBuf,
+pub(crate) struct SubjectFile {
+    pub(crate) name: String,
+    pub(crate) path: PathBuf,
 }
 
 const READ_BUFFER: usize = 256 * 1024;
 
 /// SHA-256 of one file, read in fixed-size chunks so memory stays flat.
-pub fn sha256_file(path: &Path) -> Result<String> {
+pub(crate) fn sha256_file(path: &Path) -> Result<String> {
     digest_file::<Sha256>(path)
 }
 
 /// SHA-512 of one file, for subjects that carry only a sha512 digest.
-pub fn sha512_file(path: &Path) -> Result<String> {
+pub(crate) fn sha512_file(path: &Path) -> Result<String> {
     digest_file::<sha2::Sha512>(path)
 }
 
@@ -63,7 +63,7 @@ fn digest_file<D: Digest>(path: &Path) -> Result<String> {
 
 /// Hashes files on up to `available_parallelism` threads. The result keeps
 /// the input order; the first error (in input order) wins.
-pub fn hash_files(files: &[SubjectFile]) -> Result<Vec<Subject>> {
+pub(crate) fn hash_files(files: &[SubjectFile]) -> Result<Vec<Subject>> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -100,7 +100,7 @@ pub fn hash_files(files: &[SubjectFile]) -> Result<Vec<Subject>> {
 
 /// Expands `--subject-path` globs to regular files. A pattern that matches no
 /// file is an error: a typo must not silently attest nothing.
-pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>> {
+pub(crate) fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for pattern in patterns {
         let paths = glob::glob(pattern)
@@ -138,7 +138,7 @@ pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>> {
 
 /// Names files by their file name, as other provenance generators do, unless
 /// two share a file name: then all keep the path they were given by.
-pub fn name_files(paths: Vec<PathBuf>) -> Vec<SubjectFile> {
+pub(crate) fn name_files(paths: Vec<PathBuf>) -> Vec<SubjectFile> {
     let base = |p: &Path| {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -165,7 +165,7 @@ pub fn name_files(paths: Vec<PathBuf>) -> Vec<SubjectFile> {
 /// Parses a shasum-format file: `HEX  NAME`, `HEX *NAME` (binary mode), or
 /// the BSD form `SHA256 (NAME) = HEX`. The digest length picks sha256 or
 /// sha512. Blank lines and `#` comments are skipped.
-pub fn parse_checksums(text: &str, source: &str) -> Result<Vec<Subject>> {
+pub(crate) fn parse_checksums(text: &str, source: &str) -> Result<Vec<Subject>> {
     let mut subjects: Vec<Subject> = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
@@ -238,7 +238,7 @@ pub fn parse_checksums(text: &str, source: &str) -> Result<Vec<Subject>> {
 }
 
 /// A subject given by name and `sha256:HEX` digest, e.g. a container image.
-pub fn digest_subject(name: &str, digest: &str) -> Result<Subject> {
+pub(crate) fn digest_subject(name: &str, digest: &str) -> Result<Subject> {
     let (algorithm, hex_digest) = digest.split_once(':').ok_or_else(|| {
         Error::usage(format!(
             "--subject-digest `{digest}` must look like sha256:HEX"

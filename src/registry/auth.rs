@@ -1,11 +1,26 @@
-//! Registry authentication: parsing `WWW-Authenticate` challenges and the
-//! Docker/OCI Bearer token flow with minimal scopes.
+//! Registry authentication: `WWW-Authenticate` challenges, the Docker/OCI
+//! Bearer token flow with minimal scopes, and a token cache keyed by scope
+//! that honours expiry: a token is refreshed before it runs out, and a 401
+//! on a token the registry no longer takes fetches a new one once.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::{RequestBuilder, Response};
+use reqwest::header;
+use reqwest::{StatusCode, Url};
+use zeroize::Zeroizing;
+
+use super::client::Client;
+use super::policy::realm_allowed;
+use super::tokens::{Realm, Token};
+use super::transport::{Access, Scope, read_limited, short_cause};
+use crate::credentials::{Credential, Secret};
+use crate::error::{Error, Result};
 
 /// A challenge from a 401 response.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Challenge {
+pub(crate) enum Challenge {
     Basic,
     Bearer {
         realm: String,
@@ -16,7 +31,7 @@ pub enum Challenge {
 
 /// Parses a `WWW-Authenticate` header value (RFC 7235 auth-params, quoted
 /// or not). Unknown schemes give `None`.
-pub fn parse_challenge(header: &str) -> Option<Challenge> {
+pub(crate) fn parse_challenge(header: &str) -> Option<Challenge> {
     let header = header.trim();
     let (scheme, rest) = header
         .split_once(char::is_whitespace)
@@ -76,7 +91,7 @@ fn parse_params(text: &str) -> BTreeMap<String, String> {
 }
 
 /// The scope a request needs: pull for reads, pull+push for writes.
-pub fn repository_scope(repository: &str, push: bool) -> String {
+pub(crate) fn repository_scope(repository: &str, push: bool) -> String {
     if push {
         format!("repository:{repository}:pull,push")
     } else {
@@ -84,21 +99,283 @@ pub fn repository_scope(repository: &str, push: bool) -> String {
     }
 }
 
-/// Token endpoint response (Docker token spec: `token` or `access_token`).
+fn scope_string(scope: Scope<'_>) -> String {
+    if scope.repository.is_empty() {
+        return String::new();
+    }
+    repository_scope(scope.repository, scope.access == Access::Push)
+}
+
+/// Token endpoint response (Docker token spec: `token` or `access_token`,
+/// `expires_in` seconds, 60 when absent).
 #[derive(Debug, serde::Deserialize)]
-pub struct TokenResponse {
+pub(crate) struct TokenResponse {
     #[serde(default)]
-    pub token: Option<String>,
+    pub(crate) token: Option<String>,
     #[serde(default)]
-    pub access_token: Option<String>,
+    pub(crate) access_token: Option<String>,
+    #[serde(default)]
+    pub(crate) expires_in: Option<u64>,
 }
 
 impl TokenResponse {
-    pub fn into_token(self) -> Option<String> {
+    pub(crate) fn into_token(self) -> Option<String> {
         self.token
             .filter(|t| !t.is_empty())
             .or(self.access_token.filter(|t| !t.is_empty()))
     }
+}
+
+/// The largest token answer we read: real ones are a few KiB.
+const TOKEN_BODY_LIMIT: u64 = 1024 * 1024;
+/// The token spec's default lifetime, and the floor we assume.
+const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(60);
+
+impl Client {
+    /// Adds the credentials a request to the registry itself needs: a live
+    /// token for its scope (fetched ahead of the 401 once the realm is
+    /// known, and refreshed before it expires), or Basic auth.
+    pub(super) fn authorize(
+        &self,
+        request: RequestBuilder,
+        scope: Scope<'_>,
+    ) -> Result<RequestBuilder> {
+        let key = scope_string(scope);
+        let (token, realm, basic) = {
+            let inner = self.auth.lock();
+            let live = inner
+                .tokens
+                .get(&key)
+                .filter(|t| Instant::now() < t.refresh_at)
+                .map(|t| t.value.clone());
+            (live, inner.realm.clone(), inner.basic)
+        };
+        if let Some(token) = token {
+            return Ok(request.bearer_auth(token.as_str()));
+        }
+        if let Some(realm) = realm {
+            let token = self.fetch_token(&realm, &key, None)?;
+            return Ok(request.bearer_auth(token.as_str()));
+        }
+        if basic
+            && let Some(Credential {
+                secret: Secret::Password { username, password },
+                ..
+            }) = &self.credential
+        {
+            return Ok(request.basic_auth(username, Some(password.as_str())));
+        }
+        Ok(request)
+    }
+
+    /// Answers a 401 challenge: a new Bearer token for exactly the scope
+    /// this request needs (plus the scope the challenge names), replacing
+    /// any cached one the registry no longer accepts; or Basic auth.
+    pub(super) fn authenticate(&self, response: &Response, scope: Scope<'_>) -> Result<()> {
+        let challenge = response
+            .headers()
+            .get_all(header::WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(parse_challenge)
+            .max_by_key(|c| matches!(c, Challenge::Bearer { .. }));
+        match challenge {
+            Some(Challenge::Basic) => {
+                if self.credential.is_none() {
+                    return Err(self.no_credentials());
+                }
+                if !matches!(
+                    self.credential.as_ref().map(|c| &c.secret),
+                    Some(Secret::Password { .. })
+                ) {
+                    return Err(Error::auth(
+                        &self.host,
+                        "the registry asks for Basic auth, but only an identity token is configured",
+                    ));
+                }
+                self.auth.lock().basic = true;
+                Ok(())
+            }
+            Some(Challenge::Bearer {
+                realm,
+                service,
+                scope: challenged,
+            }) => {
+                let url = Url::parse(&realm).map_err(|_| {
+                    Error::auth(
+                        &self.host,
+                        format!("the token realm `{realm}` is not a URL"),
+                    )
+                })?;
+                let realm = Realm { url, service };
+                let key = scope_string(scope);
+                self.fetch_token(&realm, &key, challenged.as_deref())?;
+                self.auth.lock().realm = Some(realm);
+                Ok(())
+            }
+            None => Err(Error::auth(
+                &self.host,
+                "the registry requires authentication but sent no usable challenge",
+            )),
+        }
+    }
+
+    /// Fetches a token for `scope` (and `extra_scope`, when a challenge
+    /// names another) and caches it under `scope`.
+    fn fetch_token(
+        &self,
+        realm: &Realm,
+        scope: &str,
+        extra_scope: Option<&str>,
+    ) -> Result<Zeroizing<String>> {
+        // The realm gets our credentials: https, or plain http to loopback.
+        if self.credential.is_some() && !realm_allowed(&realm.url, &self.base, &self.options) {
+            return Err(Error::auth(
+                &self.host,
+                format!(
+                    "refusing to send credentials to the token realm {}: not https \
+                     (plain http is allowed only to loopback hosts)",
+                    redact_url(&realm.url)
+                ),
+            ));
+        }
+        let mut scopes: Vec<&str> = Vec::new();
+        if !scope.is_empty() {
+            scopes.push(scope);
+        }
+        if let Some(extra) = extra_scope.filter(|s| !s.is_empty() && *s != scope) {
+            scopes.push(extra);
+        }
+        let mut query: Vec<(&str, &str)> = scopes.iter().map(|s| ("scope", *s)).collect();
+        if let Some(s) = &realm.service {
+            query.push(("service", s));
+        }
+        let request = match &self.credential {
+            Some(Credential {
+                secret: Secret::IdentityToken(refresh),
+                ..
+            }) => {
+                let mut form = query.clone();
+                form.extend([
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", refresh.as_str()),
+                    ("client_id", "cargo-attest"),
+                ]);
+                self.http.post(realm.url.clone()).form(&form)
+            }
+            Some(Credential {
+                secret: Secret::Password { username, password },
+                ..
+            }) => self
+                .http
+                .get(realm.url.clone())
+                .query(&query)
+                .basic_auth(username, Some(password.as_str())),
+            None => self.http.get(realm.url.clone()).query(&query),
+        };
+        let shown = redact_url(&realm.url);
+        tracing::debug!("token request to {shown} for {}", scopes.join(" "));
+        let requested_at = Instant::now();
+        let response = request
+            .timeout(Duration::from_secs(60))
+            .send()
+            .map_err(|e| {
+                Error::registry(
+                    &self.host,
+                    format!("token service {shown}: {}", short_cause(&e)),
+                )
+                .caused_by(e)
+            })?;
+        let status = response.status();
+        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+            return Err(if let Some(c) = &self.credential {
+                Error::auth(
+                    &self.host,
+                    format!(
+                        "the token service rejected the credentials from {} (HTTP {}); check them, or log in again with `cargo attest login {}`",
+                        c.source,
+                        status.as_u16(),
+                        self.host
+                    ),
+                )
+            } else {
+                self.no_credentials()
+            });
+        }
+        if !status.is_success() {
+            return Err(Error::registry(
+                &self.host,
+                format!("token service {shown} answered HTTP {}", status.as_u16()),
+            ));
+        }
+        let body = Zeroizing::new(
+            read_limited(response, TOKEN_BODY_LIMIT)
+                .map_err(|e| Error::registry(&self.host, format!("token service {shown}: {e}")))?,
+        );
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| {
+            Error::registry(
+                &self.host,
+                format!("token service {shown} sent no JSON token"),
+            )
+        })?;
+        let lifetime = parsed
+            .expires_in
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_TOKEN_LIFETIME);
+        let token = parsed.into_token().map(Zeroizing::new).ok_or_else(|| {
+            Error::registry(
+                &self.host,
+                format!("token service {shown} sent an empty token"),
+            )
+        })?;
+        // Refresh a little early: a quarter of the lifetime, at most 30 s.
+        let margin = (lifetime / 4).min(Duration::from_secs(30));
+        self.auth.lock().tokens.insert(
+            scope.to_string(),
+            Token {
+                value: token.clone(),
+                refresh_at: requested_at + lifetime.saturating_sub(margin),
+            },
+        );
+        Ok(token)
+    }
+
+    pub(super) fn no_credentials(&self) -> Error {
+        Error::auth(
+            &self.host,
+            format!(
+                "the registry requires credentials and none were found; run `cargo attest login {}`, \
+                 or set CARGO_ATTEST_REGISTRY={} with CARGO_ATTEST_REGISTRY_USERNAME and CARGO_ATTEST_REGISTRY_PASSWORD",
+                self.host, self.host
+            ),
+        )
+    }
+
+    pub(super) fn auth_failure(&self, response: Response) -> Error {
+        let status = response.status().as_u16();
+        drop(response);
+        match &self.credential {
+            None => self.no_credentials(),
+            Some(c) => Error::auth(
+                &self.host,
+                format!(
+                    "the registry rejected the credentials from {} (HTTP {status})",
+                    c.source
+                ),
+            ),
+        }
+    }
+}
+
+/// A URL for messages: scheme, host, port and path; never userinfo or query.
+fn redact_url(url: &Url) -> String {
+    format!(
+        "{}://{}{}{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.port().map(|p| format!(":{p}")).unwrap_or_default(),
+        url.path()
+    )
 }
 
 #[cfg(test)]
@@ -147,8 +424,8 @@ mod tests {
 #[cfg(test)]
 mod fuzz {
     use super::*;
-    use crate::registry::manifest::{ImageIndex, ImageManifest};
-    use crate::registry::reference::Reference;
+    use crate::oci::Reference;
+    use crate::oci::manifest::{ImageIndex, ImageManifest};
 
     struct Rng(u64);
     impl Rng {

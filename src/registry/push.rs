@@ -5,31 +5,32 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::Target;
-use super::manifest::{
+use crate::error::{Error, Result};
+use crate::oci::Store;
+use crate::oci::manifest::{
     ANNOTATION_CREATED, ANNOTATION_TITLE, Descriptor, EMPTY_JSON, ImageManifest,
     MEDIA_TYPE_MANIFEST,
 };
-use crate::error::{Error, Result};
 use crate::progress::{Progress, Status};
+use crate::provenance::subjects::sha256_file;
 
 /// Default `artifactType` of artifacts pushed by cargo-attest.
-pub const DEFAULT_ARTIFACT_TYPE: &str = "application/vnd.cargo-attest.artifact.v1";
+pub(crate) const DEFAULT_ARTIFACT_TYPE: &str = "application/vnd.cargo-attest.artifact.v1";
 /// Media type of each file's layer.
-pub const LAYER_MEDIA_TYPE: &str = "application/octet-stream";
+pub(crate) const LAYER_MEDIA_TYPE: &str = "application/octet-stream";
 
 /// A file to push, already hashed.
 #[derive(Debug, Clone)]
-pub struct ArtifactFile {
-    pub path: PathBuf,
-    pub title: String,
-    pub digest: String,
-    pub size: u64,
+pub(crate) struct ArtifactFile {
+    pub(crate) path: PathBuf,
+    pub(crate) title: String,
+    pub(crate) digest: String,
+    pub(crate) size: u64,
 }
 
 /// The manifest of an artifact holding `files`, and its bytes (what gets
 /// pushed and digested). `created` is RFC 3339 (SOURCE_DATE_EPOCH aware).
-pub fn artifact_manifest(
+pub(crate) fn artifact_manifest(
     files: &[ArtifactFile],
     artifact_type: &str,
     created: Option<&str>,
@@ -71,16 +72,16 @@ pub fn artifact_manifest(
 
 /// Pushes the blobs (skipping those the target has), then the manifest.
 /// Blobs go up to three at a time.
-pub fn push_artifact(
-    target: &dyn Target,
+pub(crate) fn push_artifact(
+    store: &dyn Store,
     files: &[ArtifactFile],
     manifest_bytes: &[u8],
     tag: Option<&str>,
     progress: &Progress,
 ) -> Result<Descriptor> {
     let config = Descriptor::empty_config();
-    if !target.blob_exists(&config.digest)? {
-        target.put_blob_bytes(EMPTY_JSON, &config)?;
+    if !store.blob_exists(&config.digest)? {
+        store.put_blob_bytes(EMPTY_JSON, &config)?;
     }
     let next = AtomicUsize::new(0);
     let workers = files.len().clamp(1, 3);
@@ -96,12 +97,12 @@ pub fn push_artifact(
                         let descriptor =
                             Descriptor::new(LAYER_MEDIA_TYPE, file.digest.clone(), file.size);
                         let blob = progress.blob(&file.title, file.size);
-                        if target.blob_exists(&file.digest)? {
+                        if store.blob_exists(&file.digest)? {
                             blob.finish(Status::Exists);
                             continue;
                         }
                         blob.start();
-                        target.put_blob_file(&file.path, &descriptor, &blob)?;
+                        store.put_blob_file(&file.path, &descriptor, &blob)?;
                         blob.finish(Status::Uploaded);
                     }
                 })
@@ -118,9 +119,41 @@ pub fn push_artifact(
     for r in results {
         r?;
     }
-    target.put_manifest(tag, MEDIA_TYPE_MANIFEST, manifest_bytes)?;
+    match tag {
+        Some(tag) => store.tag_manifest(tag, MEDIA_TYPE_MANIFEST, manifest_bytes)?,
+        None => {
+            store.put_manifest_by_digest(MEDIA_TYPE_MANIFEST, manifest_bytes)?;
+        }
+    }
     progress.finish();
     Ok(Descriptor::of_bytes(MEDIA_TYPE_MANIFEST, manifest_bytes))
+}
+
+/// Hashes the files to push; titles are file names and must be unique.
+pub(crate) fn artifact_files(paths: &[PathBuf]) -> Result<Vec<ArtifactFile>> {
+    paths
+        .iter()
+        .map(|path| {
+            let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+            if !meta.is_file() {
+                return Err(Error::io(
+                    "read",
+                    path,
+                    std::io::Error::other("not a regular file"),
+                ));
+            }
+            let title = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| Error::usage(format!("{} has no file name", path.display())))?;
+            Ok(ArtifactFile {
+                path: path.clone(),
+                title,
+                digest: format!("sha256:{}", sha256_file(path)?),
+                size: meta.len(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

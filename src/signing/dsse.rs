@@ -7,14 +7,13 @@ use sigstore_types::{Bundle, DsseEnvelope, DsseSignature, KeyId, PayloadBytes, S
 
 use super::keys::{KeyError, PublicKey, SigningKey};
 
-pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
-pub const BUNDLE_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+pub(crate) const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 
 /// Signs `payload` as a DSSE envelope and wraps it in a v0.3 bundle whose
 /// verification material is the key hint. The DSSE signature carries the same
 /// id as `keyid`: some verifiers (securesystemslib) reject a signature
 /// without one.
-pub fn sign_bundle(
+pub(crate) fn sign_bundle(
     payload: &[u8],
     payload_type: &str,
     key: &SigningKey,
@@ -42,13 +41,13 @@ pub fn sign_bundle(
 /// A bundle that parsed and holds a DSSE envelope. Nothing in it is trusted
 /// yet: `verify` decides that.
 #[derive(Debug)]
-pub struct DsseBundle {
+pub(crate) struct DsseBundle {
     envelope: DsseEnvelope,
     hint: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum BundleError {
+pub(crate) enum BundleError {
     #[error("not a Sigstore bundle: {0}")]
     Malformed(String),
     #[error("the bundle holds a message signature, not a DSSE envelope")]
@@ -56,7 +55,7 @@ pub enum BundleError {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum VerifyError {
+pub(crate) enum VerifyError {
     #[error("payload type is `{0}`, expected `{IN_TOTO_PAYLOAD_TYPE}`")]
     PayloadType(String),
     #[error("the {algorithm} signature does not verify with key {key_id}")]
@@ -64,7 +63,7 @@ pub enum VerifyError {
 }
 
 impl DsseBundle {
-    pub fn parse(json: &str) -> Result<Self, BundleError> {
+    pub(crate) fn parse(json: &str) -> Result<Self, BundleError> {
         let bundle = Bundle::from_json(json).map_err(|e| BundleError::Malformed(e.to_string()))?;
         let hint = match &bundle.verification_material.content {
             VerificationMaterialContent::PublicKey(id) if !id.hint.is_empty() => {
@@ -79,18 +78,18 @@ impl DsseBundle {
     }
 
     /// The payload, unverified: for labelling only, never for decisions.
-    pub fn unverified_payload(&self) -> &[u8] {
+    pub(crate) fn unverified_payload(&self) -> &[u8] {
         self.envelope.payload.as_bytes()
     }
 
     /// The unauthenticated key hint: only a lookup aid for finding a key.
-    pub fn key_hint(&self) -> Option<&str> {
+    pub(crate) fn key_hint(&self) -> Option<&str> {
         self.hint.as_deref()
     }
 
     /// Returns the payload once the signature over its PAE verifies with
     /// `key` and the payload type is in-toto.
-    pub fn verify(&self, key: &PublicKey) -> Result<&[u8], VerifyError> {
+    pub(crate) fn verify(&self, key: &PublicKey) -> Result<&[u8], VerifyError> {
         if self.envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
             return Err(VerifyError::PayloadType(self.envelope.payload_type.clone()));
         }
@@ -101,6 +100,26 @@ impl DsseBundle {
             })?;
         Ok(self.envelope.payload.as_bytes())
     }
+}
+
+/// The predicate type a bundle's statement declares (read, not trusted:
+/// it only labels the attestation manifest).
+pub(crate) fn bundle_predicate_type(text: &str, source: &str) -> crate::error::Result<String> {
+    use crate::error::Error;
+    let bundle =
+        DsseBundle::parse(text).map_err(|e| Error::invalid_input(format!("{source}: {e}")))?;
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct PredicateTypeOnly {
+        predicate_type: String,
+    }
+    let statement: PredicateTypeOnly = serde_json::from_slice(bundle.unverified_payload())
+        .map_err(|e| {
+            Error::invalid_input(format!(
+                "{source}: the payload is not an in-toto statement: {e}"
+            ))
+        })?;
+    Ok(statement.predicate_type)
 }
 
 #[cfg(test)]
@@ -114,7 +133,10 @@ mod tests {
             let key = SigningKey::generate(alg).unwrap();
             let json = sign_bundle(br#"{"a":1}"#, IN_TOTO_PAYLOAD_TYPE, &key).unwrap();
             let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-            assert_eq!(value["mediaType"], BUNDLE_MEDIA_TYPE);
+            assert_eq!(
+                value["mediaType"],
+                crate::registry::attach::BUNDLE_ARTIFACT_TYPE
+            );
             assert_eq!(
                 value["verificationMaterial"]["publicKey"]["hint"],
                 key.key_id()

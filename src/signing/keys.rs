@@ -25,7 +25,7 @@ const PEM_ENCRYPTED: &str = "ENCRYPTED PRIVATE KEY";
 const PEM_PUBLIC: &str = "PUBLIC KEY";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum Algorithm {
+pub(crate) enum Algorithm {
     #[serde(rename = "ecdsa-p256")]
     EcdsaP256,
     #[serde(rename = "ed25519")]
@@ -33,7 +33,7 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Algorithm::EcdsaP256 => "ecdsa-p256",
             Algorithm::Ed25519 => "ed25519",
@@ -50,7 +50,7 @@ impl fmt::Display for Algorithm {
 /// Why a key could not be loaded. Kept apart from the crate error so callers
 /// can tell "needs a passphrase" from "wrong passphrase" and word the remedy.
 #[derive(Debug, thiserror::Error)]
-pub enum KeyError {
+pub(crate) enum KeyError {
     #[error("not a PEM file: {0}")]
     NotPem(String),
     #[error("PEM block is `{0}`, expected a PKCS#8 `PRIVATE KEY` or `ENCRYPTED PRIVATE KEY`")]
@@ -72,13 +72,13 @@ pub enum KeyError {
 /// Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo. Used as the DSSE
 /// `keyid` and the bundle's `publicKey.hint`: stable, derivable by any
 /// verifier from the public key alone, and free of names a user picked.
-pub fn key_id_of_spki(spki_der: &[u8]) -> String {
+pub(crate) fn key_id_of_spki(spki_der: &[u8]) -> String {
     hex::encode(Sha256::digest(spki_der))
 }
 
 /// A public key, as DER SubjectPublicKeyInfo.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PublicKey {
+pub(crate) struct PublicKey {
     algorithm: Algorithm,
     spki_der: Vec<u8>,
 }
@@ -93,7 +93,7 @@ impl fmt::Debug for PublicKey {
 }
 
 impl PublicKey {
-    pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+    pub(crate) fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
         let spki = pkcs8::spki::SubjectPublicKeyInfoRef::from_der(der)
             .map_err(|e| KeyError::Malformed(e.to_string()))?;
         let algorithm = algorithm_of(
@@ -111,7 +111,7 @@ impl PublicKey {
 
     /// Reads a `PUBLIC KEY` PEM. A private key PEM (plain) is accepted too,
     /// and its public half used, since users often have only that file.
-    pub fn from_pem(pem_text: &str) -> Result<Self, KeyError> {
+    pub(crate) fn from_pem(pem_text: &str) -> Result<Self, KeyError> {
         let (label, der) = decode_pem(pem_text)?;
         match label.as_str() {
             PEM_PUBLIC => Self::from_spki_der(&der),
@@ -121,24 +121,20 @@ impl PublicKey {
         }
     }
 
-    pub fn algorithm(&self) -> Algorithm {
+    pub(crate) fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
 
-    pub fn spki_der(&self) -> &[u8] {
-        &self.spki_der
-    }
-
-    pub fn key_id(&self) -> String {
+    pub(crate) fn key_id(&self) -> String {
         key_id_of_spki(&self.spki_der)
     }
 
-    pub fn to_pem(&self) -> String {
+    pub(crate) fn to_pem(&self) -> String {
         pem_encode(PEM_PUBLIC, &self.spki_der)
     }
 
     /// Checks `signature` over `message`. ECDSA signatures are ASN.1 DER.
-    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), KeyError> {
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), KeyError> {
         let key = VerificationKey::from_spki(&DerPublicKey::new(self.spki_der.clone()))
             .map_err(|e| KeyError::Malformed(e.to_string()))?;
         key.verify(message, &SignatureBytes::from_bytes(signature))
@@ -153,7 +149,7 @@ enum Signer {
 
 /// A private signing key. Its PKCS#8 DER is kept (zeroized on drop) because
 /// the keyring stores that encoding and `key export --private` writes it.
-pub struct SigningKey {
+pub(crate) struct SigningKey {
     signer: Signer,
     pkcs8_der: Zeroizing<Vec<u8>>,
     public: PublicKey,
@@ -169,7 +165,7 @@ impl fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
-    pub fn generate(algorithm: Algorithm) -> Result<Self, KeyError> {
+    pub(crate) fn generate(algorithm: Algorithm) -> Result<Self, KeyError> {
         match algorithm {
             Algorithm::EcdsaP256 => {
                 let rng = aws_lc_rs::rand::SystemRandom::new();
@@ -191,7 +187,7 @@ impl SigningKey {
     }
 
     /// Loads an unencrypted PKCS#8 DER private key of a supported type.
-    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
+    pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
         let info =
             PrivateKeyInfoRef::from_der(der).map_err(|e| KeyError::Malformed(e.to_string()))?;
         let curve = info
@@ -236,7 +232,7 @@ impl SigningKey {
     }
 
     /// Loads a PKCS#8 PEM private key, plain or encrypted (PBES2).
-    pub fn from_pem(pem_text: &str, passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
+    pub(crate) fn from_pem(pem_text: &str, passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
         let (label, der) = decode_pem(pem_text)?;
         let der = Zeroizing::new(der);
         match label.as_str() {
@@ -254,25 +250,25 @@ impl SigningKey {
         }
     }
 
-    pub fn algorithm(&self) -> Algorithm {
+    pub(crate) fn algorithm(&self) -> Algorithm {
         self.public.algorithm
     }
 
-    pub fn public_key(&self) -> PublicKey {
+    pub(crate) fn public_key(&self) -> PublicKey {
         self.public.clone()
     }
 
-    pub fn key_id(&self) -> String {
+    pub(crate) fn key_id(&self) -> String {
         self.public.key_id()
     }
 
-    pub fn pkcs8_der(&self) -> &[u8] {
+    pub(crate) fn pkcs8_der(&self) -> &[u8] {
         &self.pkcs8_der
     }
 
     /// PKCS#8 PEM of the private key; encrypted (scrypt + AES-256-CBC) when a
     /// passphrase is given.
-    pub fn to_pem(&self, passphrase: Option<&[u8]>) -> Result<Zeroizing<String>, KeyError> {
+    pub(crate) fn to_pem(&self, passphrase: Option<&[u8]>) -> Result<Zeroizing<String>, KeyError> {
         match passphrase {
             None => Ok(Zeroizing::new(pem_encode(PEM_PRIVATE, &self.pkcs8_der))),
             Some(pass) => {
@@ -288,7 +284,7 @@ impl SigningKey {
 
     /// Signs `message`. ECDSA P-256 hashes with SHA-256 and returns an ASN.1
     /// DER signature, the encoding DSSE verifiers expect; Ed25519 is pure EdDSA.
-    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+    pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         match &self.signer {
             Signer::P256(pair) => pair
                 .sign(message)

@@ -1,7 +1,8 @@
 //! Capability memory: the attach verdict per (registry, repository), kept
 //! on disk with a time to live so a Makefile loop does not probe on every
-//! run. Location: `$CARGO_ATTEST_CACHE_DIR`, else `$XDG_CACHE_HOME/cargo-attest`,
-//! else `~/.cache/cargo-attest`; file `capabilities.json`.
+//! run. The file is `capabilities.json` in the cache directory the settings
+//! resolve (`$CARGO_ATTEST_CACHE_DIR`, else `$XDG_CACHE_HOME/cargo-attest`,
+//! else `~/.cache/cargo-attest`).
 
 use std::collections::BTreeMap;
 use std::fs::OpenOptions;
@@ -12,11 +13,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 /// How long a verdict is trusted.
-pub const TTL: Duration = Duration::from_secs(24 * 60 * 60);
+pub(crate) const TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// The referrers API answered with our manifest listed.
     ReferrersApi,
     /// No working API: the referrers tag schema.
@@ -32,7 +33,7 @@ struct Entry {
     evidence: String,
 }
 
-pub struct Memory {
+pub(crate) struct Memory {
     path: Option<PathBuf>,
 }
 
@@ -48,42 +49,37 @@ fn key(registry: &str, repository: &str) -> String {
 }
 
 impl Memory {
-    /// The memory at the documented location (none if no home or cache dir).
-    pub fn open() -> Self {
-        let dir = std::env::var_os("CARGO_ATTEST_CACHE_DIR")
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("cargo-attest"))
-            })
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/cargo-attest"))
-            });
+    /// The memory in cache directory `dir` (none: nothing is remembered).
+    pub(crate) fn in_dir(dir: Option<&std::path::Path>) -> Self {
         Memory {
             path: dir.map(|d| d.join("capabilities.json")),
         }
     }
 
-    pub fn path(&self) -> Option<&PathBuf> {
-        self.path.as_ref()
-    }
-
     fn read(&self) -> BTreeMap<String, Entry> {
         self.path
             .as_ref()
-            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|p| std::fs::File::open(p).ok())
+            .and_then(|f| {
+                // A memory file of more than 16 MiB is not ours: start afresh.
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, 16 << 20), &mut bytes)
+                    .ok()?;
+                Some(bytes)
+            })
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default()
     }
 
     /// A verdict younger than the TTL.
-    pub fn get(&self, registry: &str, repository: &str) -> Option<Verdict> {
+    pub(crate) fn get(&self, registry: &str, repository: &str) -> Option<Verdict> {
         let entry = self.read().remove(&key(registry, repository))?;
         (now().saturating_sub(entry.checked_at) < TTL.as_secs()).then_some(entry.verdict)
     }
 
     /// Records a verdict. Failing to write only costs a probe next time, so
     /// errors are returned for a warning, never fatal.
-    pub fn set(
+    pub(crate) fn set(
         &self,
         registry: &str,
         repository: &str,
@@ -104,7 +100,11 @@ impl Memory {
 
     /// Forgets one repository's verdict, or every verdict of a registry
     /// when `repository` is None. Returns how many were forgotten.
-    pub fn forget(&self, registry: &str, repository: Option<&str>) -> std::io::Result<usize> {
+    pub(crate) fn forget(
+        &self,
+        registry: &str,
+        repository: Option<&str>,
+    ) -> std::io::Result<usize> {
         let mut removed = 0;
         let prefix = format!("{}/", registry.to_ascii_lowercase());
         self.update(|map| {

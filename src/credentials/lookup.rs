@@ -8,67 +8,20 @@
 //!
 //! Hosts match exactly, except Docker Hub's aliases.
 
-use std::fmt;
-
 use docker_credential::{CredentialRetrievalError, DockerCredential};
 use zeroize::Zeroizing;
 
 use super::keyring::Keyring;
+use super::secret::{Credential, Secret, Source};
 use crate::error::Result;
-use crate::registry::reference::is_docker_hub;
+use crate::oci::reference::is_docker_hub;
 
-pub const ENV_REGISTRY: &str = "CARGO_ATTEST_REGISTRY";
-pub const ENV_USERNAME: &str = "CARGO_ATTEST_REGISTRY_USERNAME";
-pub const ENV_PASSWORD: &str = "CARGO_ATTEST_REGISTRY_PASSWORD";
-
-#[derive(Clone)]
-pub enum Secret {
-    Password {
-        username: String,
-        password: Zeroizing<String>,
-    },
-    /// An OAuth2 refresh token (docker's `identitytoken`).
-    IdentityToken(Zeroizing<String>),
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Secret::Password { username, .. } => {
-                write!(f, "Password {{ username: {username:?}, .. }}")
-            }
-            Secret::IdentityToken(_) => f.write_str("IdentityToken(..)"),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Keyring,
-    Environment,
-    DockerConfig,
-    PodmanAuthFile,
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Source::Keyring => "the OS keyring",
-            Source::Environment => "environment variables",
-            Source::DockerConfig => "docker config",
-            Source::PodmanAuthFile => "podman auth file",
-        })
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Credential {
-    pub secret: Secret,
-    pub source: Source,
-}
+pub(crate) const ENV_REGISTRY: &str = "CARGO_ATTEST_REGISTRY";
+pub(crate) const ENV_USERNAME: &str = "CARGO_ATTEST_REGISTRY_USERNAME";
+pub(crate) const ENV_PASSWORD: &str = "CARGO_ATTEST_REGISTRY_PASSWORD";
 
 /// The name credentials of `host` are stored under in the keyring.
-pub fn keyring_host(host: &str) -> String {
+pub(crate) fn keyring_host(host: &str) -> String {
     if is_docker_hub(host) {
         "docker.io".into()
     } else {
@@ -76,13 +29,13 @@ pub fn keyring_host(host: &str) -> String {
     }
 }
 
-/// Finds credentials for `host` (`name:port`). `note` receives one line per
-/// source that was tried and failed for a reason worth knowing; it never
-/// receives a secret.
-pub fn lookup(
+/// Finds credentials for `host` (`name:port`). A source that was tried and
+/// failed for a reason worth knowing is logged at `-v`, never with a secret.
+/// `env` reads the environment (the settings' snapshot).
+pub(crate) fn lookup(
     host: &str,
     keyring: Option<&Keyring>,
-    note: &mut dyn FnMut(String),
+    env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Option<Credential>> {
     if let Some(ring) = keyring {
         match ring.registry_credential(&keyring_host(host)) {
@@ -93,10 +46,10 @@ pub fn lookup(
                 }));
             }
             Ok(None) => {}
-            Err(e) => note(format!("keyring not used: {e}")),
+            Err(e) => tracing::debug!("keyring not used: {e}"),
         }
     }
-    if let Some(secret) = from_env(host, &|k| std::env::var(k).ok()) {
+    if let Some(secret) = from_env(host, env) {
         return Ok(Some(Credential {
             secret,
             source: Source::Environment,
@@ -110,7 +63,7 @@ pub fn lookup(
                     source: Source::DockerConfig,
                 }));
             }
-            Err(e) => report(&key, "docker config", e, note),
+            Err(e) => report(&key, "docker config", e),
         }
     }
     for key in config_keys(host) {
@@ -121,21 +74,33 @@ pub fn lookup(
                     source: Source::PodmanAuthFile,
                 }));
             }
-            Err(e) => report(&key, "podman auth file", e, note),
+            Err(e) => report(&key, "podman auth file", e),
         }
     }
     Ok(None)
 }
 
-fn report(key: &str, what: &str, e: CredentialRetrievalError, note: &mut dyn FnMut(String)) {
+fn report(key: &str, what: &str, e: CredentialRetrievalError) {
     use CredentialRetrievalError as E;
     match e {
         E::NoCredentialConfigured | E::ConfigNotFound | E::ConfigReadError => {}
         // A helper's own output can hold secrets: name it, show nothing of it.
-        E::HelperFailure { helper, .. } => note(format!(
-            "{what}: credential helper {helper} failed for {key}"
-        )),
-        other => note(format!("{what}: {other:?} for {key}")),
+        E::HelperFailure { helper, .. } => {
+            tracing::debug!("{what}: credential helper {helper} failed for {key}")
+        }
+        other => tracing::debug!("{what}: {} for {key}", variant_name(&other)),
+    }
+}
+
+/// The kind of a docker_credential error without its payload, which may
+/// quote a config file's content.
+fn variant_name(e: &CredentialRetrievalError) -> &'static str {
+    use CredentialRetrievalError as E;
+    match e {
+        E::HelperCommunicationError => "cannot talk to the credential helper",
+        E::MalformedHelperResponse => "malformed credential helper answer",
+        E::CredentialDecodingError => "cannot decode the stored credential",
+        _ => "unusable entry",
     }
 }
 
@@ -167,7 +132,7 @@ fn config_keys(host: &str) -> Vec<String> {
     ]
 }
 
-pub fn from_env(host: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<Secret> {
+pub(crate) fn from_env(host: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<Secret> {
     let for_host = env(ENV_REGISTRY)?;
     let same =
         for_host.eq_ignore_ascii_case(host) || (is_docker_hub(&for_host) && is_docker_hub(host));

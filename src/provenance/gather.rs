@@ -1,0 +1,380 @@
+//! Gathering what provenance records about a build: cargo's view of the
+//! workspace, the toolchain, the subjects (build outputs found in the
+//! target directory or in a `--message-format=json` stream, or given
+//! explicitly), the source checkout, the builder and the environment.
+
+use std::collections::BTreeMap;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use super::cargo::{self, BuildSelection, Workspace};
+use super::subjects::{self, Subject, SubjectFile};
+use super::{FeatureRequest, ProvenanceInput, ci, output_affecting_env, source};
+use crate::environment::Env;
+use crate::error::{Error, Result};
+use crate::fsutil;
+
+/// What the user asked to attest.
+pub(crate) struct Request<'a> {
+    pub(crate) selection: BuildSelection,
+    /// `--subject-path` globs.
+    pub(crate) subject_paths: &'a [String],
+    pub(crate) subject_checksums: Option<&'a Path>,
+    /// `--subject-name` and `--subject-digest`.
+    pub(crate) subject_digest: Option<(&'a str, &'a str)>,
+    /// `--cargo-json FILE` (`-` for stdin).
+    pub(crate) cargo_json: Option<&'a Path>,
+    /// The command line as provenance records it.
+    pub(crate) command: Vec<String>,
+    pub(crate) source_date_epoch: Option<Timestamp>,
+    pub(crate) env: &'a Env,
+}
+
+impl Request<'_> {
+    /// Subjects named explicitly, rather than the build's outputs.
+    pub(crate) fn explicit(&self) -> bool {
+        !self.subject_paths.is_empty()
+            || self.subject_checksums.is_some()
+            || self.subject_digest.is_some()
+    }
+}
+
+/// Everything gathered: the provenance input (subjects included) and the
+/// files behind the first subjects, which `--push` can upload.
+pub(crate) struct Gathered {
+    pub(crate) input: ProvenanceInput,
+    pub(crate) files: Vec<SubjectFile>,
+    pub(crate) workspace: Option<Workspace>,
+}
+
+pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
+    let observed_start = Timestamp::now();
+    let sel = &request.selection;
+    let explicit = request.explicit();
+
+    // Cargo's view of the build. For explicit subjects it is context only,
+    // so a directory without a cargo project is fine there.
+    let workspace = if explicit && sel.manifest_path.is_none() {
+        match cargo::load_workspace(sel) {
+            Ok(ws) => Some(ws),
+            Err(e) => {
+                tracing::debug!("no cargo workspace recorded: {}", e.report());
+                None
+            }
+        }
+    } else {
+        Some(cargo::load_workspace(sel)?)
+    };
+    let context_dir = workspace
+        .as_ref()
+        .map(|w| w.root.clone())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let toolchain = match cargo::toolchain(&context_dir) {
+        Ok(tc) => Some(tc),
+        Err(e) if explicit => {
+            tracing::debug!("toolchain not recorded: {}", e.report());
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let host = toolchain
+        .as_ref()
+        .map(|t| t.host().to_string())
+        .unwrap_or_default();
+
+    let mut started = None;
+    let mut finished = None;
+    let mut enabled_features = BTreeMap::new();
+    let (files, subjects) = if explicit {
+        explicit_subjects(request)?
+    } else {
+        let ws = workspace.as_ref().expect("loaded above for cargo subjects");
+        if let Some(stream) = stream_source(request.cargo_json) {
+            let build = read_stream(&stream, ws)?;
+            started = build.started;
+            finished = build.finished;
+            enabled_features = build.features;
+            if build.files.is_empty() {
+                return Err(Error::invalid_input(format!(
+                    "the cargo JSON stream from {} lists no binary, cdylib or staticlib of {}",
+                    stream.name(),
+                    package_list(ws)
+                )));
+            }
+            let subjects = subjects::hash_files(&build.files)?;
+            (build.files, subjects)
+        } else {
+            let found = cargo::find_outputs(ws, sel, &host);
+            for path in &found.missing {
+                tracing::warn!("{} was not built; not attested", path.display());
+            }
+            if found.files.is_empty() {
+                return Err(Error::invalid_input(format!(
+                    "no build outputs (binary, cdylib or staticlib) of {} in {}\n\
+                     hint: run `cargo build{}` first, pass the same --profile/--target/--target-dir, \
+                     or name files with --subject-path",
+                    package_list(ws),
+                    found.dir.display(),
+                    profile_flag(sel)
+                )));
+            }
+            // Outputs were written between the oldest and newest mtime.
+            let times: Vec<Timestamp> = found
+                .files
+                .iter()
+                .filter_map(|f| f.path.metadata().and_then(|m| m.modified()).ok())
+                .filter_map(|t| Timestamp::try_from(t).ok())
+                .collect();
+            started = times.iter().min().copied();
+            finished = times.iter().max().copied();
+            enabled_features = ws
+                .selected
+                .iter()
+                .map(|p| (p.name.clone(), p.features.clone()))
+                .collect();
+            let subjects = subjects::hash_files(&found.files)?;
+            (found.files, subjects)
+        }
+    };
+    for s in &subjects {
+        tracing::debug!("subject {} {:?}", s.name, s.digest);
+    }
+    let (started, finished) = match request.source_date_epoch {
+        Some(t) => (t, t),
+        None => (
+            started.unwrap_or(observed_start),
+            finished.unwrap_or_else(Timestamp::now),
+        ),
+    };
+    let git = source::git_source(&context_dir);
+    if git.is_none() {
+        tracing::debug!("not in a git checkout: no source recorded");
+    }
+    let builder = ci::detect(&|k| request.env.get(k));
+    tracing::debug!("builder {} ({})", builder.id, builder.kind);
+    if let Some(ws) = &workspace
+        && !ws.lock_found
+    {
+        tracing::warn!(
+            "{} has no Cargo.lock: dependencies are not recorded",
+            ws.root.display()
+        );
+    }
+    let input = ProvenanceInput {
+        subjects,
+        command: request.command.clone(),
+        manifest_path: workspace
+            .as_ref()
+            .and_then(|ws| relative_manifest(sel.manifest_path.as_deref(), ws)),
+        packages: workspace
+            .as_ref()
+            .filter(|_| !explicit)
+            .map(|ws| {
+                ws.selected
+                    .iter()
+                    .map(|p| format!("{}@{}", p.name, p.version))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        profile: (!explicit).then(|| sel.profile_name().to_string()),
+        target: (!explicit)
+            .then(|| sel.target.clone().unwrap_or_else(|| host.clone()))
+            .filter(|t| !t.is_empty()),
+        features: FeatureRequest {
+            features: sel
+                .features
+                .iter()
+                .flat_map(|f| f.split_whitespace())
+                .map(str::to_string)
+                .collect(),
+            all_features: sel.all_features,
+            no_default_features: sel.no_default_features,
+        },
+        enabled_features,
+        toolchain,
+        env: output_affecting_env(request.env.vars()),
+        source: git,
+        lock: workspace
+            .as_ref()
+            .map(|ws| ws.lock.clone())
+            .unwrap_or_default(),
+        builder,
+        started,
+        finished,
+    };
+    Ok(Gathered {
+        input,
+        files,
+        workspace,
+    })
+}
+
+fn explicit_subjects(request: &Request<'_>) -> Result<(Vec<SubjectFile>, Vec<Subject>)> {
+    let mut files = Vec::new();
+    let mut subjects = Vec::new();
+    if !request.subject_paths.is_empty() {
+        files = subjects::name_files(subjects::expand_globs(request.subject_paths)?);
+        subjects.extend(subjects::hash_files(&files)?);
+    }
+    if let Some(path) = request.subject_checksums {
+        let text = fsutil::read_text(path)?;
+        subjects.extend(subjects::parse_checksums(
+            &text,
+            &path.display().to_string(),
+        )?);
+    }
+    if let Some((name, digest)) = request.subject_digest {
+        subjects.push(subjects::digest_subject(name, digest)?);
+    }
+    Ok((files, subjects))
+}
+
+enum StreamSource {
+    Stdin,
+    File(PathBuf),
+}
+
+impl StreamSource {
+    fn name(&self) -> String {
+        match self {
+            StreamSource::Stdin => "stdin".into(),
+            StreamSource::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// A stream is read when asked for, or when stdin is a pipe: that is what
+/// `cargo build --message-format=json | cargo attest` looks like.
+fn stream_source(cargo_json: Option<&Path>) -> Option<StreamSource> {
+    match cargo_json {
+        Some(p) if p == Path::new("-") => Some(StreamSource::Stdin),
+        Some(p) => Some(StreamSource::File(p.to_path_buf())),
+        None if stdin_is_pipe() => Some(StreamSource::Stdin),
+        None => None,
+    }
+}
+
+#[cfg(unix)]
+fn stdin_is_pipe() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .map(|m| m.file_type().is_fifo())
+        .unwrap_or(false)
+}
+
+#[cfg(not(unix))]
+fn stdin_is_pipe() -> bool {
+    false
+}
+
+fn read_stream(source: &StreamSource, ws: &Workspace) -> Result<cargo::StreamedBuild> {
+    let name = source.name();
+    match source {
+        StreamSource::Stdin => cargo::read_build_stream(std::io::stdin().lock(), ws, &name),
+        StreamSource::File(path) => {
+            let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+            cargo::read_build_stream(BufReader::new(file), ws, &name)
+        }
+    }
+}
+
+fn package_list(ws: &Workspace) -> String {
+    let names: Vec<_> = ws
+        .selected
+        .iter()
+        .map(|p| format!("`{}`", p.name))
+        .collect();
+    if names.is_empty() {
+        "the selected packages".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn profile_flag(sel: &BuildSelection) -> String {
+    let mut flags = String::new();
+    match sel.profile_name() {
+        "dev" => {}
+        "release" => flags.push_str(" --release"),
+        other => flags.push_str(&format!(" --profile {other}")),
+    }
+    if let Some(t) = &sel.target {
+        flags.push_str(&format!(" --target {t}"));
+    }
+    flags
+}
+
+fn relative_manifest(manifest: Option<&Path>, ws: &Workspace) -> Option<String> {
+    let absolute = std::fs::canonicalize(manifest?).ok()?;
+    let root = std::fs::canonicalize(&ws.root).ok()?;
+    absolute
+        .strip_prefix(&root)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+}
+
+/// Where the bundle goes by default: `<target-dir>/attest/<label>.sigstore.json`,
+/// the label naming the package (or workspace), version, profile and target;
+/// or `output` (a file, or an existing directory).
+pub(crate) fn bundle_path(
+    request: &Request<'_>,
+    workspace: Option<&Workspace>,
+    subjects: &[Subject],
+    output: Option<&Path>,
+) -> PathBuf {
+    let sel = &request.selection;
+    let explicit = request.explicit();
+    let mut label = match (workspace, explicit) {
+        (Some(ws), false) => match ws.selected.as_slice() {
+            [one] => format!("{}-{}", one.name, one.version),
+            _ => ws
+                .root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "workspace".into()),
+        },
+        _ => match subjects {
+            [one] => one.name.clone(),
+            _ => "subjects".into(),
+        },
+    };
+    if !explicit {
+        label.push('-');
+        label.push_str(sel.profile_name());
+        if let Some(t) = &sel.target {
+            label.push('-');
+            label.push_str(t);
+        }
+    }
+    let file_name = format!("{}.sigstore.json", sanitize(&label));
+    match output {
+        Some(p) if p.is_dir() => p.join(file_name),
+        Some(p) => p.to_path_buf(),
+        None => {
+            let target_dir = workspace
+                .map(|w| w.target_dir.clone())
+                .unwrap_or_else(|| PathBuf::from("target"));
+            target_dir.join("attest").join(file_name)
+        }
+    }
+}
+
+fn sanitize(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,361 @@
+//! The referrers tag schema (`sha256-<hex>` tag holding an OCI index of the
+//! subject's referrers), safe against concurrent writers on registries that
+//! ignore `If-Match`:
+//!
+//! 1. read the index, merge every entry seen during this attach and ours,
+//!    PUT it (conditional where the registry honours ETags) — never replayed
+//!    blind: a 429, a 5xx or a lost connection sends us back to step 1, so a
+//!    retry always writes a fresh merge;
+//! 2. read back at once, then again after a settle window longer than any
+//!    writer's read-to-write time; any entry seen during this attach that
+//!    went missing, ours or anyone's, is merged back and written again.
+//!
+//! The window that remains: a writer whose own read-to-answer time exceeds
+//! the settle window of another (a stalled process, a registry that queues a
+//! PUT for seconds) can land an older merge after that other writer has
+//! confirmed and left. Each writer measures its read-to-answer time, widens
+//! its own settle window to twice that, and warns when it exceeded the
+//! window. Registries that honour `If-Match` have no window at all.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+use crate::oci::Store;
+use crate::oci::digest;
+use crate::oci::manifest::{Descriptor, ImageIndex, MEDIA_TYPE_INDEX};
+use crate::oci::reference::Target;
+use crate::oci::store::{Condition, Put, Replay};
+
+/// Bounds of the protocol.
+const ATTEMPTS: u32 = 16;
+/// Longer than any writer's read-to-write time in normal operation, so a
+/// writer that read the index before our PUT has landed its PUT before we
+/// look again.
+const SETTLE: Duration = Duration::from_millis(2000);
+
+/// Index annotation listing the fallback index manifests a rewrite
+/// superseded, newest first, so `prune` can find and delete them.
+pub(crate) const ANNOTATION_SUPERSEDED: &str = "dev.cargo-attest.superseded";
+const SUPERSEDED_KEEP: usize = 32;
+
+/// The referrers tag schema's tag for `digest`: `<alg>-<hex>`, the
+/// algorithm cut to 32 characters and the hex to 64, anything outside
+/// `[a-zA-Z0-9._-]` replaced by `-`.
+pub(crate) fn fallback_tag(digest: &str) -> String {
+    let (alg, hex) = digest.split_once(':').unwrap_or((digest, ""));
+    let clean = |s: &str, max: usize| -> String {
+        s.chars()
+            .take(max)
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    format!("{}-{}", clean(alg, 32), clean(hex, 64))
+}
+
+/// Every entry this attach has seen, in first-seen order.
+#[derive(Default)]
+struct Known {
+    entries: Vec<Descriptor>,
+    digests: HashSet<String>,
+}
+
+impl Known {
+    fn add(&mut self, entries: &[Descriptor]) {
+        for e in entries {
+            if self.digests.insert(e.digest.clone()) {
+                self.entries.push(e.clone());
+            }
+        }
+    }
+
+    /// Whether `index` holds every known entry.
+    fn all_in(&self, index: &ImageIndex) -> bool {
+        let present: HashSet<&str> = index.manifests.iter().map(|d| d.digest.as_str()).collect();
+        self.entries
+            .iter()
+            .all(|k| present.contains(k.digest.as_str()))
+    }
+}
+
+/// Adds `ours` to the fallback index of `subject`; returns the tag.
+pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor) -> Result<String> {
+    let tag = fallback_tag(&subject.digest);
+    let target = Target::Tag(tag.clone());
+    let mut known = Known::default();
+    let mut entry = ours.clone();
+    entry.extra.clear();
+    known.add(std::slice::from_ref(&entry));
+    let mut settle = SETTLE;
+    let mut wait: Option<Duration> = None;
+    for attempt in 0..ATTEMPTS {
+        if attempt > 0 {
+            std::thread::sleep(
+                wait.take().unwrap_or_else(|| {
+                    crate::retry::backoff(attempt, Duration::from_millis(100), 5)
+                }),
+            );
+        }
+        let read_at = Instant::now();
+        let current = read_fallback_index(store, &tag, subject)?;
+        known.add(&current.index.manifests);
+        let next = successor(&current.index, current.digest.as_deref(), &known.entries);
+        if next.manifests.len() != current.index.manifests.len() {
+            let bytes = serde_json::to_vec(&next).map_err(|e| Error::internal(e.to_string()))?;
+            let condition = match (&current.etag, current.digest.is_some()) {
+                (Some(e), _) => Condition::IfMatch(e),
+                (None, false) => Condition::IfNoneMatch,
+                (None, true) => Condition::None,
+            };
+            match store.put_manifest(&target, MEDIA_TYPE_INDEX, &bytes, condition, Replay::Never) {
+                Ok(Put::Stored { .. }) => {
+                    tracing::debug!("PUT {tag}: {} entries", next.manifests.len());
+                }
+                Ok(Put::Refused { status: 412, .. }) => {
+                    tracing::debug!("PUT {tag}: precondition failed, another writer was first");
+                    continue;
+                }
+                Ok(Put::Refused {
+                    status,
+                    retry_after,
+                    ..
+                }) if status == 429 || ((500..600).contains(&status) && status != 501) => {
+                    let pause = retry_after.unwrap_or_else(|| {
+                        crate::retry::backoff(attempt + 1, Duration::from_millis(250), 5)
+                    });
+                    tracing::warn!(
+                        "{status} from {} for the referrers index, merging again in {:.1} s",
+                        store.describe(),
+                        pause.as_secs_f64()
+                    );
+                    wait = Some(pause);
+                    continue;
+                }
+                Ok(Put::Refused { status, body, .. }) => {
+                    if current.digest.is_some() && looks_immutable(status, &body) {
+                        return Err(immutable_tag(store, &tag, status));
+                    }
+                    return Err(store.refused(&format!("PUT {tag}"), status, &body));
+                }
+                // The PUT may or may not have landed: read, merge, write.
+                Err(e @ Error::Registry { .. }) => {
+                    tracing::warn!("{}; reading the referrers index again", e.report());
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+            let took = read_at.elapsed();
+            if took > settle {
+                tracing::warn!(
+                    "writing {tag} took {:.1} s from read to answer, longer than the {:.1} s \
+                     settle window: a concurrent writer's attestation may have been dropped; \
+                     check with `cargo attest discover`",
+                    took.as_secs_f64(),
+                    settle.as_secs_f64()
+                );
+            }
+            // Writers around us see what we see: wait at least twice our own
+            // read-to-answer time.
+            settle = settle.max(took * 2);
+        }
+        // Read back now, then once more after the settle time.
+        let now = read_fallback_index(store, &tag, subject)?.index;
+        if !known.all_in(&now) {
+            tracing::debug!("{tag} lost entries right after the write; merging again");
+            continue;
+        }
+        std::thread::sleep(settle);
+        let settled = read_fallback_index(store, &tag, subject)?.index;
+        if known.all_in(&settled) {
+            tracing::debug!(
+                "{tag} holds all {} known entries after settling",
+                known.entries.len()
+            );
+            return Ok(tag);
+        }
+        tracing::debug!("{tag} lost entries to a concurrent writer; merging again");
+    }
+    Err(Error::registry(
+        store.describe(),
+        format!(
+            "could not confirm that {tag} lists the attestation after {ATTEMPTS} attempts \
+             (heavy concurrent writing?); the attestation manifest {} is pushed: run the attach again",
+            ours.digest
+        ),
+    ))
+}
+
+fn immutable_tag(store: &dyn Store, tag: &str, status: u16) -> Error {
+    Error::registry(
+        store.describe(),
+        format!(
+            "the registry refused to move the tag {tag} (HTTP {status}): tags in {} look immutable \
+             (as with GAR or ECR tag immutability). The referrers tag fallback needs a mutable tag: \
+             use --attach referrers where the registry supports the referrers API, or a repository \
+             with mutable tags",
+            store.describe()
+        ),
+    )
+}
+
+/// A fallback index as read: its content, ETag, and its own digest (None
+/// when the tag did not exist).
+pub(crate) struct FallbackIndex {
+    pub(crate) index: ImageIndex,
+    pub(crate) etag: Option<String>,
+    pub(crate) digest: Option<String>,
+}
+
+/// The fallback index behind `tag`. Refuses a tag that is not an OCI
+/// index, or that resolves to the subject itself (GitLab does this).
+pub(crate) fn read_fallback_index(
+    store: &dyn Store,
+    tag: &str,
+    subject: &Descriptor,
+) -> Result<FallbackIndex> {
+    let Some(fetched) = store.get_manifest(&Target::Tag(tag.to_string()))? else {
+        return Ok(FallbackIndex {
+            index: ImageIndex::empty(),
+            etag: None,
+            digest: None,
+        });
+    };
+    let where_ = store.describe();
+    if fetched.digest == subject.digest
+        || fetched.claimed_digest.as_deref() == Some(subject.digest.as_str())
+    {
+        return Err(Error::registry(
+            where_,
+            format!(
+                "the tag {tag} resolves to the subject itself, not to a referrers index (GitLab does this); \
+                 refusing to overwrite it. Use --attach referrers if the registry supports the API"
+            ),
+        ));
+    }
+    let media_type = fetched.media_type.as_deref().unwrap_or("");
+    let index: ImageIndex = serde_json::from_slice(&fetched.bytes).map_err(|_| {
+        Error::registry(
+            &where_,
+            format!("the tag {tag} exists but is not an OCI index ({media_type}); refusing to overwrite it"),
+        )
+    })?;
+    let declared = index.media_type.as_deref().unwrap_or(media_type);
+    if !declared.starts_with(MEDIA_TYPE_INDEX) {
+        return Err(Error::registry(
+            where_,
+            format!(
+                "the tag {tag} exists but is `{declared}`, not an OCI index; refusing to overwrite it"
+            ),
+        ));
+    }
+    Ok(FallbackIndex {
+        index,
+        etag: fetched.etag,
+        digest: Some(fetched.digest),
+    })
+}
+
+/// Superseded index digests an index records, without `current`.
+pub(crate) fn superseded_of(index: &ImageIndex, current: &str) -> Vec<String> {
+    index
+        .annotations
+        .get(ANNOTATION_SUPERSEDED)
+        .map(|list| {
+            list.split(',')
+                .filter(|d| digest::is_valid(d) && *d != current)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The index to write in place of `index` (whose manifest digest is
+/// `replaced`): its entries plus `add`, the replaced version recorded as
+/// superseded.
+fn successor(index: &ImageIndex, replaced: Option<&str>, add: &[Descriptor]) -> ImageIndex {
+    let mut next = index.clone();
+    let mut present: HashSet<String> = next.manifests.iter().map(|d| d.digest.clone()).collect();
+    for k in add {
+        if present.insert(k.digest.clone()) {
+            next.manifests.push(k.clone());
+        }
+    }
+    if let Some(old) = replaced {
+        let mut list: Vec<String> = vec![old.to_string()];
+        if let Some(previous) = index.annotations.get(ANNOTATION_SUPERSEDED) {
+            list.extend(
+                previous
+                    .split(',')
+                    .map(str::to_string)
+                    .filter(|d| !d.is_empty()),
+            );
+        }
+        list.dedup();
+        list.truncate(SUPERSEDED_KEEP);
+        next.annotations
+            .insert(ANNOTATION_SUPERSEDED.into(), list.join(","));
+    }
+    next
+}
+
+fn looks_immutable(status: u16, body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    matches!(status, 400 | 403 | 405 | 409)
+        && (lower.contains("immutab")
+            || lower.contains("tag_invalid")
+            || lower.contains("already exists")
+            || lower.contains("tagalreadyexists"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn immutable_tag_refusals_are_recognised() {
+        // Google Artifact Registry and ECR wordings, and distribution's code.
+        assert!(looks_immutable(
+            400,
+            "tag sha256-abc is immutable and cannot be overwritten"
+        ));
+        assert!(looks_immutable(
+            400,
+            r#"{"errors":[{"code":"TAG_INVALID","message":"The image tag 'sha256-abc' already exists in the 'r' repository and cannot be overwritten because the repository is immutable."}]}"#
+        ));
+        assert!(!looks_immutable(400, "manifest invalid: unknown blob"));
+        assert!(!looks_immutable(500, "immutable"));
+    }
+
+    #[test]
+    fn fallback_tags_follow_the_spec() {
+        let hex = "a".repeat(64);
+        assert_eq!(
+            fallback_tag(&format!("sha256:{hex}")),
+            format!("sha256-{hex}")
+        );
+        let long = format!("{}:{}", "x".repeat(40), "b".repeat(128));
+        assert_eq!(
+            fallback_tag(&long),
+            format!("{}-{}", "x".repeat(32), "b".repeat(64))
+        );
+        assert_eq!(fallback_tag("sha+256:a/b"), "sha-256-a-b");
+    }
+
+    #[test]
+    fn successor_keeps_everything_and_records_what_it_replaced() {
+        let a = Descriptor::of_bytes("m", b"a");
+        let b = Descriptor::of_bytes("m", b"b");
+        let mut index = ImageIndex::empty();
+        index.manifests.push(a.clone());
+        let old = digest::sha256_of(b"old");
+        let next = successor(&index, Some(&old), &[a.clone(), b.clone()]);
+        assert_eq!(next.manifests, vec![a, b]);
+        assert_eq!(superseded_of(&next, "x"), vec![old]);
+    }
+}

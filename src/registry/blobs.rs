@@ -1,0 +1,152 @@
+//! Blob endpoints: existence, streamed uploads, capped and checked reads.
+
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+
+use super::client::Client;
+use super::policy::is_downgrade;
+use super::transport::{BodyFactory, Request, Scope, header_string, read_limited};
+use crate::error::{Error, Result};
+use crate::oci::digest;
+
+impl Client {
+    /// HEAD a blob: does the repository have it?
+    pub(crate) fn blob_exists(&self, repository: &str, digest: &str) -> Result<bool> {
+        let url = self.url(&format!("/v2/{repository}/blobs/{digest}"))?;
+        let response = self.send(
+            Request::new(Method::HEAD, url, Scope::push(repository)),
+            &|| {},
+        )?;
+        match response.status() {
+            s if s.is_success() => Ok(true),
+            StatusCode::NOT_FOUND => Ok(false),
+            _ => Err(self.unexpected(&format!("HEAD blob {digest}"), response)),
+        }
+    }
+
+    /// Uploads a blob: POST to open an upload, then one streamed PUT.
+    pub(crate) fn upload_blob(
+        &self,
+        repository: &str,
+        digest: &str,
+        size: u64,
+        body: BodyFactory<'_>,
+        on_retry: &dyn Fn(),
+    ) -> Result<()> {
+        let scope = Scope::push(repository);
+        let start = self.url(&format!("/v2/{repository}/blobs/uploads/"))?;
+        let mut attempt = 0;
+        loop {
+            let response = self.send(Request::new(Method::POST, start.clone(), scope), &|| {})?;
+            if response.status() != StatusCode::ACCEPTED {
+                return Err(self.unexpected("start blob upload", response));
+            }
+            let location = header_string(&response, header::LOCATION)
+                .ok_or_else(|| Error::registry(&self.host, "blob upload: no Location header"))?;
+            let mut url = self.resolve(&location)?;
+            // Content goes where credentials may not: never down to plain
+            // http from https.
+            if is_downgrade(&self.base, &url) {
+                return Err(Error::registry(
+                    &self.host,
+                    format!(
+                        "blob upload: refusing the upload location {}://{}: it would leave https",
+                        url.scheme(),
+                        url.host_str().unwrap_or("")
+                    ),
+                ));
+            }
+            url.query_pairs_mut().append_pair("digest", digest);
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            // Generous for slow links, still bounded: 60 s plus 1 s per MiB.
+            let timeout = Duration::from_secs(60 + size / (1024 * 1024));
+            let response = self.send(
+                Request {
+                    headers,
+                    body: Some(body),
+                    timeout,
+                    ..Request::new(Method::PUT, url, scope)
+                },
+                on_retry,
+            )?;
+            match response.status() {
+                StatusCode::CREATED | StatusCode::NO_CONTENT | StatusCode::OK => return Ok(()),
+                // An upload session that expired or was lost: start over.
+                StatusCode::NOT_FOUND if attempt < 1 => {
+                    attempt += 1;
+                    on_retry();
+                    continue;
+                }
+                _ => return Err(self.unexpected(&format!("upload blob {digest}"), response)),
+            }
+        }
+    }
+
+    /// GET a blob of at most `limit` bytes, checked against its digest;
+    /// `None` on 404. Redirects (registries often send blobs from storage
+    /// elsewhere) are followed by hand; Authorization goes only to the
+    /// registry itself, never to the redirect target, and never down to
+    /// plain http.
+    pub(crate) fn get_blob(
+        &self,
+        repository: &str,
+        digest: &str,
+        limit: u64,
+    ) -> Result<Option<Vec<u8>>> {
+        let mut url = self.url(&format!("/v2/{repository}/blobs/{digest}"))?;
+        for _ in 0..5 {
+            let response = self.send(
+                Request {
+                    timeout: Duration::from_secs(300),
+                    ..Request::new(Method::GET, url.clone(), Scope::pull(repository))
+                },
+                &|| {},
+            )?;
+            let status = response.status();
+            if status.is_redirection() {
+                let location = header_string(&response, header::LOCATION).ok_or_else(|| {
+                    Error::registry(
+                        &self.host,
+                        format!("blob {digest}: redirect without Location"),
+                    )
+                })?;
+                let next = url.join(&location).map_err(|_| {
+                    Error::registry(&self.host, format!("blob {digest}: bad redirect"))
+                })?;
+                if is_downgrade(&url, &next) {
+                    return Err(Error::registry(
+                        &self.host,
+                        format!(
+                            "blob {digest}: refusing a redirect from https to {}://{}",
+                            next.scheme(),
+                            next.host_str().unwrap_or("")
+                        ),
+                    ));
+                }
+                url = next;
+                continue;
+            }
+            if status == StatusCode::NOT_FOUND {
+                return Ok(None);
+            }
+            if !status.is_success() {
+                return Err(self.unexpected(&format!("GET blob {digest}"), response));
+            }
+            let bytes = read_limited(response, limit)
+                .map_err(|e| Error::registry(&self.host, format!("GET blob {digest}: {e}")))?;
+            digest::verify(&bytes, digest)
+                .map_err(|e| Error::registry(&self.host, format!("GET blob {digest}: {e}")))?;
+            return Ok(Some(bytes));
+        }
+        Err(Error::registry(
+            &self.host,
+            format!("blob {digest}: too many redirects"),
+        ))
+    }
+}

@@ -1,0 +1,218 @@
+//! Paginated listings: referrers and tags, under one budget per listing so
+//! a registry cannot drive us out of memory with many or huge pages.
+
+use reqwest::blocking::Response;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+
+use super::client::Client;
+use super::transport::{Request, Scope, header_string, read_limited};
+use crate::error::{Error, Result};
+use crate::oci::manifest::{ImageIndex, MEDIA_TYPE_INDEX};
+use crate::oci::store::Referrers;
+
+/// What one listing (all its pages together) may cost.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budget {
+    pub(crate) bytes: u64,
+    pub(crate) entries: usize,
+    pub(crate) pages: usize,
+}
+
+/// Enough for 200k referrers or tags; far beyond any real repository, far
+/// below what hurts.
+pub(crate) const LISTING_BUDGET: Budget = Budget {
+    bytes: 48 * 1024 * 1024,
+    entries: 200_000,
+    pages: 1000,
+};
+
+struct Spent {
+    budget: Budget,
+    bytes: u64,
+    entries: usize,
+    pages: usize,
+}
+
+impl Spent {
+    fn new(budget: Budget) -> Self {
+        Spent {
+            budget,
+            bytes: 0,
+            entries: 0,
+            pages: 0,
+        }
+    }
+
+    /// Reads the next page's body within what is left of the budget.
+    fn read_page(&mut self, client: &Client, what: &str, response: Response) -> Result<Vec<u8>> {
+        self.pages += 1;
+        if self.pages > self.budget.pages {
+            return Err(self.exceeded(
+                client,
+                what,
+                &format!("more than {} pages", self.budget.pages),
+            ));
+        }
+        let left = self.budget.bytes.saturating_sub(self.bytes);
+        let bytes = read_limited(response, left).map_err(|_| {
+            self.exceeded(
+                client,
+                what,
+                &format!("more than {} MiB in all", self.budget.bytes / (1024 * 1024)),
+            )
+        })?;
+        self.bytes += bytes.len() as u64;
+        Ok(bytes)
+    }
+
+    fn add_entries(&mut self, client: &Client, what: &str, n: usize) -> Result<()> {
+        self.entries += n;
+        if self.entries > self.budget.entries {
+            return Err(self.exceeded(
+                client,
+                what,
+                &format!("more than {} entries", self.budget.entries),
+            ));
+        }
+        Ok(())
+    }
+
+    fn exceeded(&self, client: &Client, what: &str, why: &str) -> Error {
+        Error::registry(
+            client.host(),
+            format!("{what}: the listing is too large ({why}); refusing to read further"),
+        )
+    }
+}
+
+impl Client {
+    /// `GET /v2/<name>/referrers/<digest>`, following `Link` pages. Only a
+    /// 200 with an OCI index body counts as an answer of the API.
+    pub(crate) fn referrers(
+        &self,
+        repository: &str,
+        digest: &str,
+        artifact_type: Option<&str>,
+        budget: Budget,
+    ) -> Result<Referrers> {
+        let mut url = self.url(&format!("/v2/{repository}/referrers/{digest}"))?;
+        if let Some(t) = artifact_type {
+            url.query_pairs_mut().append_pair("artifactType", t);
+        }
+        let mut all = Vec::new();
+        let mut spent = Spent::new(budget);
+        loop {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, HeaderValue::from_static(MEDIA_TYPE_INDEX));
+            let response = self.send(
+                Request {
+                    headers,
+                    ..Request::new(Method::GET, url.clone(), Scope::pull(repository))
+                },
+                &|| {},
+            )?;
+            let status = response.status();
+            if status != StatusCode::OK {
+                return Ok(Referrers::NoApi(format!("HTTP {}", status.as_u16())));
+            }
+            let content_type = header_string(&response, header::CONTENT_TYPE).unwrap_or_default();
+            let next = self.next_page(&url, &response)?;
+            let bytes = spent.read_page(self, "referrers", response)?;
+            let index: ImageIndex = match serde_json::from_slice(&bytes) {
+                Ok(i) => i,
+                Err(_) => {
+                    return Ok(Referrers::NoApi(format!(
+                        "HTTP 200 with a body that is not an OCI index ({content_type})"
+                    )));
+                }
+            };
+            let is_index_type = content_type.starts_with(MEDIA_TYPE_INDEX)
+                || index.media_type.as_deref() == Some(MEDIA_TYPE_INDEX);
+            if !is_index_type {
+                return Ok(Referrers::NoApi(format!(
+                    "HTTP 200 with Content-Type `{content_type}`"
+                )));
+            }
+            spent.add_entries(self, "referrers", index.manifests.len())?;
+            all.extend(index.manifests);
+            match next {
+                Some(n) => url = n,
+                None => break,
+            }
+        }
+        Ok(Referrers::Index { manifests: all })
+    }
+
+    /// All tags of a repository, following `Link` pages.
+    pub(crate) fn list_tags(&self, repository: &str, budget: Budget) -> Result<Vec<String>> {
+        let mut url = self.url(&format!("/v2/{repository}/tags/list"))?;
+        let mut tags = Vec::new();
+        let mut spent = Spent::new(budget);
+        loop {
+            let response = self.send(
+                Request::new(Method::GET, url.clone(), Scope::pull(repository)),
+                &|| {},
+            )?;
+            if response.status() == StatusCode::NOT_FOUND {
+                return Ok(tags);
+            }
+            if !response.status().is_success() {
+                return Err(self.unexpected("list tags", response));
+            }
+            let next = self.next_page(&url, &response)?;
+            let bytes = spent.read_page(self, "list tags", response)?;
+            #[derive(serde::Deserialize)]
+            struct TagList {
+                #[serde(default)]
+                tags: Option<Vec<String>>,
+            }
+            let page: TagList = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::registry(&self.host, format!("list tags: not a tag list: {e}"))
+            })?;
+            let page = page.tags.unwrap_or_default();
+            spent.add_entries(self, "list tags", page.len())?;
+            tags.extend(page);
+            match next {
+                Some(n) => url = n,
+                None => break,
+            }
+        }
+        tags.sort();
+        tags.dedup();
+        Ok(tags)
+    }
+
+    /// The next page from a `Link: <url>; rel="next"` header. It must stay
+    /// on this registry: a listing never sends us (or our token) elsewhere.
+    fn next_page(&self, current: &Url, response: &Response) -> Result<Option<Url>> {
+        let Some(link) = next_link(response) else {
+            return Ok(None);
+        };
+        let next = current
+            .join(&link)
+            .map_err(|_| Error::registry(&self.host, format!("bad Link header `{link}`")))?;
+        if !super::policy::same_origin(&next, &self.base) {
+            return Err(Error::registry(
+                &self.host,
+                "a listing's next page points at another host; refusing to follow it",
+            ));
+        }
+        Ok(Some(next))
+    }
+}
+
+/// The target of a `Link: <url>; rel="next"` header.
+fn next_link(response: &Response) -> Option<String> {
+    let link = response.headers().get(header::LINK)?.to_str().ok()?;
+    link.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        params.contains("rel=\"next\"").then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
+    })
+}

@@ -1,0 +1,163 @@
+//! Manifest endpoints: GET (checked), HEAD, PUT (conditional, replayable or
+//! not), DELETE.
+
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+
+use super::client::Client;
+use super::transport::{Request, Scope, body_text, header_string, read_limited, retry_after};
+use crate::error::{Error, Result};
+use crate::oci::digest;
+use crate::oci::manifest::{ACCEPT_MANIFESTS, MAX_MANIFEST_BYTES};
+use crate::oci::reference::Target;
+use crate::oci::store::{Condition, Deletion, Fetched, Put, Replay};
+
+impl Client {
+    fn manifest_url(&self, repository: &str, reference: &Target) -> Result<reqwest::Url> {
+        self.url(&format!(
+            "/v2/{repository}/manifests/{}",
+            reference.as_str()
+        ))
+    }
+
+    /// GET a manifest; `None` on 404. Content asked for by digest must hash
+    /// to it; a tag's content is checked against what the registry claims.
+    pub(crate) fn get_manifest(
+        &self,
+        repository: &str,
+        reference: &Target,
+    ) -> Result<Option<Fetched>> {
+        let url = self.manifest_url(repository, reference)?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT_MANIFESTS));
+        let response = self.send(
+            Request {
+                headers,
+                timeout: Duration::from_secs(120),
+                ..Request::new(Method::GET, url, Scope::pull(repository))
+            },
+            &|| {},
+        )?;
+        let what = || format!("GET manifest {}", reference.as_str());
+        match response.status() {
+            StatusCode::NOT_FOUND => Ok(None),
+            s if s.is_success() => {
+                let media_type = header_string(&response, header::CONTENT_TYPE);
+                let etag = header_string(&response, header::ETAG);
+                let claimed = header_string(&response, "docker-content-digest");
+                let bytes = read_limited(response, MAX_MANIFEST_BYTES)
+                    .map_err(|e| Error::registry(&self.host, format!("{}: {e}", what())))?;
+                let actual = digest::sha256_of(&bytes);
+                if let Target::Digest(wanted) = reference {
+                    digest::verify(&bytes, wanted).map_err(|e| {
+                        Error::registry(
+                            &self.host,
+                            format!("the registry served content for {wanted} that does not match it: {e}"),
+                        )
+                    })?;
+                }
+                Ok(Some(Fetched {
+                    bytes,
+                    media_type,
+                    etag,
+                    digest: actual,
+                    claimed_digest: claimed,
+                }))
+            }
+            _ => Err(self.unexpected(&what(), response)),
+        }
+    }
+
+    /// Whether a manifest exists (HEAD, with every manifest media type).
+    pub(crate) fn manifest_exists(&self, repository: &str, reference: &Target) -> Result<bool> {
+        let url = self.manifest_url(repository, reference)?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT_MANIFESTS));
+        let response = self.send(
+            Request {
+                headers,
+                ..Request::new(Method::HEAD, url, Scope::pull(repository))
+            },
+            &|| {},
+        )?;
+        match response.status() {
+            s if s.is_success() => Ok(true),
+            StatusCode::NOT_FOUND => Ok(false),
+            _ => Err(self.unexpected(&format!("HEAD manifest {}", reference.as_str()), response)),
+        }
+    }
+
+    /// PUT a manifest with an optional precondition. A non-success answer
+    /// is returned, not turned into an error, so callers can tell a lost
+    /// race (412), an immutable tag or a request to wait from other
+    /// failures. With [`Replay::Never`] nothing is sent twice.
+    pub(crate) fn put_manifest(
+        &self,
+        repository: &str,
+        reference: &Target,
+        media_type: &str,
+        bytes: &[u8],
+        condition: Condition<'_>,
+        replay: Replay,
+    ) -> Result<Put> {
+        let url = self.manifest_url(repository, reference)?;
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(media_type)
+                .map_err(|_| Error::invalid_input(format!("bad media type `{media_type}`")))?,
+        );
+        match condition {
+            Condition::None => {}
+            Condition::IfMatch(etag) => {
+                if let Ok(v) = HeaderValue::from_str(etag) {
+                    headers.insert(header::IF_MATCH, v);
+                }
+            }
+            Condition::IfNoneMatch => {
+                headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
+            }
+        }
+        let body = || Ok(reqwest::blocking::Body::from(bytes.to_vec()));
+        let response = self.send(
+            Request {
+                headers,
+                body: Some(&body),
+                timeout: Duration::from_secs(120),
+                replay,
+                ..Request::new(Method::PUT, url, Scope::push(repository))
+            },
+            &|| {},
+        )?;
+        if response.status().is_success() {
+            Ok(Put::Stored {
+                subject_header: header_string(&response, "oci-subject"),
+            })
+        } else {
+            let status = response.status().as_u16();
+            let wait = retry_after(&response);
+            Ok(Put::Refused {
+                status,
+                body: body_text(response),
+                retry_after: wait,
+            })
+        }
+    }
+
+    /// DELETE a manifest by digest or tag.
+    pub(crate) fn delete_manifest(&self, repository: &str, reference: &Target) -> Result<Deletion> {
+        let url = self.manifest_url(repository, reference)?;
+        let response = self.send(
+            Request::new(Method::DELETE, url, Scope::push(repository)),
+            &|| {},
+        )?;
+        let status = response.status().as_u16();
+        match status {
+            200..=299 | 404 => Ok(Deletion::Deleted),
+            400 | 403 | 405 | 501 => Ok(Deletion::Refused(status)),
+            _ => Err(self.unexpected(&format!("DELETE {}", reference.as_str()), response)),
+        }
+    }
+}

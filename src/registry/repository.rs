@@ -1,0 +1,139 @@
+//! A repository in a registry as an OCI [`Store`].
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use reqwest::blocking::Body;
+
+use super::client::Client;
+use super::listing::LISTING_BUDGET;
+use crate::error::{Error, Result};
+use crate::oci::Descriptor;
+use crate::oci::reference::Target;
+use crate::oci::store::{Condition, Deletion, Fetched, Location, Put, Referrers, Replay, Store};
+use crate::progress;
+
+/// A repository in a registry.
+pub(crate) struct Repository {
+    pub(crate) client: Arc<Client>,
+    pub(crate) name: String,
+}
+
+impl Store for Repository {
+    fn location(&self) -> Location {
+        Location::Registry {
+            host: self.client.host().to_string(),
+            repository: self.name.clone(),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("{}/{}", self.client.host(), self.name)
+    }
+
+    fn blob_exists(&self, digest: &str) -> Result<bool> {
+        self.client.blob_exists(&self.name, digest)
+    }
+
+    fn put_blob_file(
+        &self,
+        path: &Path,
+        descriptor: &Descriptor,
+        blob: &progress::Blob<'_>,
+    ) -> Result<()> {
+        let size = descriptor.size;
+        // Each attempt reopens the file: memory stays flat, retries re-read.
+        let make = || -> Result<Body> {
+            let file = File::open(path).map_err(|e| Error::io("read", path, e))?;
+            // Counting is an atomic add per read: no message per read.
+            Ok(Body::sized(
+                CountingReader {
+                    inner: file,
+                    blob: blob.counter(),
+                },
+                size,
+            ))
+        };
+        self.client
+            .upload_blob(&self.name, &descriptor.digest, size, &make, &|| {
+                blob.restart()
+            })
+    }
+
+    fn put_blob_bytes(&self, bytes: &[u8], descriptor: &Descriptor) -> Result<()> {
+        let make = || Ok(Body::from(bytes.to_vec()));
+        self.client.upload_blob(
+            &self.name,
+            &descriptor.digest,
+            descriptor.size,
+            &make,
+            &|| {},
+        )
+    }
+
+    fn get_blob(&self, digest: &str, limit: u64) -> Result<Option<Vec<u8>>> {
+        self.client.get_blob(&self.name, digest, limit)
+    }
+
+    fn get_manifest(&self, reference: &Target) -> Result<Option<Fetched>> {
+        self.client.get_manifest(&self.name, reference)
+    }
+
+    fn manifest_exists(&self, digest: &str) -> Result<bool> {
+        self.client
+            .manifest_exists(&self.name, &Target::Digest(digest.to_string()))
+    }
+
+    fn put_manifest(
+        &self,
+        reference: &Target,
+        media_type: &str,
+        bytes: &[u8],
+        condition: Condition<'_>,
+        replay: Replay,
+    ) -> Result<Put> {
+        self.client
+            .put_manifest(&self.name, reference, media_type, bytes, condition, replay)
+    }
+
+    fn delete_manifest(&self, reference: &Target) -> Result<Deletion> {
+        self.client.delete_manifest(&self.name, reference)
+    }
+
+    fn referrers(&self, subject: &str, artifact_type: Option<&str>) -> Result<Referrers> {
+        self.client
+            .referrers(&self.name, subject, artifact_type, LISTING_BUDGET)
+    }
+
+    fn list_tags(&self) -> Result<Vec<String>> {
+        self.client.list_tags(&self.name, LISTING_BUDGET)
+    }
+
+    fn list_manifests(&self) -> Result<Option<Vec<Descriptor>>> {
+        Ok(None)
+    }
+
+    fn refused(&self, what: &str, status: u16, body: &str) -> Error {
+        self.client.refused(what, status, body)
+    }
+
+    fn not_found(&self, what: &str) -> Error {
+        Error::registry(self.client.host(), what)
+    }
+}
+
+/// Counts bytes as the HTTP client reads them, for progress bars.
+struct CountingReader<R> {
+    inner: R,
+    blob: progress::Counter,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.blob.add(n as u64);
+        Ok(n)
+    }
+}

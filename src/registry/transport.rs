@@ -1,0 +1,350 @@
+//! Sending one request: authorization, the one retry policy of the client,
+//! and reading answers with caps. A write that a protocol above must
+//! re-read and merge is never replayed here ([`Replay::Never`]).
+
+use std::io::Read;
+use std::time::Duration;
+
+use reqwest::blocking::{Body, Response};
+use reqwest::header::{self, HeaderMap};
+use reqwest::{Method, StatusCode, Url};
+
+use super::client::Client;
+use super::policy::same_origin;
+use crate::error::{Error, Result};
+use crate::oci::store::Replay;
+
+/// Retries of one request after 5xx, 429 or a connection failure.
+pub(crate) const MAX_RETRIES: u32 = 4;
+/// The longest `Retry-After` we honour.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// The largest error body we read for a message.
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+
+/// What a request needs permission for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Access {
+    Pull,
+    Push,
+}
+
+/// The repository and access a request needs a token for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    pub(crate) repository: &'a str,
+    pub(crate) access: Access,
+}
+
+impl<'a> Scope<'a> {
+    pub(crate) fn pull(repository: &'a str) -> Self {
+        Scope {
+            repository,
+            access: Access::Pull,
+        }
+    }
+
+    pub(crate) fn push(repository: &'a str) -> Self {
+        Scope {
+            repository,
+            access: Access::Push,
+        }
+    }
+}
+
+/// How to make a request body again for another attempt.
+pub(crate) type BodyFactory<'a> = &'a (dyn Fn() -> Result<Body> + Sync);
+
+/// One request, as [`Client::send`] takes it.
+pub(crate) struct Request<'a> {
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<BodyFactory<'a>>,
+    pub(crate) scope: Scope<'a>,
+    /// Bounds the whole request, body included.
+    pub(crate) timeout: Duration,
+    pub(crate) replay: Replay,
+}
+
+impl<'a> Request<'a> {
+    /// A bodiless, replayable request with a 60 s timeout.
+    pub(crate) fn new(method: Method, url: Url, scope: Scope<'a>) -> Self {
+        Request {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            scope,
+            timeout: Duration::from_secs(60),
+            replay: Replay::Safe,
+        }
+    }
+}
+
+impl Client {
+    /// Sends a request with auth and retries: transient failures (5xx, 429,
+    /// connection errors) are retried up to [`MAX_RETRIES`] times when the
+    /// request may be replayed; a 401 gets one fresh token and one more try
+    /// (the registry did not act on it). `body` is called again for each
+    /// attempt; `on_retry` hears of each new attempt.
+    pub(crate) fn send(&self, request: Request<'_>, on_retry: &dyn Fn()) -> Result<Response> {
+        let Request {
+            method,
+            url,
+            headers,
+            body,
+            scope,
+            timeout,
+            replay,
+        } = request;
+        let mut attempt = 0;
+        let mut reauthenticated = false;
+        let path = url.path().to_string();
+        loop {
+            let mut builder = self
+                .http
+                .request(method.clone(), url.clone())
+                .headers(headers.clone())
+                .timeout(timeout);
+            let authorized = same_origin(&url, &self.base);
+            if authorized {
+                builder = self.authorize(builder, scope)?;
+            }
+            if let Some(make) = body {
+                builder = builder.body(make()?);
+            }
+            let response = match builder.send() {
+                Ok(r) => r,
+                Err(e) if replay == Replay::Safe && attempt < MAX_RETRIES && is_transient(&e) => {
+                    attempt += 1;
+                    let wait = self.retry_wait(attempt);
+                    tracing::warn!(
+                        "{} from {}, retry {attempt}/{MAX_RETRIES} in {:.1} s",
+                        short_cause(&e),
+                        self.host,
+                        wait.as_secs_f64()
+                    );
+                    tracing::debug!("{method} {url}: {}", chain(&e));
+                    std::thread::sleep(wait);
+                    on_retry();
+                    continue;
+                }
+                Err(e) => {
+                    tracing::debug!("{method} {url}: {}", chain(&e));
+                    return Err(Error::registry(
+                        &self.host,
+                        format!("{method} {path}: {}{}", short_cause(&e), likely_cause(&e)),
+                    )
+                    .caused_by(e));
+                }
+            };
+            let status = response.status();
+            tracing::trace!("{method} {url} -> {}", status.as_u16());
+            if status == StatusCode::UNAUTHORIZED && authorized && !reauthenticated {
+                reauthenticated = true;
+                self.authenticate(&response, scope)?;
+                on_retry();
+                continue;
+            }
+            if status == StatusCode::UNAUTHORIZED {
+                return Err(self.auth_failure(response));
+            }
+            let transient = status == StatusCode::TOO_MANY_REQUESTS
+                || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED);
+            if transient && replay == Replay::Safe && attempt < MAX_RETRIES {
+                attempt += 1;
+                let wait = retry_after(&response).unwrap_or_else(|| self.retry_wait(attempt));
+                tracing::warn!(
+                    "{} from {}, retry {attempt}/{MAX_RETRIES} in {:.1} s",
+                    status.as_u16(),
+                    self.host,
+                    wait.as_secs_f64()
+                );
+                tracing::debug!("{method} {url} -> {}", status.as_u16());
+                std::thread::sleep(wait);
+                on_retry();
+                continue;
+            }
+            return Ok(response);
+        }
+    }
+
+    /// `GET /v2/`: checks that the registry answers and the credentials work.
+    pub(crate) fn ping(&self, repository_hint: Option<&str>) -> Result<()> {
+        let response = self.send(
+            Request::new(
+                Method::GET,
+                self.url("/v2/")?,
+                Scope::pull(repository_hint.unwrap_or("")),
+            ),
+            &|| {},
+        )?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(self.unexpected("GET /v2/", response))
+        }
+    }
+
+    fn retry_wait(&self, attempt: u32) -> Duration {
+        crate::retry::backoff(attempt, self.retry_base, 6)
+    }
+
+    /// Turns an unexpected response into an error with the registry's words.
+    pub(crate) fn unexpected(&self, what: &str, response: Response) -> Error {
+        let status = response.status();
+        let detail = error_detail(response);
+        if status == StatusCode::FORBIDDEN {
+            return Error::auth(
+                &self.host,
+                format!("{what}: access denied (HTTP 403){detail}"),
+            );
+        }
+        Error::registry(
+            &self.host,
+            format!("{what}: HTTP {}{detail}", status.as_u16()),
+        )
+    }
+
+    /// The error for a refused write whose answer was already read.
+    pub(crate) fn refused(&self, what: &str, status: u16, body: &str) -> Error {
+        if status == 403 {
+            return Error::auth(&self.host, format!("{what}: access denied (HTTP 403)"));
+        }
+        let body = body.trim();
+        Error::registry(
+            &self.host,
+            if body.is_empty() {
+                format!("{what}: HTTP {status}")
+            } else {
+                format!("{what}: HTTP {status}: {body}")
+            },
+        )
+    }
+}
+
+/// A header as text, if present and readable.
+pub(crate) fn header_string(
+    response: &Response,
+    name: impl header::AsHeaderName,
+) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Reads at most `limit` bytes: registry input is untrusted.
+pub(crate) fn read_limited(response: Response, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    response.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "response larger than {limit} bytes"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The start of an answer's body as text, for messages (capped).
+pub(crate) fn body_text(response: Response) -> String {
+    let bytes = read_prefix(response, ERROR_BODY_LIMIT);
+    String::from_utf8_lossy(&bytes).chars().take(500).collect()
+}
+
+fn read_prefix(response: Response, limit: u64) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let _ = response.take(limit).read_to_end(&mut bytes);
+    bytes
+}
+
+/// The registry's error message (OCI error JSON), kept short.
+fn error_detail(response: Response) -> String {
+    let bytes = read_prefix(response, ERROR_BODY_LIMIT);
+    #[derive(serde::Deserialize)]
+    struct Errors {
+        errors: Vec<ErrorItem>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ErrorItem {
+        #[serde(default)]
+        code: String,
+        #[serde(default)]
+        message: String,
+    }
+    if let Ok(parsed) = serde_json::from_slice::<Errors>(&bytes)
+        && !parsed.errors.is_empty()
+    {
+        let parts: Vec<String> = parsed
+            .errors
+            .iter()
+            .take(5)
+            .map(|e| {
+                let text = format!("{} {}", e.code, e.message);
+                text.trim().chars().take(200).collect()
+            })
+            .collect();
+        return format!(": {}", parts.join("; "));
+    }
+    let text: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
+    let text = text.trim();
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(": {text}")
+    }
+}
+
+fn is_transient(e: &reqwest::Error) -> bool {
+    e.is_connect() || e.is_timeout() || e.is_request() || e.is_body()
+}
+
+/// What went wrong, in a few words (the full chain is logged at `-v`).
+pub(crate) fn short_cause(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else if e.is_body() {
+        "connection dropped while sending"
+    } else if e.is_decode() {
+        "unreadable answer"
+    } else if e.is_request() {
+        "connection failed"
+    } else {
+        "request failed"
+    }
+}
+
+fn likely_cause(e: &reqwest::Error) -> &'static str {
+    if e.is_connect() {
+        " (is the registry running, and the host and port right? -v shows the details)"
+    } else if e.is_timeout() {
+        " (slow link or overloaded registry; -v shows the details)"
+    } else {
+        " (-v shows the details)"
+    }
+}
+
+/// The error and all its sources on one line.
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// `Retry-After` in seconds (capped); HTTP dates are not honoured.
+pub(crate) fn retry_after(response: &Response) -> Option<Duration> {
+    let value = response.headers().get(header::RETRY_AFTER)?.to_str().ok()?;
+    let seconds: u64 = value.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
+}

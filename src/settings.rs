@@ -1,0 +1,97 @@
+//! Settings resolved once from the command line and the environment (as
+//! uv's `settings.rs` and ripgrep's `HiArgs` do), then passed down. This is
+//! the one place that reads the process environment; core modules get the
+//! values, or [`Env::get`], never `std::env`.
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+
+use crate::cli::{AttachMode, Format, GlobalArgs, ProgressWhen};
+pub use crate::environment::Env;
+use crate::error::Result;
+use crate::locate::Places;
+use crate::progress;
+use crate::provenance;
+use crate::registry::Options;
+use crate::registry::attach::Strategy;
+
+/// Where the capability memory lives, overriding the XDG cache.
+pub(crate) const CACHE_DIR_ENV: &str = "CARGO_ATTEST_CACHE_DIR";
+
+/// Everything a command needs to know besides its own arguments.
+pub struct Settings {
+    pub(crate) format: Format,
+    pub(crate) progress: progress::Mode,
+    pub(crate) registry: Options,
+    pub(crate) oci_layout: Option<PathBuf>,
+    pub(crate) strategy: Strategy,
+    pub(crate) redetect: bool,
+    /// The capability memory's directory, if any can be found.
+    pub(crate) cache_dir: Option<PathBuf>,
+    /// SOURCE_DATE_EPOCH, parsed.
+    pub(crate) source_date_epoch: Option<Timestamp>,
+    /// The `cargo attest` command line as provenance records it.
+    pub(crate) recorded_command: Vec<String>,
+    pub(crate) env: Env,
+}
+
+impl Settings {
+    /// Resolves the global flags against the environment.
+    pub fn resolve(global: &GlobalArgs, recorded_command: Vec<String>, env: Env) -> Result<Self> {
+        let source_date_epoch =
+            provenance::source_date_epoch(env.get("SOURCE_DATE_EPOCH").as_deref())?;
+        let cache_dir = env
+            .get(CACHE_DIR_ENV)
+            .map(PathBuf::from)
+            .or_else(|| {
+                env.get("XDG_CACHE_HOME")
+                    .map(|d| PathBuf::from(d).join("cargo-attest"))
+            })
+            .or_else(|| {
+                env.get("HOME")
+                    .map(|h| PathBuf::from(h).join(".cache/cargo-attest"))
+            });
+        let quiet_or_json = global.quiet || global.format == Format::Json;
+        Ok(Settings {
+            format: global.format,
+            progress: if quiet_or_json {
+                progress::Mode::Quiet
+            } else {
+                match global.progress {
+                    ProgressWhen::Auto => progress::Mode::Auto,
+                    ProgressWhen::Always => progress::Mode::Bars,
+                    ProgressWhen::Never => progress::Mode::Plain,
+                }
+            },
+            registry: Options {
+                plain_http: global.plain_http,
+                insecure: global.insecure,
+            },
+            oci_layout: global.oci_layout.clone(),
+            strategy: match global.attach {
+                AttachMode::Auto => Strategy::Auto,
+                AttachMode::Referrers => Strategy::Referrers,
+                AttachMode::Tag => Strategy::Tag,
+            },
+            redetect: global.redetect,
+            cache_dir,
+            source_date_epoch,
+            recorded_command,
+            env,
+        })
+    }
+
+    pub(crate) fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Where REFs go, for `crate::locate`.
+    pub(crate) fn places(&self) -> Places<'_> {
+        Places {
+            options: self.registry,
+            oci_layout: self.oci_layout.as_deref(),
+            env: &self.env,
+        }
+    }
+}

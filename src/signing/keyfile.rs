@@ -1,0 +1,104 @@
+//! Keys from PEM files and the keyring, and the passphrases that unlock
+//! encrypted ones (from the environment or a terminal prompt).
+
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use super::keys::{Algorithm, KeyError, SigningKey};
+use crate::credentials::Keyring;
+use crate::environment::Env;
+use crate::error::{Error, Result};
+use crate::fsutil;
+
+/// The environment variable holding the passphrase of encrypted PEM keys.
+pub(crate) const PASSPHRASE_ENV: &str = "CARGO_ATTEST_KEY_PASSPHRASE";
+
+/// Reads the passphrase for an encrypted key: the environment variable if
+/// set, else a prompt on the terminal (asked twice when `confirm`).
+pub(crate) fn read_passphrase(
+    env: &Env,
+    purpose: &str,
+    confirm: bool,
+) -> Result<Zeroizing<String>> {
+    if let Some(pass) = env.get(PASSPHRASE_ENV) {
+        if pass.is_empty() {
+            return Err(Error::key(format!("{PASSPHRASE_ENV} is set but empty")));
+        }
+        return Ok(Zeroizing::new(pass));
+    }
+    let no_tty = |e: std::io::Error| {
+        Error::key(format!(
+            "{purpose} needs a passphrase and there is no terminal to ask on ({e}); \
+             set {PASSPHRASE_ENV}"
+        ))
+    };
+    let pass = Zeroizing::new(
+        rpassword::prompt_password(format!("Passphrase for {purpose}: ")).map_err(no_tty)?,
+    );
+    if pass.is_empty() {
+        return Err(Error::key("empty passphrase"));
+    }
+    if confirm {
+        let again =
+            Zeroizing::new(rpassword::prompt_password("Repeat passphrase: ").map_err(no_tty)?);
+        if *again != *pass {
+            return Err(Error::key("the passphrases differ"));
+        }
+    }
+    Ok(pass)
+}
+
+/// Loads a PEM private key file, asking for the passphrase only if it is
+/// encrypted.
+pub(crate) fn load_key_file(path: &Path, env: &Env) -> Result<SigningKey> {
+    let text = fsutil::read_text(path)?;
+    let shown = path.display();
+    let fail = |e: KeyError| match e {
+        KeyError::WrongPassphrase => Error::key(format!(
+            "{shown}: wrong passphrase (from {PASSPHRASE_ENV} or the prompt), or the key is damaged"
+        )),
+        other => Error::key(format!("{shown}: {other}")),
+    };
+    match SigningKey::from_pem(&text, None) {
+        Err(KeyError::PassphraseRequired) => {
+            let pass = read_passphrase(env, &format!("key {shown}"), false)?;
+            SigningKey::from_pem(&text, Some(pass.as_bytes())).map_err(fail)
+        }
+        other => other.map_err(fail),
+    }
+}
+
+/// Where the signing key comes from.
+pub(crate) enum KeyChoice<'a> {
+    File(&'a Path),
+    /// A keyring key by name, created (P-256) when missing.
+    Keyring(&'a str),
+}
+
+/// The key to sign with, and how to name it to people.
+pub(crate) fn signing_key(choice: KeyChoice<'_>, env: &Env) -> Result<(SigningKey, String)> {
+    match choice {
+        KeyChoice::File(path) => {
+            let key = load_key_file(path, env)?;
+            Ok((key, format!("key file {}", path.display())))
+        }
+        KeyChoice::Keyring(name) => {
+            let keyring = Keyring::open()?;
+            match keyring.signing_key(name)? {
+                Some(key) => Ok((key, format!("keyring key `{name}`"))),
+                None => {
+                    let key = SigningKey::generate(Algorithm::EcdsaP256)
+                        .map_err(|e| Error::key(e.to_string()))?;
+                    keyring.store_signing_key(name, &key, false)?;
+                    tracing::info!(
+                        "Created signing key `{name}` (ecdsa-p256, id {}) in the OS keyring.\n\
+                         Share its public key with verifiers: cargo attest key export {name}",
+                        key.key_id()
+                    );
+                    Ok((key, format!("keyring key `{name}`")))
+                }
+            }
+        }
+    }
+}
