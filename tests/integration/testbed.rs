@@ -534,8 +534,40 @@ pub fn http(
         url.starts_with("http://127.0.0.1:"),
         "the test bed talks to loopback only: {url}"
     );
+    curl_http(method, url, headers, body, basic, None)
+}
+
+/// `http` over HTTPS, trusting the CA certificate (PEM) `ca` (e.g. the
+/// fault proxy's under `-tls`); loopback only: `url` must be
+/// `https://127.0.0.1:...`.
+pub fn https(
+    method: &str,
+    url: &str,
+    headers: &[&str],
+    body: Option<&[u8]>,
+    basic: Option<(&str, &str)>,
+    ca: &Path,
+) -> HttpResponse {
+    assert!(
+        url.starts_with("https://127.0.0.1:"),
+        "the test bed talks to loopback only: {url}"
+    );
+    curl_http(method, url, headers, body, basic, Some(ca))
+}
+
+fn curl_http(
+    method: &str,
+    url: &str,
+    headers: &[&str],
+    body: Option<&[u8]>,
+    basic: Option<(&str, &str)>,
+    ca: Option<&Path>,
+) -> HttpResponse {
     let mut cmd = Command::new("curl");
     cmd.args(["-sS", "-i", "--max-time", "60", "-X", method]);
+    if let Some(ca) = ca {
+        cmd.arg("--cacert").arg(ca);
+    }
     if method == "HEAD" {
         cmd.arg("-I");
     }
