@@ -12,6 +12,7 @@ mod provenance;
 mod proxy;
 mod proxy_smoke;
 mod registry;
+mod sigstore_stack;
 mod support;
 mod testbed;
 mod testbed_smoke;
