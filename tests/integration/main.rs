@@ -13,6 +13,7 @@ mod proxy;
 mod proxy_smoke;
 mod registry;
 mod sigstore_stack;
+mod sigstore_stack_smoke;
 mod support;
 mod testbed;
 mod testbed_smoke;
