@@ -6,6 +6,9 @@
 #   - registries (DESIGN.md section 9): apt docker-registry, apache2-utils,
 #     skopeo, curl; $PEER_CACHE/cargo: ferro-oci-server (cargo install);
 #     $PEER_CACHE/bin: oras, go-registry, token-service, fault-proxy (Go)
+#   - keyless stack and Sigstore peers (DESIGN.md section 9), $PEER_CACHE/bin:
+#     cosign (v3), cosign2 (v2), regctl, fulcio, timestamp-server,
+#     rekor-server-posix (rekor-tiles), oidc-issuer (Go)
 # Idempotent; each step is skipped when already up to date.
 # Target: Debian 12, as root (or a user with sudo). Needs Node >= 20.17 with npm.
 #
@@ -135,6 +138,37 @@ go_build_if_needed() {
   printf '%s\n' "$want" > "$stamp"
 }
 
+# go_install_if_needed NAME MODULE_PATH VERSION [CGO]: `go install`s the
+# pinned MODULE_PATH@VERSION into $PEER_CACHE/bin/NAME, unless NAME is there
+# with a current stamp (NAME.version: the module, version and cgo setting).
+# It builds into a temp GOBIN and moves the binary into place, so a renamed
+# binary (cosign v2 as cosign2) works, and so does a concurrent run of this
+# script: a half-written binary is never in the cache. CGO defaults to 0.
+go_install_if_needed() {
+  local name="$1" module="$2" version="$3" cgo="${4:-0}"
+  local out="$PEER_CACHE/bin/$name" stamp="$PEER_CACHE/bin/$name.version"
+  local want="$module@$version CGO_ENABLED=$cgo" gobin built start
+  if [ -x "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    log "go: ok ($name $version)"
+    return 0
+  fi
+  require_go
+  log "go: install $name ($module@$version)"
+  mkdir -p "$PEER_CACHE/bin"
+  gobin="$(mktemp -d "$PEER_CACHE/bin/.gobin-$name.XXXXXX")"
+  start="$(date +%s)"
+  if ! GOBIN="$gobin" CGO_ENABLED="$cgo" go install -trimpath "$module@$version"; then
+    rm -rf "$gobin"
+    die "go install $module@$version failed"
+  fi
+  built="$gobin/${module##*/}"
+  [ -x "$built" ] || { rm -rf "$gobin"; die "go install $module@$version made no ${module##*/}"; }
+  mv -f "$built" "$out"
+  rm -rf "$gobin"
+  printf '%s\n' "$want" > "$stamp"
+  log "go: built $name in $(( $(date +%s) - start ))s"
+}
+
 # ---- peers -----------------------------------------------------------------
 
 setup_keyring() {
@@ -224,6 +258,33 @@ setup_go_peers() {
   go_build_if_needed "$PEERS/fault-proxy" "$PEER_CACHE/bin/fault-proxy"
 }
 
+# ---- keyless stack and Sigstore peers (DESIGN.md section 9) ----------------
+# The harness (tests/integration/sigstore_stack.rs) starts the servers on
+# 127.0.0.1; as above, nothing here starts one. Each is a pinned `go install`
+# (cosign v3 takes about 7 minutes on 2 cores).
+
+COSIGN_VERSION="v3.1.3"
+COSIGN2_VERSION="v2.6.5"
+REGCTL_VERSION="v0.11.7"
+FULCIO_VERSION="v1.8.8"
+TSA_VERSION="v2.1.3"            # v2.1.5 needs Go 1.27
+REKOR_TILES_VERSION="v2.3.0"
+
+setup_sigstore_peers() {
+  go_install_if_needed cosign github.com/sigstore/cosign/v3/cmd/cosign "$COSIGN_VERSION"
+  go_install_if_needed cosign2 github.com/sigstore/cosign/v2/cmd/cosign "$COSIGN2_VERSION"
+  go_install_if_needed regctl github.com/regclient/regclient/cmd/regctl "$REGCTL_VERSION"
+}
+
+setup_keyless_stack() {
+  go_install_if_needed fulcio github.com/sigstore/fulcio "$FULCIO_VERSION"
+  go_install_if_needed timestamp-server \
+    github.com/sigstore/timestamp-authority/v2/cmd/timestamp-server "$TSA_VERSION"
+  go_install_if_needed rekor-server-posix \
+    github.com/sigstore/rekor-tiles/v2/cmd/rekor-server/posix "$REKOR_TILES_VERSION"
+  go_build_if_needed "$PEERS/oidc-issuer" "$PEER_CACHE/bin/oidc-issuer"
+}
+
 main() {
   setup_base_tools
   setup_keyring
@@ -232,6 +293,8 @@ main() {
   setup_registry_apt
   setup_oras
   setup_go_peers
+  setup_keyless_stack
+  setup_sigstore_peers
   setup_ferro
   log "done"
 }

@@ -12,6 +12,8 @@ mod provenance;
 mod proxy;
 mod proxy_smoke;
 mod registry;
+mod sigstore_stack;
+mod sigstore_stack_smoke;
 mod support;
 mod testbed;
 mod testbed_smoke;

@@ -414,7 +414,7 @@ impl Server {
     }
 
     /// Whether the server process still runs (not gone, not a zombie).
-    fn alive(&self) -> bool {
+    pub(crate) fn alive(&self) -> bool {
         match std::fs::read_to_string(format!("/proc/{}/stat", self.pid)) {
             Ok(stat) => !matches!(
                 stat.rsplit_once(')')
