@@ -126,3 +126,42 @@ fn human_output_snapshot() {
         insta::assert_snapshot!("human-output", text);
     });
 }
+
+/// `--help` of every command and subcommand, rendered in-process from the
+/// clap model exactly as the binary prints it (at 100 columns), so a new
+/// command gets a snapshot without anyone listing it here.
+#[test]
+fn help_snapshots_of_every_command() {
+    use clap::CommandFactory;
+    fn paths(cmd: &clap::Command, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(path.clone());
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            path.push(sub.get_name().to_string());
+            paths(sub, path, out);
+            path.pop();
+        }
+    }
+    let mut all = Vec::new();
+    paths(
+        &cargo_attest::cli::Cli::command(),
+        &mut Vec::new(),
+        &mut all,
+    );
+    assert!(all.len() > 10, "{all:?}");
+    for path in all {
+        let mut args = vec!["cargo-attest".to_string()];
+        args.extend(path.iter().cloned());
+        args.push("--help".into());
+        let err = cargo_attest::cli::Cli::command()
+            .term_width(100)
+            .try_get_matches_from(args)
+            .expect_err("--help exits with the help text");
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);
+        let name = if path.is_empty() {
+            "help".to_string()
+        } else {
+            format!("help-{}", path.join("-"))
+        };
+        insta::assert_snapshot!(name, err.render().to_string());
+    }
+}

@@ -130,8 +130,7 @@ pub fn fault_proxy_bin() -> Option<PathBuf> {
     if path.is_file() {
         Some(path)
     } else {
-        missing_peer(&path.display().to_string());
-        None
+        missing_peer(&path.display().to_string())
     }
 }
 

@@ -457,8 +457,7 @@ fn progress_bars_on_a_terminal() {
         return;
     };
     if !crate::support::have_command("script") {
-        crate::support::missing_peer("script (bsdutils)");
-        return;
+        crate::support::missing_peer("script (bsdutils)")
     }
     let dir = payload();
     let bin = env!("CARGO_BIN_EXE_cargo-attest");

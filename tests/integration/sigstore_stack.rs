@@ -291,8 +291,7 @@ fn peer_bin(name: &str) -> Option<PathBuf> {
     if path.is_file() {
         Some(path)
     } else {
-        missing_peer(&path.display().to_string());
-        None
+        missing_peer(&path.display().to_string())
     }
 }
 
@@ -331,8 +330,7 @@ fn openssl_bin() -> Option<PathBuf> {
     if have_command("openssl") {
         Some(PathBuf::from("openssl"))
     } else {
-        missing_peer("openssl");
-        None
+        missing_peer("openssl")
     }
 }
 

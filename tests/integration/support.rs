@@ -12,19 +12,10 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-/// A peer the test needs is missing: under CI that fails the run, locally
-/// the test is skipped with a note saying how to install it.
-pub fn missing_peer(what: &str) -> bool {
-    let msg = format!("{what} is missing: run scripts/setup-test-peers.sh");
-    if in_ci() {
-        panic!("{msg}");
-    }
-    eprintln!("SKIPPED: {msg}");
-    false
+/// A peer the test needs is missing: the test fails, saying how to install
+/// it. Never a silent pass: a run without its peers proves nothing.
+pub fn missing_peer(what: &str) -> ! {
+    panic!("{what} is missing: run scripts/setup-test-peers.sh (it installs every test peer)");
 }
 
 pub fn have_command(name: &str) -> bool {
@@ -302,8 +293,7 @@ impl KeyringSession {
     pub fn start() -> Option<Self> {
         for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
             if !have_command(tool) {
-                missing_peer(tool);
-                return None;
+                missing_peer(tool)
             }
         }
         let dir = tempfile::tempdir().unwrap();
@@ -382,8 +372,7 @@ impl Drop for KeyringSession {
 pub fn node_peer(script: &str, args: &[&str]) -> Option<Output> {
     let dir = repo_root().join("tests/peers/node");
     if !dir.join("node_modules").is_dir() || !have_command("node") {
-        missing_peer("the npm peers (tests/peers/node/node_modules)");
-        return None;
+        missing_peer("the npm peers (tests/peers/node/node_modules)")
     }
     let script = dir.join(script);
     let mut full = vec![script.to_str().unwrap()];
@@ -396,8 +385,7 @@ pub fn python_dsse_verify(bundle: &Path, public_key: &Path) -> Option<Output> {
     let peers = repo_root().join("tests/peers/python");
     let python = peers.join(".venv/bin/python");
     if !python.is_file() {
-        missing_peer("the Python peer venv (tests/peers/python/.venv)");
-        return None;
+        missing_peer("the Python peer venv (tests/peers/python/.venv)")
     }
     Some(run(
         python.to_str().unwrap(),

@@ -92,8 +92,7 @@ fn peer_bin(rel: &str) -> Option<PathBuf> {
     if path.is_file() {
         Some(path)
     } else {
-        missing_peer(&path.display().to_string());
-        None
+        missing_peer(&path.display().to_string())
     }
 }
 
@@ -101,8 +100,7 @@ fn system_bin(name: &str) -> Option<PathBuf> {
     if have_command(name) {
         Some(PathBuf::from(name))
     } else {
-        missing_peer(name);
-        None
+        missing_peer(name)
     }
 }
 
