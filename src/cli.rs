@@ -164,31 +164,8 @@ pub struct AttestArgs {
     #[arg(long, value_name = "FILE")]
     pub cargo_json: Option<PathBuf>,
 
-    /// Attest files matching GLOB instead of the build's outputs (repeatable).
-    #[arg(long, value_name = "GLOB", help_heading = "Subjects")]
-    pub subject_path: Vec<String>,
-
-    /// Attest the files listed in a shasum-format file (sha256 or sha512).
-    #[arg(long, value_name = "FILE", help_heading = "Subjects")]
-    pub subject_checksums: Option<PathBuf>,
-
-    /// Name of a subject given by digest, such as a container image.
-    #[arg(
-        long,
-        value_name = "NAME",
-        requires = "subject_digest",
-        help_heading = "Subjects"
-    )]
-    pub subject_name: Option<String>,
-
-    /// Digest of the subject named by --subject-name (sha256:HEX).
-    #[arg(
-        long,
-        value_name = "DIGEST",
-        requires = "subject_name",
-        help_heading = "Subjects"
-    )]
-    pub subject_digest: Option<String>,
+    #[command(flatten)]
+    pub subjects: SubjectArgs,
 
     #[command(flatten)]
     pub key: SigningKeyArgs,
@@ -203,6 +180,27 @@ pub struct AttestArgs {
     /// target/oci/<name>.
     #[arg(long, value_name = "REF", help_heading = "Output")]
     pub push: Option<String>,
+}
+
+/// Subjects named explicitly instead of the build's outputs.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Subjects")]
+pub struct SubjectArgs {
+    /// Attest files matching GLOB instead of the build's outputs (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub subject_path: Vec<String>,
+
+    /// Attest the files listed in a shasum-format file (sha256 or sha512).
+    #[arg(long, value_name = "FILE")]
+    pub subject_checksums: Option<PathBuf>,
+
+    /// Name of a subject given by digest, such as a container image.
+    #[arg(long, value_name = "NAME", requires = "subject_digest")]
+    pub subject_name: Option<String>,
+
+    /// Digest of the subject named by --subject-name (sha256:HEX).
+    #[arg(long, value_name = "DIGEST", requires = "subject_name")]
+    pub subject_digest: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,9 @@
 
 #![warn(unreachable_pub)]
 
+#[macro_use]
+mod labels;
+
 pub mod cli;
 pub mod commands;
 mod credentials;

@@ -56,12 +56,13 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     // Gather.
     let request = gather::Request {
         selection: selection(args),
-        subject_paths: &args.subject_path,
-        subject_checksums: args.subject_checksums.as_deref(),
+        subject_paths: &args.subjects.subject_path,
+        subject_checksums: args.subjects.subject_checksums.as_deref(),
         subject_digest: args
+            .subjects
             .subject_name
             .as_deref()
-            .zip(args.subject_digest.as_deref()),
+            .zip(args.subjects.subject_digest.as_deref()),
         cargo_json: args.cargo_json.as_deref(),
         command: settings.recorded_command.clone(),
         source_date_epoch: settings.source_date_epoch,

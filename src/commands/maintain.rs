@@ -6,8 +6,10 @@ use serde::Serialize;
 use super::Report;
 use crate::cli::MaintainArgs;
 use crate::error::{Error, Result};
-use crate::registry::attach::migrate::{MigrateReport, migrate as migrate_store};
-use crate::registry::attach::prune::{PruneItem, prune as prune_store};
+use crate::registry::attach::migrate::{
+    Action as MigrateAction, MigrateReport, migrate as migrate_store,
+};
+use crate::registry::attach::prune::{Action as PruneAction, PruneItem, prune as prune_store};
 use crate::settings::Settings;
 
 #[derive(Serialize)]
@@ -60,7 +62,10 @@ pub(super) fn prune(settings: &Settings, args: &MaintainArgs) -> Result<Report> 
             items.len()
         ));
     }
-    let bad = items.iter().filter(|i| i.action.is_failure()).count();
+    let bad = items
+        .iter()
+        .filter(|i| matches!(i.action, PruneAction::Refused | PruneAction::Failed))
+        .count();
     if bad > 0 {
         let error = Error::registry(
             name,
@@ -100,7 +105,10 @@ pub(super) fn migrate(settings: &Settings, args: &MaintainArgs) -> Result<Report
     } else if !args.yes {
         report.line("Dry run: run again with --yes to remove the tags marked `would remove tag`.");
     }
-    if reports.iter().any(|r| r.action.is_failure()) {
+    if reports
+        .iter()
+        .any(|r| matches!(r.action, MigrateAction::Refused | MigrateAction::Failed))
+    {
         let error = Error::registry(name, "some tags could not be removed; see the lines above");
         return Ok(report.fail(error));
     }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use keyring_core::{CredentialStore, Entry};
 
 use super::secret::Secret;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, chain};
 use crate::signing::{PublicKey, SigningKey};
 
 pub(crate) const SIGNING_KEY_SERVICE: &str = "cargo-attest signing key";
@@ -220,7 +220,7 @@ fn platform_store() -> Result<Arc<CredentialStore>> {
     zbus_secret_service_keyring_store::Store::new()
         .map(|s| s as Arc<CredentialStore>)
         .map_err(|e| {
-            Error::keyring_unavailable(format!("Secret Service over D-Bus: {}", flatten(&e)))
+            Error::keyring_unavailable(format!("Secret Service over D-Bus: {}", chain(&e)))
         })
 }
 
@@ -228,7 +228,7 @@ fn platform_store() -> Result<Arc<CredentialStore>> {
 fn platform_store() -> Result<Arc<CredentialStore>> {
     apple_native_keyring_store::keychain::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| Error::keyring_unavailable(format!("macOS Keychain: {}", flatten(&e))))
+        .map_err(|e| Error::keyring_unavailable(format!("macOS Keychain: {}", chain(&e))))
 }
 
 #[cfg(target_os = "windows")]
@@ -236,7 +236,7 @@ fn platform_store() -> Result<Arc<CredentialStore>> {
     windows_native_keyring_store::Store::new()
         .map(|s| s as Arc<CredentialStore>)
         .map_err(|e| {
-            Error::keyring_unavailable(format!("Windows Credential Manager: {}", flatten(&e)))
+            Error::keyring_unavailable(format!("Windows Credential Manager: {}", chain(&e)))
         })
 }
 
@@ -245,21 +245,6 @@ fn platform_store() -> Result<Arc<CredentialStore>> {
     Err(Error::keyring_unavailable(
         "no supported keyring on this platform",
     ))
-}
-
-/// The error and its sources on one line.
-fn flatten(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use crate::oci::manifest::{
     ANNOTATION_REF_NAME, Descriptor, MAX_MANIFEST_BYTES, artifact_type_of, subject_of,
 };
 use crate::oci::reference::Target;
-use crate::oci::store::{Condition, Deletion, Fetched, Location, Put, Referrers, Replay, Store};
+use crate::oci::store::{
+    Condition, Deletion, Fetched, Location, ManifestWrite, Put, Referrers, Store,
+};
 use crate::progress;
 
 impl Store for Layout {
@@ -81,14 +83,14 @@ impl Store for Layout {
         Ok(self.reachable()?.contains(digest))
     }
 
-    fn put_manifest(
-        &self,
-        reference: &Target,
-        media_type: &str,
-        bytes: &[u8],
-        condition: Condition<'_>,
-        _replay: Replay,
-    ) -> Result<Put> {
+    fn put_manifest(&self, write: &ManifestWrite<'_>) -> Result<Put> {
+        let ManifestWrite {
+            reference,
+            media_type,
+            bytes,
+            condition,
+            replay: _,
+        } = *write;
         let digest = digest::sha256_of(bytes);
         if let Target::Digest(wanted) = reference
             && *wanted != digest

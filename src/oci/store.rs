@@ -61,6 +61,15 @@ pub(crate) enum Replay {
     Never,
 }
 
+/// A manifest to store under a tag or its digest.
+pub(crate) struct ManifestWrite<'a> {
+    pub(crate) reference: &'a Target,
+    pub(crate) media_type: &'a str,
+    pub(crate) bytes: &'a [u8],
+    pub(crate) condition: Condition<'a>,
+    pub(crate) replay: Replay,
+}
+
 /// What became of a manifest write.
 #[derive(Debug)]
 pub(crate) enum Put {
@@ -130,14 +139,7 @@ pub(crate) trait Store: Sync {
     /// Whether a manifest is live: served by the registry, or reachable
     /// from a layout's index.json (child manifests of listed indexes too).
     fn manifest_exists(&self, digest: &str) -> Result<bool>;
-    fn put_manifest(
-        &self,
-        reference: &Target,
-        media_type: &str,
-        bytes: &[u8],
-        condition: Condition<'_>,
-        replay: Replay,
-    ) -> Result<Put>;
+    fn put_manifest(&self, write: &ManifestWrite<'_>) -> Result<Put>;
     fn delete_manifest(&self, reference: &Target) -> Result<Deletion>;
 
     /// The referrers of `subject` as the store's API lists them.
@@ -163,7 +165,13 @@ pub(crate) trait Store: Sync {
     /// answered.
     fn put_manifest_by_digest(&self, media_type: &str, bytes: &[u8]) -> Result<Option<String>> {
         let digest = Target::Digest(digest::sha256_of(bytes));
-        match self.put_manifest(&digest, media_type, bytes, Condition::None, Replay::Safe)? {
+        match self.put_manifest(&ManifestWrite {
+            reference: &digest,
+            media_type,
+            bytes,
+            condition: Condition::None,
+            replay: Replay::Safe,
+        })? {
             Put::Stored { subject_header } => Ok(subject_header),
             Put::Refused { status, body, .. } => {
                 Err(self.refused(&format!("PUT manifest {}", digest.as_str()), status, &body))
@@ -173,13 +181,13 @@ pub(crate) trait Store: Sync {
 
     /// Moves `tag` to a manifest (last writer wins: safe to retry).
     fn tag_manifest(&self, tag: &str, media_type: &str, bytes: &[u8]) -> Result<()> {
-        match self.put_manifest(
-            &Target::Tag(tag.to_string()),
+        match self.put_manifest(&ManifestWrite {
+            reference: &Target::Tag(tag.to_string()),
             media_type,
             bytes,
-            Condition::None,
-            Replay::Safe,
-        )? {
+            condition: Condition::None,
+            replay: Replay::Safe,
+        })? {
             Put::Stored { .. } => Ok(()),
             Put::Refused { status, body, .. } => {
                 Err(self.refused(&format!("PUT manifest {tag}"), status, &body))

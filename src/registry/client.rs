@@ -161,14 +161,17 @@ mod tests {
             "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 4\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
         )]);
         let c = client(&host);
+        use crate::oci::store::{Condition, ManifestWrite, Replay};
         let put = c
             .put_manifest(
                 "r",
-                &crate::oci::reference::Target::Tag("sha256-x".into()),
-                crate::oci::manifest::MEDIA_TYPE_INDEX,
-                b"{}",
-                crate::oci::store::Condition::None,
-                crate::oci::store::Replay::Never,
+                &ManifestWrite {
+                    reference: &crate::oci::reference::Target::Tag("sha256-x".into()),
+                    media_type: crate::oci::manifest::MEDIA_TYPE_INDEX,
+                    bytes: b"{}",
+                    condition: Condition::None,
+                    replay: Replay::Never,
+                },
             )
             .unwrap();
         match put {

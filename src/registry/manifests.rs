@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::oci::digest;
 use crate::oci::manifest::{ACCEPT_MANIFESTS, MAX_MANIFEST_BYTES};
 use crate::oci::reference::Target;
-use crate::oci::store::{Condition, Deletion, Fetched, Put, Replay};
+use crate::oci::store::{Condition, Deletion, Fetched, ManifestWrite, Put};
 
 impl Client {
     fn manifest_url(&self, repository: &str, reference: &Target) -> Result<reqwest::Url> {
@@ -22,6 +22,27 @@ impl Client {
         ))
     }
 
+    /// GET or HEAD a manifest, accepting every manifest media type
+    /// (docker-registry needs that even for HEAD by tag).
+    fn read_manifest(
+        &self,
+        method: Method,
+        repository: &str,
+        reference: &Target,
+    ) -> Result<reqwest::blocking::Response> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT_MANIFESTS));
+        let url = self.manifest_url(repository, reference)?;
+        self.send(
+            Request {
+                headers,
+                timeout: Duration::from_secs(120),
+                ..Request::new(method, url, Scope::pull(repository))
+            },
+            &|| {},
+        )
+    }
+
     /// GET a manifest; `None` on 404. Content asked for by digest must hash
     /// to it; a tag's content is checked against what the registry claims.
     pub(crate) fn get_manifest(
@@ -29,17 +50,7 @@ impl Client {
         repository: &str,
         reference: &Target,
     ) -> Result<Option<Fetched>> {
-        let url = self.manifest_url(repository, reference)?;
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT_MANIFESTS));
-        let response = self.send(
-            Request {
-                headers,
-                timeout: Duration::from_secs(120),
-                ..Request::new(Method::GET, url, Scope::pull(repository))
-            },
-            &|| {},
-        )?;
+        let response = self.read_manifest(Method::GET, repository, reference)?;
         let what = || format!("GET manifest {}", reference.as_str());
         match response.status() {
             StatusCode::NOT_FOUND => Ok(None),
@@ -72,16 +83,7 @@ impl Client {
 
     /// Whether a manifest exists (HEAD, with every manifest media type).
     pub(crate) fn manifest_exists(&self, repository: &str, reference: &Target) -> Result<bool> {
-        let url = self.manifest_url(repository, reference)?;
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT_MANIFESTS));
-        let response = self.send(
-            Request {
-                headers,
-                ..Request::new(Method::HEAD, url, Scope::pull(repository))
-            },
-            &|| {},
-        )?;
+        let response = self.read_manifest(Method::HEAD, repository, reference)?;
         match response.status() {
             s if s.is_success() => Ok(true),
             StatusCode::NOT_FOUND => Ok(false),
@@ -93,15 +95,14 @@ impl Client {
     /// is returned, not turned into an error, so callers can tell a lost
     /// race (412), an immutable tag or a request to wait from other
     /// failures. With [`Replay::Never`] nothing is sent twice.
-    pub(crate) fn put_manifest(
-        &self,
-        repository: &str,
-        reference: &Target,
-        media_type: &str,
-        bytes: &[u8],
-        condition: Condition<'_>,
-        replay: Replay,
-    ) -> Result<Put> {
+    pub(crate) fn put_manifest(&self, repository: &str, write: &ManifestWrite<'_>) -> Result<Put> {
+        let ManifestWrite {
+            reference,
+            media_type,
+            bytes,
+            condition,
+            replay,
+        } = *write;
         let url = self.manifest_url(repository, reference)?;
         let mut headers = HeaderMap::new();
         headers.insert(

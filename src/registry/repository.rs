@@ -12,7 +12,7 @@ use super::listing::LISTING_BUDGET;
 use crate::error::{Error, Result};
 use crate::oci::Descriptor;
 use crate::oci::reference::Target;
-use crate::oci::store::{Condition, Deletion, Fetched, Location, Put, Referrers, Replay, Store};
+use crate::oci::store::{Deletion, Fetched, Location, ManifestWrite, Put, Referrers, Store};
 use crate::progress;
 
 /// A repository in a registry.
@@ -86,16 +86,8 @@ impl Store for Repository {
             .manifest_exists(&self.name, &Target::Digest(digest.to_string()))
     }
 
-    fn put_manifest(
-        &self,
-        reference: &Target,
-        media_type: &str,
-        bytes: &[u8],
-        condition: Condition<'_>,
-        replay: Replay,
-    ) -> Result<Put> {
-        self.client
-            .put_manifest(&self.name, reference, media_type, bytes, condition, replay)
+    fn put_manifest(&self, write: &ManifestWrite<'_>) -> Result<Put> {
+        self.client.put_manifest(&self.name, write)
     }
 
     fn delete_manifest(&self, reference: &Target) -> Result<Deletion> {

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use super::client::Client;
 use super::policy::same_origin;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, chain};
 use crate::oci::store::Replay;
 
 /// Retries of one request after 5xx, 429 or a connection failure.
@@ -325,21 +325,6 @@ fn likely_cause(e: &reqwest::Error) -> &'static str {
     } else {
         " (-v shows the details)"
     }
-}
-
-/// The error and all its sources on one line.
-pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    text
 }
 
 /// `Retry-After` in seconds (capped); HTTP dates are not honoured.

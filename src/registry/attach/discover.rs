@@ -16,22 +16,12 @@ use crate::oci::manifest::{
 use crate::oci::reference::Target;
 use crate::oci::store::{Location, Referrers};
 
-/// Where a referrer was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum Source {
-    ReferrersApi,
-    TagFallback,
-    OciLayout,
-}
-
-impl Source {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Source::ReferrersApi => "referrers-api",
-            Source::TagFallback => "tag-fallback",
-            Source::OciLayout => "oci-layout",
-        }
+labelled_enum! {
+    /// Where a referrer was found.
+    pub(crate) enum Source {
+        ReferrersApi => "referrers-api",
+        TagFallback => "tag-fallback",
+        OciLayout => "oci-layout",
     }
 }
 

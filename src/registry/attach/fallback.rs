@@ -25,7 +25,7 @@ use crate::oci::Store;
 use crate::oci::digest;
 use crate::oci::manifest::{Descriptor, ImageIndex, MEDIA_TYPE_INDEX};
 use crate::oci::reference::Target;
-use crate::oci::store::{Condition, Put, Replay};
+use crate::oci::store::{Condition, ManifestWrite, Put, Replay};
 
 /// Bounds of the protocol.
 const ATTEMPTS: u32 = 16;
@@ -113,7 +113,14 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
                 (None, false) => Condition::IfNoneMatch,
                 (None, true) => Condition::None,
             };
-            match store.put_manifest(&target, MEDIA_TYPE_INDEX, &bytes, condition, Replay::Never) {
+            let write = ManifestWrite {
+                reference: &target,
+                media_type: MEDIA_TYPE_INDEX,
+                bytes: &bytes,
+                condition,
+                replay: Replay::Never,
+            };
+            match store.put_manifest(&write) {
                 Ok(Put::Stored { .. }) => {
                     tracing::debug!("PUT {tag}: {} entries", next.manifests.len());
                 }

@@ -13,33 +13,14 @@ use crate::oci::manifest::{ImageIndex, media_type_of};
 use crate::oci::reference::Target;
 use crate::oci::store::Referrers;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub(crate) enum Action {
-    #[serde(rename = "would remove tag")]
-    WouldRemoveTag,
-    #[serde(rename = "removed tag")]
-    RemovedTag,
-    #[serde(rename = "kept")]
-    Kept,
-    #[serde(rename = "refused")]
-    Refused,
-    #[serde(rename = "failed")]
-    Failed,
-}
-
-impl Action {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Action::WouldRemoveTag => "would remove tag",
-            Action::RemovedTag => "removed tag",
-            Action::Kept => "kept",
-            Action::Refused => "refused",
-            Action::Failed => "failed",
-        }
-    }
-
-    pub(crate) fn is_failure(self) -> bool {
-        matches!(self, Action::Refused | Action::Failed)
+labelled_enum! {
+    /// What migrate did, or would do, with a fallback tag.
+    pub(crate) enum Action {
+        WouldRemoveTag => "would remove tag",
+        RemovedTag => "removed tag",
+        Kept => "kept",
+        Refused => "refused",
+        Failed => "failed",
     }
 }
 

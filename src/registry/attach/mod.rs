@@ -26,6 +26,8 @@ use crate::oci::manifest::{
 };
 use crate::oci::store::{Location, Referrers};
 use capabilities::{Memory, Verdict};
+/// How an attestation ended up findable: the same channels discover reads.
+pub(crate) use discover::Source as Method;
 
 pub(crate) const BUNDLE_ARTIFACT_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
 /// Artifact types of Sigstore bundles of any version.
@@ -42,15 +44,6 @@ pub(crate) enum Strategy {
     Referrers,
     /// The referrers tag schema only.
     Tag,
-}
-
-/// How an attestation ended up findable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum Method {
-    ReferrersApi,
-    TagFallback,
-    OciLayout,
 }
 
 /// The outcome of one attach.

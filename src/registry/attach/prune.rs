@@ -15,49 +15,22 @@ use crate::oci::manifest::{ImageIndex, MEDIA_TYPE_INDEX, subject_of};
 use crate::oci::reference::Target;
 use crate::oci::store::Deletion;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum Kind {
-    OrphanedTag,
-    Attestation,
-    SupersededIndex,
-}
-
-impl Kind {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Kind::OrphanedTag => "orphaned-tag",
-            Kind::Attestation => "attestation",
-            Kind::SupersededIndex => "superseded-index",
-        }
+labelled_enum! {
+    /// What a prune item is.
+    pub(crate) enum Kind {
+        OrphanedTag => "orphaned-tag",
+        Attestation => "attestation",
+        SupersededIndex => "superseded-index",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub(crate) enum Action {
-    #[serde(rename = "would remove")]
-    WouldRemove,
-    #[serde(rename = "removed")]
-    Removed,
-    #[serde(rename = "refused")]
-    Refused,
-    #[serde(rename = "failed")]
-    Failed,
-}
-
-impl Action {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Action::WouldRemove => "would remove",
-            Action::Removed => "removed",
-            Action::Refused => "refused",
-            Action::Failed => "failed",
-        }
-    }
-
-    /// Whether the item is still there although removal was asked for.
-    pub(crate) fn is_failure(self) -> bool {
-        matches!(self, Action::Refused | Action::Failed)
+labelled_enum! {
+    /// What prune did, or would do, with an item.
+    pub(crate) enum Action {
+        WouldRemove => "would remove",
+        Removed => "removed",
+        Refused => "refused",
+        Failed => "failed",
     }
 }
 
