@@ -57,8 +57,10 @@ pub(crate) enum Replay {
     /// Content-addressed or last-writer-wins: the transport may retry.
     Safe,
     /// A read-merge-write: a retry must go back through the protocol above,
-    /// never replay old bytes over another writer's newer ones.
-    Never,
+    /// never replay old bytes over another writer's newer ones. Abandoned
+    /// (the connection closed) when not answered within `deadline`, so it
+    /// cannot land long after the read it merged.
+    Never { deadline: std::time::Duration },
 }
 
 /// A manifest to store under a tag or its digest.

@@ -170,7 +170,9 @@ mod tests {
                     media_type: crate::oci::manifest::MEDIA_TYPE_INDEX,
                     bytes: b"{}",
                     condition: Condition::None,
-                    replay: Replay::Never,
+                    replay: Replay::Never {
+                        deadline: Duration::from_secs(5),
+                    },
                 },
             )
             .unwrap();

@@ -6,7 +6,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 
 use super::client::Client;
-use super::transport::{Request, Scope, header_string, read_limited};
+use super::transport::{BodyError, Request, Scope, header_string, read_limited};
 use crate::error::{Error, Result};
 use crate::oci::manifest::{ImageIndex, MEDIA_TYPE_INDEX};
 use crate::oci::store::Referrers;
@@ -55,12 +55,13 @@ impl Spent {
             ));
         }
         let left = self.budget.bytes.saturating_sub(self.bytes);
-        let bytes = read_limited(response, left).map_err(|_| {
-            self.exceeded(
+        let bytes = read_limited(response, left).map_err(|e| match e {
+            BodyError::TooLarge(_) => self.exceeded(
                 client,
                 what,
                 &format!("more than {} MiB in all", self.budget.bytes / (1024 * 1024)),
-            )
+            ),
+            broken => Error::registry(client.host(), format!("{what}: {broken}")),
         })?;
         self.bytes += bytes.len() as u64;
         Ok(bytes)
@@ -113,6 +114,13 @@ impl Client {
                 &|| {},
             )?;
             let status = response.status();
+            // A server error is no evidence either way: it must not make the
+            // referrers API look absent (and be remembered so).
+            if (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
+                || status == StatusCode::TOO_MANY_REQUESTS
+            {
+                return Err(self.unexpected("referrers", response));
+            }
             if status != StatusCode::OK {
                 return Ok(Referrers::NoApi(format!("HTTP {}", status.as_u16())));
             }

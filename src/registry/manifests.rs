@@ -7,12 +7,14 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
 use super::client::Client;
-use super::transport::{Request, Scope, body_text, header_string, read_limited, retry_after};
+use super::transport::{
+    BodyError, MAX_RETRIES, Request, Scope, body_text, header_string, read_limited, retry_after,
+};
 use crate::error::{Error, Result};
 use crate::oci::digest;
 use crate::oci::manifest::{ACCEPT_MANIFESTS, MAX_MANIFEST_BYTES};
 use crate::oci::reference::Target;
-use crate::oci::store::{Condition, Deletion, Fetched, ManifestWrite, Put};
+use crate::oci::store::{Condition, Deletion, Fetched, ManifestWrite, Put, Replay};
 
 impl Client {
     fn manifest_url(&self, repository: &str, reference: &Target) -> Result<reqwest::Url> {
@@ -50,34 +52,54 @@ impl Client {
         repository: &str,
         reference: &Target,
     ) -> Result<Option<Fetched>> {
-        let response = self.read_manifest(Method::GET, repository, reference)?;
         let what = || format!("GET manifest {}", reference.as_str());
-        match response.status() {
-            StatusCode::NOT_FOUND => Ok(None),
-            s if s.is_success() => {
-                let media_type = header_string(&response, header::CONTENT_TYPE);
-                let etag = header_string(&response, header::ETAG);
-                let claimed = header_string(&response, "docker-content-digest");
-                let bytes = read_limited(response, MAX_MANIFEST_BYTES)
-                    .map_err(|e| Error::registry(&self.host, format!("{}: {e}", what())))?;
-                let actual = digest::sha256_of(&bytes);
-                if let Target::Digest(wanted) = reference {
-                    digest::verify(&bytes, wanted).map_err(|e| {
-                        Error::registry(
-                            &self.host,
-                            format!("the registry served content for {wanted} that does not match it: {e}"),
-                        )
-                    })?;
-                }
-                Ok(Some(Fetched {
-                    bytes,
-                    media_type,
-                    etag,
-                    digest: actual,
-                    claimed_digest: claimed,
-                }))
+        let mut attempt = 0;
+        loop {
+            let response = self.read_manifest(Method::GET, repository, reference)?;
+            if !response.status().is_success() {
+                return match response.status() {
+                    StatusCode::NOT_FOUND => Ok(None),
+                    _ => Err(self.unexpected(&what(), response)),
+                };
             }
-            _ => Err(self.unexpected(&what(), response)),
+            let media_type = header_string(&response, header::CONTENT_TYPE);
+            let etag = header_string(&response, header::ETAG);
+            let claimed = header_string(&response, "docker-content-digest");
+            let bytes = match read_limited(response, MAX_MANIFEST_BYTES) {
+                Ok(bytes) => bytes,
+                // A read is safe to repeat.
+                Err(BodyError::Broken(e)) if attempt < MAX_RETRIES => {
+                    attempt += 1;
+                    let wait = crate::retry::backoff(attempt, Duration::from_millis(250), 6);
+                    tracing::warn!(
+                        "the answer from {} broke off, retry {attempt}/{MAX_RETRIES} in {:.1} s",
+                        self.host,
+                        wait.as_secs_f64()
+                    );
+                    tracing::debug!("{}: {}", what(), crate::error::chain(&e));
+                    std::thread::sleep(wait);
+                    continue;
+                }
+                Err(e) => return Err(Error::registry(&self.host, format!("{}: {e}", what()))),
+            };
+            let actual = digest::sha256_of(&bytes);
+            if let Target::Digest(wanted) = reference {
+                digest::verify(&bytes, wanted).map_err(|e| {
+                    Error::registry(
+                        &self.host,
+                        format!(
+                            "the registry served content for {wanted} that does not match it: {e}"
+                        ),
+                    )
+                })?;
+            }
+            return Ok(Some(Fetched {
+                bytes,
+                media_type,
+                etag,
+                digest: actual,
+                claimed_digest: claimed,
+            }));
         }
     }
 
@@ -122,11 +144,15 @@ impl Client {
             }
         }
         let body = || Ok(reqwest::blocking::Body::from(bytes.to_vec()));
+        let timeout = match replay {
+            Replay::Safe => Duration::from_secs(120),
+            Replay::Never { deadline } => deadline,
+        };
         let response = self.send(
             Request {
                 headers,
                 body: Some(&body),
-                timeout: Duration::from_secs(120),
+                timeout,
                 replay,
                 ..Request::new(Method::PUT, url, Scope::push(repository))
             },

@@ -119,9 +119,8 @@ impl Client {
                     attempt += 1;
                     let wait = self.retry_wait(attempt);
                     tracing::warn!(
-                        "{} from {}, retry {attempt}/{MAX_RETRIES} in {:.1} s",
-                        short_cause(&e),
-                        self.host,
+                        "{}, retry {attempt}/{MAX_RETRIES} in {:.1} s",
+                        failure(&e, &self.host),
                         wait.as_secs_f64()
                     );
                     tracing::debug!("{method} {url}: {}", chain(&e));
@@ -131,11 +130,13 @@ impl Client {
                 }
                 Err(e) => {
                     tracing::debug!("{method} {url}: {}", chain(&e));
+                    // The cause without reqwest's wrapping, which repeats the
+                    // full URL (shown at -v above).
                     return Err(Error::registry(
                         &self.host,
                         format!("{method} {path}: {}{}", short_cause(&e), likely_cause(&e)),
                     )
-                    .caused_by(e));
+                    .caused_by(root_cause(&e)));
                 }
             };
             let status = response.status();
@@ -235,14 +236,34 @@ pub(crate) fn header_string(
         .map(str::to_string)
 }
 
+/// Why an answer's body could not be read.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// Larger than the cap: the registry is not to be believed.
+    TooLarge(u64),
+    /// The connection broke off or the body was cut short: worth a retry
+    /// for reads.
+    Broken(std::io::Error),
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyError::TooLarge(limit) => write!(f, "response larger than {limit} bytes"),
+            BodyError::Broken(e) => write!(f, "the answer broke off ({})", chain(e)),
+        }
+    }
+}
+
 /// Reads at most `limit` bytes: registry input is untrusted.
-pub(crate) fn read_limited(response: Response, limit: u64) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_limited(response: Response, limit: u64) -> Result<Vec<u8>, BodyError> {
     let mut bytes = Vec::new();
-    response.take(limit + 1).read_to_end(&mut bytes)?;
+    response
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(BodyError::Broken)?;
     if bytes.len() as u64 > limit {
-        return Err(std::io::Error::other(format!(
-            "response larger than {limit} bytes"
-        )));
+        return Err(BodyError::TooLarge(limit));
     }
     Ok(bytes)
 }
@@ -315,6 +336,28 @@ pub(crate) fn short_cause(e: &reqwest::Error) -> &'static str {
     } else {
         "request failed"
     }
+}
+
+/// A failed exchange with `host`, for a retry line.
+fn failure(e: &reqwest::Error, host: &str) -> String {
+    if e.is_timeout() {
+        format!("{host} timed out")
+    } else if e.is_connect() {
+        format!("cannot connect to {host}")
+    } else if e.is_body() {
+        format!("the connection to {host} dropped while sending")
+    } else {
+        format!("the request to {host} failed")
+    }
+}
+
+/// The innermost cause of an error (an OS error, a TLS alert).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
 }
 
 fn likely_cause(e: &reqwest::Error) -> &'static str {

@@ -10,12 +10,16 @@
 //!    writer's read-to-write time; any entry seen during this attach that
 //!    went missing, ours or anyone's, is merged back and written again.
 //!
-//! The window that remains: a writer whose own read-to-answer time exceeds
-//! the settle window of another (a stalled process, a registry that queues a
-//! PUT for seconds) can land an older merge after that other writer has
-//! confirmed and left. Each writer measures its read-to-answer time, widens
-//! its own settle window to twice that, and warns when it exceeded the
-//! window. Registries that honour `If-Match` have no window at all.
+//! What can make a write late: a 429 or 5xx with `Retry-After`, a token
+//! renewal, a dropped connection, a slow link, a paused process, a proxy or
+//! registry that holds the request. None of them may let a merge land after
+//! a writer that did not see it has confirmed and left, so a write is sent
+//! only within half the settle window of the read it merged, and is
+//! abandoned (connection closed, never resent) when not answered by then.
+//!
+//! The window that remains: a registry that has received the whole PUT and
+//! stores it more than half a settle window later, after the client gave
+//! up. Registries that honour `If-Match` have no window at all.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -84,7 +88,20 @@ impl Known {
     }
 }
 
+/// The settle window for an index of `len` bytes: 2 s, plus a second per
+/// 256 KiB so large indexes on slow links keep the margin. Every writer of
+/// a tag writes an index of about the same size, so they agree on it.
+fn settle_for(len: usize) -> Duration {
+    SETTLE + Duration::from_secs_f64(len as f64 / (256.0 * 1024.0))
+}
+
 /// Adds `ours` to the fallback index of `subject`; returns the tag.
+///
+/// A write must land within half the settle window of the read it merged:
+/// a read that took longer is not written from, and the PUT is abandoned
+/// (its connection closed, nothing resent) when it is not answered within
+/// what is left. A writer that confirms after a settle window has then seen
+/// every write merged from an older read.
 pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor) -> Result<String> {
     let tag = fallback_tag(&subject.digest);
     let target = Target::Tag(tag.clone());
@@ -92,8 +109,8 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
     let mut entry = ours.clone();
     entry.extra.clear();
     known.add(std::slice::from_ref(&entry));
-    let mut settle = SETTLE;
     let mut wait: Option<Duration> = None;
+    let mut settle = SETTLE;
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
             std::thread::sleep(
@@ -103,11 +120,18 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
             );
         }
         let read_at = Instant::now();
-        let current = read_fallback_index(store, &tag, subject)?;
+        let Some(current) = read_index(store, &tag, subject)? else {
+            continue;
+        };
         known.add(&current.index.manifests);
         let next = successor(&current.index, current.digest.as_deref(), &known.entries);
         if next.manifests.len() != current.index.manifests.len() {
             let bytes = serde_json::to_vec(&next).map_err(|e| Error::internal(e.to_string()))?;
+            settle = settle_for(bytes.len());
+            let Some(deadline) = (settle / 2).checked_sub(read_at.elapsed()) else {
+                tracing::debug!("reading {tag} took too long to write from it; reading again");
+                continue;
+            };
             let condition = match (&current.etag, current.digest.is_some()) {
                 (Some(e), _) => Condition::IfMatch(e),
                 (None, false) => Condition::IfNoneMatch,
@@ -118,7 +142,7 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
                 media_type: MEDIA_TYPE_INDEX,
                 bytes: &bytes,
                 condition,
-                replay: Replay::Never,
+                replay: Replay::Never { deadline },
             };
             match store.put_manifest(&write) {
                 Ok(Put::Stored { .. }) => {
@@ -150,36 +174,28 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
                     }
                     return Err(store.refused(&format!("PUT {tag}"), status, &body));
                 }
-                // The PUT may or may not have landed: read, merge, write.
+                // Abandoned or failed: it may or may not have landed (within
+                // the bound above). Read, merge, write.
                 Err(e @ Error::Registry { .. }) => {
                     tracing::warn!("{}; reading the referrers index again", e.report());
                     continue;
                 }
                 Err(e) => return Err(e),
             }
-            let took = read_at.elapsed();
-            if took > settle {
-                tracing::warn!(
-                    "writing {tag} took {:.1} s from read to answer, longer than the {:.1} s \
-                     settle window: a concurrent writer's attestation may have been dropped; \
-                     check with `cargo attest discover`",
-                    took.as_secs_f64(),
-                    settle.as_secs_f64()
-                );
-            }
-            // Writers around us see what we see: wait at least twice our own
-            // read-to-answer time.
-            settle = settle.max(took * 2);
         }
         // Read back now, then once more after the settle time.
-        let now = read_fallback_index(store, &tag, subject)?.index;
-        if !known.all_in(&now) {
+        let Some(now) = read_index(store, &tag, subject)? else {
+            continue;
+        };
+        if !known.all_in(&now.index) {
             tracing::debug!("{tag} lost entries right after the write; merging again");
             continue;
         }
         std::thread::sleep(settle);
-        let settled = read_fallback_index(store, &tag, subject)?.index;
-        if known.all_in(&settled) {
+        let Some(settled) = read_index(store, &tag, subject)? else {
+            continue;
+        };
+        if known.all_in(&settled.index) {
             tracing::debug!(
                 "{tag} holds all {} known entries after settling",
                 known.entries.len()
@@ -213,25 +229,34 @@ fn immutable_tag(store: &dyn Store, tag: &str, status: u16) -> Error {
 
 /// A fallback index as read: its content, ETag, and its own digest (None
 /// when the tag did not exist).
-pub(crate) struct FallbackIndex {
-    pub(crate) index: ImageIndex,
-    pub(crate) etag: Option<String>,
-    pub(crate) digest: Option<String>,
+struct FallbackIndex {
+    index: ImageIndex,
+    etag: Option<String>,
+    digest: Option<String>,
 }
 
-/// The fallback index behind `tag`. Refuses a tag that is not an OCI
-/// index, or that resolves to the subject itself (GitLab does this).
-pub(crate) fn read_fallback_index(
-    store: &dyn Store,
-    tag: &str,
-    subject: &Descriptor,
-) -> Result<FallbackIndex> {
-    let Some(fetched) = store.get_manifest(&Target::Tag(tag.to_string()))? else {
-        return Ok(FallbackIndex {
+/// What reading the fallback tag gave.
+enum Read {
+    Index(Box<FallbackIndex>),
+    /// The registry could not answer this time (a fault, a dropped
+    /// connection): read again.
+    Failed(Error),
+}
+
+/// The fallback index behind `tag`. Refuses (an error) a tag that is not
+/// an OCI index, or that resolves to the subject itself (GitLab does this).
+fn read_fallback_index(store: &dyn Store, tag: &str, subject: &Descriptor) -> Result<Read> {
+    let fetched = match store.get_manifest(&Target::Tag(tag.to_string())) {
+        Ok(fetched) => fetched,
+        Err(e @ Error::Registry { .. }) => return Ok(Read::Failed(e)),
+        Err(e) => return Err(e),
+    };
+    let Some(fetched) = fetched else {
+        return Ok(Read::Index(Box::new(FallbackIndex {
             index: ImageIndex::empty(),
             etag: None,
             digest: None,
-        });
+        })));
     };
     let where_ = store.describe();
     if fetched.digest == subject.digest
@@ -261,10 +286,25 @@ pub(crate) fn read_fallback_index(
             ),
         ));
     }
-    Ok(FallbackIndex {
+    Ok(Read::Index(Box::new(FallbackIndex {
         index,
         etag: fetched.etag,
         digest: Some(fetched.digest),
+    })))
+}
+
+/// Reads the index, or says why not (at -v) and returns `None`.
+fn read_index(
+    store: &dyn Store,
+    tag: &str,
+    subject: &Descriptor,
+) -> Result<Option<Box<FallbackIndex>>> {
+    Ok(match read_fallback_index(store, tag, subject)? {
+        Read::Index(index) => Some(index),
+        Read::Failed(e) => {
+            tracing::warn!("{}; reading the referrers index again", e.report());
+            None
+        }
     })
 }
 
