@@ -266,7 +266,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__attach)
-            opts="-q -v -h --bundle --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --bundle --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -235,6 +235,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
+            cand --force 'Attach the bundle even if its statement does not name the image'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'

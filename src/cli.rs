@@ -237,6 +237,10 @@ pub struct AttachArgs {
     /// The Sigstore bundle (*.sigstore.json) to attach.
     #[arg(long, value_name = "FILE")]
     pub bundle: PathBuf,
+
+    /// Attach the bundle even if its statement does not name the image.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

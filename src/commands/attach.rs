@@ -2,18 +2,36 @@
 
 use super::{Report, attach_options, memory};
 use crate::cli::AttachArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::provenance;
 use crate::registry::attach::attach_bundle;
 use crate::settings::Settings;
-use crate::signing::dsse::bundle_predicate_type;
+use crate::signing::dsse::unverified_statement;
 
 pub(super) fn run(settings: &Settings, args: &AttachArgs) -> Result<Report> {
     let text = fsutil::read_text(&args.bundle)?;
-    let predicate_type = bundle_predicate_type(&text, &args.bundle.display().to_string())?;
+    let shown = args.bundle.display().to_string();
+    let statement = unverified_statement(&text, &shown)?;
     let located = settings.places().locate(&args.reference, false)?;
     let subject = located.store.resolve(&located.target)?;
+    // An attestation that does not name its image can never verify against
+    // it: refuse before anything is written, unless the user insists.
+    if !statement.names(&subject.digest) {
+        if !args.force {
+            return Err(Error::invalid_input(format!(
+                "{shown} does not name {} ({}) as a subject, so `verify` would reject it there; \
+                 attest the image (`cargo attest --subject-name NAME --subject-digest {}`), \
+                 or pass --force to attach it anyway",
+                located.display, subject.digest, subject.digest
+            )));
+        }
+        tracing::warn!(
+            "{shown} does not name {} as a subject; attaching it anyway (--force)",
+            subject.digest
+        );
+    }
+    let predicate_type = statement.predicate_type;
     let created = provenance::created_annotation(settings.source_date_epoch);
     let memory = memory(settings);
     let attached = attach_bundle(

@@ -9,7 +9,7 @@ use crate::provenance;
 use crate::registry::attach::{AttachReport, attach_bundle};
 use crate::registry::push::{artifact_files, artifact_manifest, push_artifact};
 use crate::settings::Settings;
-use crate::signing::dsse::bundle_predicate_type;
+use crate::signing::dsse::unverified_statement;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -37,7 +37,8 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
     let bundle = match &args.bundle {
         Some(path) => {
             let text = crate::fsutil::read_text(path)?;
-            let predicate_type = bundle_predicate_type(&text, &path.display().to_string())?;
+            let predicate_type =
+                unverified_statement(&text, &path.display().to_string())?.predicate_type;
             Some((text, predicate_type))
         }
         None => None,

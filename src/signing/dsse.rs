@@ -102,24 +102,57 @@ impl DsseBundle {
     }
 }
 
-/// The predicate type a bundle's statement declares (read, not trusted:
-/// it only labels the attestation manifest).
-pub(crate) fn bundle_predicate_type(text: &str, source: &str) -> crate::error::Result<String> {
+/// What a bundle's statement says of itself, read without checking the
+/// signature: fit for labels and sanity checks, never for trust decisions.
+pub(crate) struct UnverifiedStatement {
+    pub(crate) predicate_type: String,
+    /// The sha256 digests of its subjects, lowercase hex.
+    pub(crate) sha256_subjects: Vec<String>,
+}
+
+impl UnverifiedStatement {
+    /// Whether a subject has the digest `sha256:<hex>`.
+    pub(crate) fn names(&self, digest: &str) -> bool {
+        let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+        self.sha256_subjects
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(hex))
+    }
+}
+
+/// Reads the statement inside a bundle (`source` names the bundle in errors).
+pub(crate) fn unverified_statement(
+    text: &str,
+    source: &str,
+) -> crate::error::Result<UnverifiedStatement> {
     use crate::error::Error;
     let bundle =
         DsseBundle::parse(text).map_err(|e| Error::invalid_input(format!("{source}: {e}")))?;
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
-    struct PredicateTypeOnly {
+    struct Partial {
         predicate_type: String,
+        #[serde(default)]
+        subject: Vec<PartialSubject>,
     }
-    let statement: PredicateTypeOnly = serde_json::from_slice(bundle.unverified_payload())
-        .map_err(|e| {
-            Error::invalid_input(format!(
-                "{source}: the payload is not an in-toto statement: {e}"
-            ))
-        })?;
-    Ok(statement.predicate_type)
+    #[derive(serde::Deserialize)]
+    struct PartialSubject {
+        #[serde(default)]
+        digest: std::collections::BTreeMap<String, String>,
+    }
+    let statement: Partial = serde_json::from_slice(bundle.unverified_payload()).map_err(|e| {
+        Error::invalid_input(format!(
+            "{source}: the payload is not an in-toto statement: {e}"
+        ))
+    })?;
+    Ok(UnverifiedStatement {
+        predicate_type: statement.predicate_type,
+        sha256_subjects: statement
+            .subject
+            .into_iter()
+            .filter_map(|s| s.digest.get("sha256").cloned())
+            .collect(),
+    })
 }
 
 #[cfg(test)]

@@ -66,12 +66,15 @@ impl Bench {
         out.success().json()["digest"].as_str().unwrap().to_string()
     }
 
+    /// Attaches a bench bundle. These bundles attest text files, not the
+    /// image, so `--force`: these tests are about where attestations go.
     pub fn attach(&self, reference: &str, bundle: &Path, extra: &[&str]) -> serde_json::Value {
         let mut args = vec![
             "attach",
             reference,
             "--bundle",
             bundle.to_str().unwrap(),
+            "--force",
             "--format",
             "json",
         ];
@@ -264,6 +267,7 @@ fn forced_strategies() {
         &reference,
         "--bundle",
         bundle.to_str().unwrap(),
+        "--force",
         "--attach",
         "referrers",
     ]);
@@ -323,6 +327,7 @@ fn refuses_tags_that_are_not_a_referrers_index() {
         &reference,
         "--bundle",
         bundle.to_str().unwrap(),
+        "--force",
         "--attach",
         "tag",
     ]);
@@ -343,6 +348,7 @@ fn refuses_tags_that_are_not_a_referrers_index() {
         &reference,
         "--bundle",
         bundle.to_str().unwrap(),
+        "--force",
         "--attach",
         "tag",
     ]);
@@ -419,6 +425,7 @@ fn sixteen_concurrent_writers_lose_nothing() {
                         &reference,
                         "--bundle",
                         b.to_str().unwrap(),
+                        "--force",
                         "--attach",
                         "tag",
                         "--format",

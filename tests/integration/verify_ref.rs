@@ -78,8 +78,18 @@ fn verify_fails_for_tampering_other_keys_other_subjects_and_policy() {
     let other_ref = format!("{}/verify/tampered:v2", reg.host);
     std::fs::write(bench.path("t2.bin"), b"second").unwrap();
     bench.run(&["push", &other_ref, "t2.bin"]).success();
+    // Its statement names the first image: attach refuses it unless forced.
     bench
         .run(&["attach", &other_ref, "--bundle", tampered.to_str().unwrap()])
+        .fails_with(4, "does not name");
+    bench
+        .run(&[
+            "attach",
+            &other_ref,
+            "--bundle",
+            tampered.to_str().unwrap(),
+            "--force",
+        ])
         .success();
     let out = bench.run(&["verify", &other_ref, "--key", "k.pem", "--format", "json"]);
     out.fails_with(VERIFY, "no valid attestation");
@@ -111,6 +121,15 @@ fn verify_fails_for_tampering_other_keys_other_subjects_and_policy() {
             &reference,
             "--bundle",
             unrelated.to_str().unwrap(),
+        ])
+        .fails_with(4, "--force");
+    bench
+        .run(&[
+            "attach",
+            &reference,
+            "--bundle",
+            unrelated.to_str().unwrap(),
+            "--force",
         ])
         .success();
     let out = bench.run(&["verify", &reference, "--key", "k.pem", "--format", "json"]);
