@@ -5,6 +5,7 @@
 mod attach;
 mod bad_input;
 mod cli;
+mod hardening;
 mod keyring;
 mod maintain;
 mod peers;
@@ -14,6 +15,7 @@ mod proxy_smoke;
 mod registry;
 mod sigstore_stack;
 mod sigstore_stack_smoke;
+mod soak;
 mod support;
 mod testbed;
 mod testbed_smoke;

@@ -171,7 +171,33 @@ pub fn docker_token() -> Option<&'static Registry> {
     static R: OnceLock<Registry> = OnceLock::new();
     let bin = docker_registry_bin()?;
     let token = token_service_bin()?;
-    Some(R.get_or_init(|| start_docker("docker-token", &bin, DockerAuth::Token(token))))
+    Some(R.get_or_init(|| start_docker("docker-token", &bin, DockerAuth::Token(token, Vec::new()))))
+}
+
+/// Seconds a short-lived token is accepted for.
+pub const SHORT_TOKEN_SECONDS: u64 = 4;
+
+/// docker-registry 2.8.2 with token auth whose tokens are accepted for
+/// [`SHORT_TOKEN_SECONDS`] only. The token answers' `expires_in` says so
+/// (`honest`), or claims 300 s while the registry rejects the token earlier.
+pub fn docker_token_short_lived(honest: bool) -> Option<&'static Registry> {
+    static HONEST: OnceLock<Registry> = OnceLock::new();
+    static LYING: OnceLock<Registry> = OnceLock::new();
+    let bin = docker_registry_bin()?;
+    let token = token_service_bin()?;
+    let (cell, name, claimed) = if honest {
+        (&HONEST, "docker-token-short", SHORT_TOKEN_SECONDS)
+    } else {
+        (&LYING, "docker-token-lying", 300)
+    };
+    // distribution accepts a token until its exp + 60 s of clock-skew leeway.
+    let args = vec![
+        "-exp-offset".to_string(),
+        format!("{}s", SHORT_TOKEN_SECONDS as i64 - 60),
+        "-expires-in".to_string(),
+        format!("{claimed}s"),
+    ];
+    Some(cell.get_or_init(|| start_docker(name, &bin, DockerAuth::Token(token, args))))
 }
 
 /// ferro-oci-server 1.0.0 (referrers API with `OCI-Subject`; no auth).
@@ -230,7 +256,8 @@ pub fn ggcr() -> Option<&'static Registry> {
 enum DockerAuth {
     None,
     Htpasswd(PathBuf),
-    Token(PathBuf),
+    /// The token service binary and extra arguments for it.
+    Token(PathBuf, Vec<String>),
 }
 
 fn start_docker(name: &'static str, bin: &Path, auth: DockerAuth) -> Registry {
@@ -239,14 +266,15 @@ fn start_docker(name: &'static str, bin: &Path, auth: DockerAuth) -> Registry {
     let mut token_server = None;
     let mut token_host = None;
     let mut cert = None;
-    if let DockerAuth::Token(token_bin) = &auth {
+    if let DockerAuth::Token(token_bin, extra) = &auth {
         let dir = temp_dir("token-service");
         let cert_path = dir.join("root.pem");
         let mut cmd = Command::new(token_bin);
         cmd.args(["-addr", "127.0.0.1:0", "-cert-out"])
             .arg(&cert_path)
             .args(["-user", TEST_USER, "-password", TEST_PASSWORD])
-            .args(["-issuer", "cargo-attest-test-token-service"]);
+            .args(["-issuer", "cargo-attest-test-token-service"])
+            .args(extra);
         let server = Server::start("token-service", &dir, cmd).unwrap_or_else(|e| panic!("{e}"));
         token_host = Some(server.listening().unwrap_or_else(|e| panic!("{e}")));
         cert = Some(cert_path);
@@ -270,7 +298,7 @@ fn start_docker(name: &'static str, bin: &Path, auth: DockerAuth) -> Registry {
                     file.display()
                 )
             }
-            DockerAuth::Token(_) => format!(
+            DockerAuth::Token(..) => format!(
                 "auth:\n  token:\n    realm: http://{}/token\n    service: cargo-attest-test-registry\n    \
                  issuer: cargo-attest-test-token-service\n    rootcertbundle: {}\n",
                 token_host.as_ref().unwrap(),

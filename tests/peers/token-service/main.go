@@ -54,7 +54,13 @@ type server struct {
 	user     string
 	password string
 	ttl      time.Duration
-	logger   *log.Logger
+	// What the JWT's exp claim says, relative to now (default: ttl), and
+	// what the answer's expires_in claims (default: ttl). distribution
+	// accepts a token until exp + 60 s (its clock-skew leeway), so a token
+	// that must die after N seconds gets exp = N - 60 s.
+	expOffset time.Duration
+	expiresIn time.Duration
+	logger    *log.Logger
 }
 
 func main() {
@@ -64,7 +70,15 @@ func main() {
 	user := flag.String("user", "tester", "the one valid user")
 	password := flag.String("password", "", "that user's password (required)")
 	ttl := flag.Duration("ttl", 300*time.Second, "token lifetime")
+	expOffset := flag.Duration("exp-offset", 0, "the JWT exp claim relative to now (default: -ttl's value); may be negative")
+	expiresIn := flag.Duration("expires-in", 0, "the expires_in the answer claims (default: -ttl's value)")
 	flag.Parse()
+	if *expOffset == 0 {
+		*expOffset = *ttl
+	}
+	if *expiresIn == 0 {
+		*expiresIn = *ttl
+	}
 	logger := log.New(os.Stderr, "token-service: ", log.LstdFlags|log.Lmicroseconds)
 	if *certOut == "" || *password == "" {
 		logger.Fatal("-cert-out and -password are required")
@@ -97,7 +111,7 @@ func main() {
 		logger.Fatal(err)
 	}
 
-	s := &server{key: key, certDER: der, issuer: *issuer, user: *user, password: *password, ttl: *ttl, logger: logger}
+	s := &server{key: key, certDER: der, issuer: *issuer, user: *user, password: *password, ttl: *ttl, expOffset: *expOffset, expiresIn: *expiresIn, logger: logger}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		logger.Fatalf("listen %s: %v", *addr, err)
@@ -163,7 +177,7 @@ func (s *server) token(w http.ResponseWriter, r *http.Request) {
 		"iss":    s.issuer,
 		"sub":    sub,
 		"aud":    service,
-		"exp":    now.Add(s.ttl).Unix(),
+		"exp":    now.Add(s.expOffset).Unix(),
 		"nbf":    now.Add(-10 * time.Second).Unix(),
 		"iat":    now.Unix(),
 		"jti":    hex.EncodeToString(jti),
@@ -179,7 +193,7 @@ func (s *server) token(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]any{
 		"token":        tok,
 		"access_token": tok,
-		"expires_in":   int(s.ttl.Seconds()),
+		"expires_in":   int(s.expiresIn.Seconds()),
 		"issued_at":    now.UTC().Format(time.RFC3339),
 	})
 }
