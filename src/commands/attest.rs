@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Report, attach_options, memory};
 use crate::cli::AttestArgs;
+use crate::credentials::signing_key::{KeyChoice, signing_key};
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
 use crate::oci::digest;
@@ -18,7 +19,6 @@ use crate::registry::push::{
     ArtifactFile, DEFAULT_ARTIFACT_TYPE, artifact_manifest, push_artifact,
 };
 use crate::settings::Settings;
-use crate::signing::keyfile::{KeyChoice, signing_key};
 use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE, sign_bundle};
 
 #[derive(Serialize)]

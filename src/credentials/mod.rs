@@ -5,6 +5,7 @@
 pub(crate) mod keyring;
 pub(crate) mod lookup;
 mod secret;
+pub(crate) mod signing_key;
 
 pub(crate) use keyring::Keyring;
 pub(crate) use secret::{Credential, Secret, Source};
