@@ -16,7 +16,7 @@ use crate::provenance::gather::{self, Gathered};
 use crate::provenance::{self, Subject};
 use crate::registry::attach::{AttachReport, attach_bundle};
 use crate::registry::push::{
-    ArtifactFile, DEFAULT_ARTIFACT_TYPE, artifact_manifest, push_artifact,
+    ArtifactFile, DEFAULT_ARTIFACT_TYPE, Layer, artifact_manifest, push_layers, push_manifest,
 };
 use crate::settings::Settings;
 use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE, sign_bundle};
@@ -168,12 +168,20 @@ fn plan_push(settings: &Settings, reference: &str, gathered: &mut Gathered) -> R
         .map(|(f, s)| ArtifactFile {
             path: f.path.clone(),
             title: f.name.clone(),
-            digest: format!("sha256:{}", s.sha256().unwrap_or_default()),
+            digest: s.sha256().map(|hex| format!("sha256:{hex}")),
             size: f.path.metadata().map(|m| m.len()).unwrap_or(0),
         })
         .collect();
+    let layers: Vec<Layer> = files
+        .iter()
+        .map(|f| Layer {
+            title: f.title.clone(),
+            digest: f.digest.clone().unwrap_or_default(),
+            size: f.size,
+        })
+        .collect();
     let created = provenance::created_annotation(settings.source_date_epoch);
-    let (_, manifest) = artifact_manifest(&files, DEFAULT_ARTIFACT_TYPE, Some(&created))?;
+    let (_, manifest) = artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, Some(&created))?;
     gathered.input.subjects.push(Subject {
         name: reference.to_string(),
         digest: BTreeMap::from([(
@@ -203,13 +211,10 @@ fn publish(
         )));
     };
     let progress = crate::progress::Progress::new(settings.progress);
-    let artifact = push_artifact(
-        located.store.as_ref(),
-        &plan.files,
-        &plan.manifest,
-        Some(tag),
-        &progress,
-    )?;
+    // The digests are known (the statement names them): each blob is
+    // checked against its digest on the way.
+    push_layers(located.store.as_ref(), &plan.files, &progress)?;
+    let artifact = push_manifest(located.store.as_ref(), &plan.manifest, Some(tag), &progress)?;
     let memory = memory(settings);
     let attached = attach_bundle(
         located.store.as_ref(),

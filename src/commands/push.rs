@@ -7,7 +7,7 @@ use crate::cli::PushArgs;
 use crate::error::{Error, Result};
 use crate::provenance;
 use crate::registry::attach::{AttachReport, attach_bundle};
-use crate::registry::push::{artifact_files, artifact_manifest, push_artifact};
+use crate::registry::push::{artifact_files, artifact_manifest, push_layers, push_manifest};
 use crate::settings::Settings;
 use crate::signing::dsse::unverified_statement;
 
@@ -51,10 +51,11 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
         )));
     };
     let created = provenance::created_annotation(settings.source_date_epoch);
-    let (_, bytes) = artifact_manifest(&files, &args.artifact_type, Some(&created))?;
     let progress = crate::progress::Progress::new(settings.progress);
     let store = located.store.as_ref();
-    let descriptor = push_artifact(store, &files, &bytes, Some(tag), &progress)?;
+    let layers = push_layers(store, &files, &progress)?;
+    let (_, bytes) = artifact_manifest(&layers, &args.artifact_type, Some(&created))?;
+    let descriptor = push_manifest(store, &bytes, Some(tag), &progress)?;
     let attached = match &bundle {
         Some((text, predicate_type)) => {
             let memory = memory(settings);
@@ -77,12 +78,12 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
         media_type: descriptor.media_type.clone(),
         size: descriptor.size,
         artifact_type: args.artifact_type.clone(),
-        files: files
-            .iter()
-            .map(|f| PushedFile {
-                title: f.title.clone(),
-                digest: f.digest.clone(),
-                size: f.size,
+        files: layers
+            .into_iter()
+            .map(|l| PushedFile {
+                title: l.title,
+                digest: l.digest,
+                size: l.size,
             })
             .collect(),
     })?;

@@ -158,15 +158,21 @@ impl Layout {
         Ok(Some(bytes))
     }
 
-    /// Streams `reader` into the blob store, checking it hashes to `digest`.
+    /// Streams `reader` into the blob store and returns its digest, which
+    /// must be `expected` when that is given.
     fn store_blob(
         &self,
         reader: &mut dyn Read,
-        digest: &str,
+        expected: Option<&str>,
         on_bytes: &dyn Fn(u64),
-    ) -> Result<()> {
-        let dest = self.blob_path(digest)?;
-        let dir = dest.parent().expect("blob paths have a parent");
+    ) -> Result<String> {
+        // The sha256 directory, checked like any blob path.
+        let dir = self
+            .blob_path(&format!("sha256:{}", "0".repeat(64)))?
+            .parent()
+            .expect("blob paths have a parent")
+            .to_path_buf();
+        let dir = dir.as_path();
         std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
         let mut tmp = tempfile::Builder::new()
             .prefix(".upload-")
@@ -187,11 +193,14 @@ impl Layout {
             on_bytes(n as u64);
         }
         let actual = format!("sha256:{}", hex::encode(hasher.finalize()));
-        if actual != digest {
+        if let Some(expected) = expected
+            && actual != expected
+        {
             return Err(Error::invalid_input(format!(
-                "content changed while writing: expected {digest}, got {actual}"
+                "content changed while writing: expected {expected}, got {actual}"
             )));
         }
+        let dest = self.blob_path(&actual)?;
         tmp.as_file()
             .sync_all()
             .map_err(|e| Error::io("write", tmp.path(), e))?;
@@ -203,7 +212,7 @@ impl Layout {
         }
         tmp.persist(&dest)
             .map_err(|e| Error::io("write", &dest, e.error))?;
-        Ok(())
+        Ok(actual)
     }
 
     /// Digests reachable from index.json: its entries and, recursively, the

@@ -34,16 +34,18 @@ impl Store for Layout {
     fn put_blob_file(
         &self,
         path: &Path,
-        descriptor: &Descriptor,
+        _size: u64,
+        expected: Option<&str>,
         blob: &progress::Blob<'_>,
-    ) -> Result<()> {
+    ) -> Result<String> {
         let mut file = File::open(path).map_err(|e| Error::io("read", path, e))?;
         let counter = blob.counter();
-        self.store_blob(&mut file, &descriptor.digest, &|n| counter.add(n))
+        self.store_blob(&mut file, expected, &|n| counter.add(n))
     }
 
     fn put_blob_bytes(&self, bytes: &[u8], descriptor: &Descriptor) -> Result<()> {
-        self.store_blob(&mut &bytes[..], &descriptor.digest, &|_| {})
+        self.store_blob(&mut &bytes[..], Some(&descriptor.digest), &|_| {})
+            .map(drop)
     }
 
     fn get_blob(&self, digest: &str, limit: u64) -> Result<Option<Vec<u8>>> {
@@ -100,7 +102,7 @@ impl Store for Layout {
             )));
         }
         if !self.has_blob(&digest)? {
-            self.store_blob(&mut &bytes[..], &digest, &|_| {})?;
+            self.store_blob(&mut &bytes[..], Some(&digest), &|_| {})?;
         }
         let mut descriptor = Descriptor::new(media_type, digest.clone(), bytes.len() as u64);
         descriptor.artifact_type = serde_json::from_slice::<serde_json::Value>(bytes)

@@ -124,13 +124,16 @@ pub(crate) trait Store: Sync {
     fn describe(&self) -> String;
 
     fn blob_exists(&self, digest: &str) -> Result<bool>;
-    /// Streams a file as the blob `descriptor`, reporting bytes to `blob`.
+    /// Streams a file of `size` bytes in as a blob, reporting bytes to
+    /// `blob`, and returns its digest: computed on the way, and checked
+    /// against `expected` when that is known.
     fn put_blob_file(
         &self,
         path: &Path,
-        descriptor: &Descriptor,
+        size: u64,
+        expected: Option<&str>,
         blob: &progress::Blob<'_>,
-    ) -> Result<()>;
+    ) -> Result<String>;
     fn put_blob_bytes(&self, bytes: &[u8], descriptor: &Descriptor) -> Result<()>;
     /// A blob of at most `limit` bytes, checked against `digest`; `None`
     /// when the store does not have it.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use reqwest::blocking::{RequestBuilder, Response};
-use reqwest::header;
+use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
 use zeroize::Zeroizing;
 
@@ -140,6 +140,15 @@ impl Client {
         request: RequestBuilder,
         scope: Scope<'_>,
     ) -> Result<RequestBuilder> {
+        Ok(match self.authorization(scope)? {
+            Some(value) => request.header(header::AUTHORIZATION, value),
+            None => request,
+        })
+    }
+
+    /// The `Authorization` value a request for `scope` carries, if any
+    /// (marked sensitive, so no debug output shows it).
+    pub(super) fn authorization(&self, scope: Scope<'_>) -> Result<Option<HeaderValue>> {
         let key = scope_string(scope);
         let (token, realm, basic) = {
             let inner = self.auth.lock();
@@ -150,30 +159,44 @@ impl Client {
                 .map(|t| t.value.clone());
             (live, inner.realm.clone(), inner.basic)
         };
-        if let Some(token) = token {
-            return Ok(request.bearer_auth(token.as_str()));
-        }
-        if let Some(realm) = realm {
-            let token = self.fetch_token(&realm, &key, None)?;
-            return Ok(request.bearer_auth(token.as_str()));
-        }
-        if basic
-            && let Some(Credential {
-                secret: Secret::Password { username, password },
-                ..
-            }) = &self.credential
-        {
-            return Ok(request.basic_auth(username, Some(password.as_str())));
-        }
-        Ok(request)
+        let token = match (token, realm) {
+            (Some(token), _) => Some(token),
+            (None, Some(realm)) => Some(self.fetch_token(&realm, &key, None)?),
+            (None, None) => None,
+        };
+        let value = match token {
+            Some(token) => Some(Zeroizing::new(format!("Bearer {}", token.as_str()))),
+            None => match &self.credential {
+                Some(Credential {
+                    secret: Secret::Password { username, password },
+                    ..
+                }) if basic => {
+                    use base64::Engine;
+                    let pair = Zeroizing::new(format!("{username}:{}", password.as_str()));
+                    Some(Zeroizing::new(format!(
+                        "Basic {}",
+                        base64::engine::general_purpose::STANDARD.encode(pair.as_bytes())
+                    )))
+                }
+                _ => None,
+            },
+        };
+        value
+            .map(|v| {
+                let mut header = HeaderValue::from_str(&v).map_err(|_| {
+                    Error::auth(&self.host, "the credentials cannot be sent in a header")
+                })?;
+                header.set_sensitive(true);
+                Ok(header)
+            })
+            .transpose()
     }
 
     /// Answers a 401 challenge: a new Bearer token for exactly the scope
     /// this request needs (plus the scope the challenge names), replacing
     /// any cached one the registry no longer accepts; or Basic auth.
-    pub(super) fn authenticate(&self, response: &Response, scope: Scope<'_>) -> Result<()> {
-        let challenge = response
-            .headers()
+    pub(super) fn authenticate(&self, headers: &HeaderMap, scope: Scope<'_>) -> Result<()> {
+        let challenge = headers
             .get_all(header::WWW_AUTHENTICATE)
             .iter()
             .filter_map(|v| v.to_str().ok())

@@ -12,7 +12,7 @@ use super::tokens::AuthState;
 use crate::credentials::Credential;
 use crate::error::{Error, Result};
 
-const USER_AGENT: &str = concat!("cargo-attest/", env!("CARGO_PKG_VERSION"));
+pub(super) const USER_AGENT: &str = concat!("cargo-attest/", env!("CARGO_PKG_VERSION"));
 
 /// A session with one registry host.
 pub(crate) struct Client {

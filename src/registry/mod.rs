@@ -17,6 +17,7 @@ pub(crate) mod push;
 mod repository;
 mod tokens;
 mod transport;
+mod upload;
 
 pub(crate) use client::Client;
 pub(crate) use policy::Options;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
@@ -18,25 +19,41 @@ use crate::provenance::subjects::sha256_file;
 pub(crate) const DEFAULT_ARTIFACT_TYPE: &str = "application/vnd.cargo-attest.artifact.v1";
 /// Media type of each file's layer.
 pub(crate) const LAYER_MEDIA_TYPE: &str = "application/octet-stream";
+/// Files up to this size are hashed before upload, so that one the
+/// registry already has is skipped (HEAD); larger ones are hashed while
+/// they upload, in one pass, unless their digest is already known.
+const HASH_FIRST_BELOW: u64 = 32 << 20;
+/// Blobs uploaded at once: two keep both cores busy (the registry needs
+/// the other one on a two-core machine); a third only adds contention.
+const PARALLEL_UPLOADS: usize = 2;
 
-/// A file to push, already hashed.
+/// A file to push, with its digest when it is already known (hashed for
+/// provenance, say).
 #[derive(Debug, Clone)]
 pub(crate) struct ArtifactFile {
     pub(crate) path: PathBuf,
+    pub(crate) title: String,
+    pub(crate) digest: Option<String>,
+    pub(crate) size: u64,
+}
+
+/// A file as a layer of the artifact: its digest is known.
+#[derive(Debug, Clone)]
+pub(crate) struct Layer {
     pub(crate) title: String,
     pub(crate) digest: String,
     pub(crate) size: u64,
 }
 
-/// The manifest of an artifact holding `files`, and its bytes (what gets
+/// The manifest of an artifact holding `layers`, and its bytes (what gets
 /// pushed and digested). `created` is RFC 3339 (SOURCE_DATE_EPOCH aware).
 pub(crate) fn artifact_manifest(
-    files: &[ArtifactFile],
+    layers: &[Layer],
     artifact_type: &str,
     created: Option<&str>,
 ) -> Result<(ImageManifest, Vec<u8>)> {
     let mut titles = std::collections::BTreeSet::new();
-    for f in files {
+    for f in layers {
         if !titles.insert(f.title.as_str()) {
             return Err(Error::usage(format!(
                 "two files are named `{}`: layer titles must be unique",
@@ -44,7 +61,7 @@ pub(crate) fn artifact_manifest(
             )));
         }
     }
-    let layers = files
+    let layers = layers
         .iter()
         .map(|f| {
             let mut d = Descriptor::new(LAYER_MEDIA_TYPE, f.digest.clone(), f.size);
@@ -70,21 +87,20 @@ pub(crate) fn artifact_manifest(
     Ok((manifest, bytes))
 }
 
-/// Pushes the blobs (skipping those the target has), then the manifest.
-/// Blobs go up to three at a time.
-pub(crate) fn push_artifact(
+/// Uploads the config and the files' blobs, skipping what the store has,
+/// a few at a time; returns the files as layers, digests filled in.
+pub(crate) fn push_layers(
     store: &dyn Store,
     files: &[ArtifactFile],
-    manifest_bytes: &[u8],
-    tag: Option<&str>,
     progress: &Progress,
-) -> Result<Descriptor> {
+) -> Result<Vec<Layer>> {
     let config = Descriptor::empty_config();
     if !store.blob_exists(&config.digest)? {
         store.put_blob_bytes(EMPTY_JSON, &config)?;
     }
     let next = AtomicUsize::new(0);
-    let workers = files.len().clamp(1, 3);
+    let digests: Mutex<Vec<Option<String>>> = Mutex::new(vec![None; files.len()]);
+    let workers = files.len().clamp(1, PARALLEL_UPLOADS);
     let results: Vec<Result<()>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -94,16 +110,8 @@ pub(crate) fn push_artifact(
                         let Some(file) = files.get(i) else {
                             return Ok(());
                         };
-                        let descriptor =
-                            Descriptor::new(LAYER_MEDIA_TYPE, file.digest.clone(), file.size);
-                        let blob = progress.blob(&file.title, file.size);
-                        if store.blob_exists(&file.digest)? {
-                            blob.finish(Status::Exists);
-                            continue;
-                        }
-                        blob.start();
-                        store.put_blob_file(&file.path, &descriptor, &blob)?;
-                        blob.finish(Status::Uploaded);
+                        let digest = push_file(store, file, progress)?;
+                        digests.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(digest);
                     }
                 })
             })
@@ -119,6 +127,50 @@ pub(crate) fn push_artifact(
     for r in results {
         r?;
     }
+    let digests = digests.into_inner().unwrap_or_else(|p| p.into_inner());
+    files
+        .iter()
+        .zip(digests)
+        .map(|(f, d)| {
+            Ok(Layer {
+                title: f.title.clone(),
+                digest: d.ok_or_else(|| Error::internal("a file was not pushed"))?,
+                size: f.size,
+            })
+        })
+        .collect()
+}
+
+/// One file: skipped when the store has it (its digest known or cheap to
+/// learn), else streamed in, hashed on the way when not known.
+fn push_file(store: &dyn Store, file: &ArtifactFile, progress: &Progress) -> Result<String> {
+    let blob = progress.blob(&file.title, file.size);
+    let known = match &file.digest {
+        Some(d) => Some(d.clone()),
+        None if file.size < HASH_FIRST_BELOW => {
+            Some(format!("sha256:{}", sha256_file(&file.path)?))
+        }
+        None => None,
+    };
+    if let Some(digest) = &known
+        && store.blob_exists(digest)?
+    {
+        blob.finish(Status::Exists);
+        return Ok(digest.clone());
+    }
+    blob.start();
+    let digest = store.put_blob_file(&file.path, file.size, known.as_deref(), &blob)?;
+    blob.finish(Status::Uploaded);
+    Ok(digest)
+}
+
+/// Stores the manifest under `tag` (or by digest) once its blobs are in.
+pub(crate) fn push_manifest(
+    store: &dyn Store,
+    manifest_bytes: &[u8],
+    tag: Option<&str>,
+    progress: &Progress,
+) -> Result<Descriptor> {
     match tag {
         Some(tag) => store.tag_manifest(tag, MEDIA_TYPE_MANIFEST, manifest_bytes)?,
         None => {
@@ -129,7 +181,8 @@ pub(crate) fn push_artifact(
     Ok(Descriptor::of_bytes(MEDIA_TYPE_MANIFEST, manifest_bytes))
 }
 
-/// Hashes the files to push; titles are file names and must be unique.
+/// The files to push; titles are file names and must be unique. Nothing is
+/// read yet: digests come while pushing.
 pub(crate) fn artifact_files(paths: &[PathBuf]) -> Result<Vec<ArtifactFile>> {
     paths
         .iter()
@@ -149,7 +202,7 @@ pub(crate) fn artifact_files(paths: &[PathBuf]) -> Result<Vec<ArtifactFile>> {
             Ok(ArtifactFile {
                 path: path.clone(),
                 title,
-                digest: format!("sha256:{}", sha256_file(path)?),
+                digest: None,
                 size: meta.len(),
             })
         })
@@ -162,14 +215,14 @@ mod tests {
 
     #[test]
     fn manifest_shape() {
-        let files = vec![ArtifactFile {
-            path: "a".into(),
+        let layers = vec![Layer {
             title: "a.bin".into(),
             digest: format!("sha256:{}", "0".repeat(64)),
             size: 3,
         }];
         let (m, bytes) =
-            artifact_manifest(&files, DEFAULT_ARTIFACT_TYPE, Some("2023-11-14T22:13:20Z")).unwrap();
+            artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, Some("2023-11-14T22:13:20Z"))
+                .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["artifactType"], DEFAULT_ARTIFACT_TYPE);
         assert_eq!(
@@ -178,7 +231,7 @@ mod tests {
         );
         assert_eq!(v["layers"][0]["annotations"][ANNOTATION_TITLE], "a.bin");
         assert_eq!(m.layers.len(), 1);
-        let dup = vec![files[0].clone(), files[0].clone()];
+        let dup = vec![layers[0].clone(), layers[0].clone()];
         assert!(artifact_manifest(&dup, DEFAULT_ARTIFACT_TYPE, None).is_err());
     }
 }

@@ -1,7 +1,5 @@
 //! A repository in a registry as an OCI [`Store`].
 
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -40,24 +38,12 @@ impl Store for Repository {
     fn put_blob_file(
         &self,
         path: &Path,
-        descriptor: &Descriptor,
+        size: u64,
+        expected: Option<&str>,
         blob: &progress::Blob<'_>,
-    ) -> Result<()> {
-        let size = descriptor.size;
-        // Each attempt reopens the file: memory stays flat, retries re-read.
-        let make = || -> Result<Body> {
-            let file = File::open(path).map_err(|e| Error::io("read", path, e))?;
-            // Counting is an atomic add per read: no message per read.
-            Ok(Body::sized(
-                CountingReader {
-                    inner: file,
-                    blob: blob.counter(),
-                },
-                size,
-            ))
-        };
+    ) -> Result<String> {
         self.client
-            .upload_blob(&self.name, &descriptor.digest, size, &make, &|| {
+            .upload_file(&self.name, path, size, expected, &blob.counter(), &|| {
                 blob.restart()
             })
     }
@@ -113,19 +99,5 @@ impl Store for Repository {
 
     fn not_found(&self, what: &str) -> Error {
         Error::registry(self.client.host(), what)
-    }
-}
-
-/// Counts bytes as the HTTP client reads them, for progress bars.
-struct CountingReader<R> {
-    inner: R,
-    blob: progress::Counter,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.blob.add(n as u64);
-        Ok(n)
     }
 }

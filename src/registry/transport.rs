@@ -143,7 +143,7 @@ impl Client {
             tracing::trace!("{method} {url} -> {}", status.as_u16());
             if status == StatusCode::UNAUTHORIZED && authorized && !reauthenticated {
                 reauthenticated = true;
-                self.authenticate(&response, scope)?;
+                self.authenticate(response.headers(), scope)?;
                 on_retry();
                 continue;
             }
@@ -352,7 +352,7 @@ fn failure(e: &reqwest::Error, host: &str) -> String {
 }
 
 /// The innermost cause of an error (an OS error, a TLS alert).
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = e;
     while let Some(next) = cause.source() {
         cause = next;
