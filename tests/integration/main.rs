@@ -5,6 +5,7 @@
 mod attach;
 mod bad_input;
 mod cli;
+mod keyless;
 mod keyring;
 mod maintain;
 mod peers;
