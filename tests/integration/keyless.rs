@@ -782,6 +782,32 @@ fn we_verify_cosign_keyless_bundles() {
         "https://github.com/evil/widget/.github/workflows/release.yml@refs/heads/main",
     )
     .fails_with(VERIFY, "identity");
+
+    // A bundle with a Rekor v2 entry: the entry is verified with the log's
+    // key from the trusted root, and one that cannot be is refused.
+    let Some(b) = sigstore_stack::cosign_keyless_bundle_rekor() else {
+        return;
+    };
+    let run = |root: &Path| {
+        attest(&[
+            "verify",
+            s(&b.artifact),
+            "--bundle",
+            s(&b.bundle),
+            "--trusted-root",
+            s(root),
+            "--certificate-identity",
+            &b.identity,
+            "--certificate-oidc-issuer",
+            &b.issuer,
+            "--format",
+            "json",
+        ])
+        .run()
+    };
+    let v = run(&stack.trusted_root).success().json();
+    assert_eq!(v["signer"]["transparencyLogVerified"], true, "{v}");
+    run(&stack.trusted_root_without_rekor).fails_with(VERIFY, "verification failed");
 }
 
 /// A TCP listener on 127.0.0.1 that counts connections (and answers none).
@@ -1056,5 +1082,39 @@ fn keyless_push_to_registries_then_verify_ref() {
         let out = verify(&["--repo", "evil/widget"]);
         out.fails_with(VERIFY, "no valid attestation");
         assert!(out.stdout.contains("source repository"), "{}", out.stdout);
+
+        // cosign v3 finds the attestation as an OCI 1.1 referrer (or the
+        // referrers tag) and verifies it by identity.
+        if let Some(cosign) = sigstore_stack::cosign() {
+            for (identity, ok) in [
+                (GITHUB_IDENTITY, true),
+                (
+                    "https://github.com/evil/widget/.github/workflows/release.yml@refs/heads/main",
+                    false,
+                ),
+            ] {
+                let out = stack.run_peer(
+                    &cosign,
+                    &[
+                        "verify-attestation",
+                        "--allow-http-registry",
+                        "--allow-insecure-registry",
+                        "--trusted-root",
+                        s(&stack.trusted_root),
+                        "--certificate-identity",
+                        identity,
+                        "--certificate-oidc-issuer",
+                        &stack.oidc_url,
+                        "--use-signed-timestamps",
+                        "--insecure-ignore-tlog",
+                        "--insecure-ignore-sct",
+                        "--type",
+                        "slsaprovenance1",
+                        &reference,
+                    ],
+                );
+                assert_eq!(out.code == 0, ok, "{} {identity}: {out:?}", reg.host);
+            }
+        }
     }
 }
