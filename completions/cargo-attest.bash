@@ -164,7 +164,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --output --push --help --version verify key push attach discover prune migrate login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --push --help --version verify key push attach discover prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,6 +259,10 @@ _cargo__attest() {
                     return 0
                     ;;
                 --signing-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rekor-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1222,7 +1226,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__verify)
-            opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1277,6 +1281,10 @@ _cargo__attest() {
                     return 0
                     ;;
                 --signer-workflow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tlog-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cargo_attest_global_optspecs
-    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure attach= redetect manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= o/output= push= h/help V/version
+    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure attach= redetect manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= push= h/help V/version
 end
 
 function __fish_cargo_attest_needs_command
@@ -50,6 +50,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l identity-toke
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l fulcio-url -d 'Fulcio to get the signing certificate from (default: the signing config\'s, else https://fulcio.sigstore.dev)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l timestamp-server-url -d 'RFC 3161 timestamp authority to timestamp the signature with; keyless signing always uses one (default: the signing config\'s, else Sigstore\'s public one), key-based signing only when one is named here or in --signing-config' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l signing-config -d 'A Sigstore signing config (v0.2 JSON, as cosign v3 takes) naming the Fulcio and timestamp authority to use' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l rekor-url -d 'Rekor v2 log to record the signature in (default: the signing config\'s Rekor v2 log). Keyless signatures are recorded whenever a log is known; key-based ones with --tlog-upload' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s o -l output -d 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l push -d 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. A REF without a registry host goes to the OCI layout target/oci/<name>' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s q -l quiet -d 'Print only errors'
@@ -61,6 +62,8 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s r -l release 
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l all-features -d 'The build enabled all features'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-default-features -d 'The build disabled default features'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l keyless -d 'Sign keyless: an OIDC identity token buys a short-lived Fulcio certificate for a key that lives only in memory, and a timestamp authority vouches for the time. Chosen by itself in CI when an identity token is available and no --key or --key-name is given'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l tlog-upload -d 'Record the signature in the Rekor log (key-based signing too)'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-tlog-upload -d 'Do not record the signature in a transparency log'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s V -l version -d 'Print version'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
@@ -87,6 +90,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l cer
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l owner -d 'Require the source repository\'s owner (GitHub organization or user)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l repo -d 'Require the source repository (OWNER/REPO)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l signer-workflow -d 'Require the workflow that signed ([HOST/]OWNER/REPO/PATH, e.g. acme/tool/.github/workflows/release.yml), at any ref' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l tlog-threshold -d 'Require at least N verified transparency log entries (default: 1 for keyless bundles when the trusted root lists a log, else 0). Entries a bundle carries are always verified against the trusted root\'s logs' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
@@ -97,6 +101,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l att
 referrers\t''
 tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l deny-self-hosted-runners -d 'Refuse signatures made on self-hosted runners'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l insecure-ignore-tlog -d 'Neither require nor check transparency log entries (for private Sigstore instances without a log)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'

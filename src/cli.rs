@@ -196,6 +196,9 @@ pub struct AttestArgs {
     #[command(flatten)]
     pub keyless: KeylessArgs,
 
+    #[command(flatten)]
+    pub tlog: TlogUploadArgs,
+
     /// Where to write the bundle: a file, or an existing directory
     /// (default: <target-dir>/attest/).
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
@@ -351,6 +354,25 @@ pub struct KeylessArgs {
     pub key_given: bool,
 }
 
+/// Recording signatures in a Rekor v2 transparency log.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Signing")]
+pub struct TlogUploadArgs {
+    /// Rekor v2 log to record the signature in (default: the signing
+    /// config's Rekor v2 log). Keyless signatures are recorded whenever a
+    /// log is known; key-based ones with --tlog-upload.
+    #[arg(long, value_name = "URL")]
+    pub rekor_url: Option<String>,
+
+    /// Record the signature in the Rekor log (key-based signing too).
+    #[arg(long, overrides_with = "no_tlog_upload")]
+    pub tlog_upload: bool,
+
+    /// Do not record the signature in a transparency log.
+    #[arg(long, overrides_with = "tlog_upload")]
+    pub no_tlog_upload: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Files that must be subjects of the bundle; or, without --bundle, one
@@ -372,6 +394,25 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub identity: IdentityArgs,
+
+    #[command(flatten)]
+    pub tlog: TlogPolicyArgs,
+}
+
+/// How many transparency log entries a bundle must carry.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Transparency log")]
+pub struct TlogPolicyArgs {
+    /// Require at least N verified transparency log entries (default: 1 for
+    /// keyless bundles when the trusted root lists a log, else 0). Entries a
+    /// bundle carries are always verified against the trusted root's logs.
+    #[arg(long, value_name = "N")]
+    pub tlog_threshold: Option<usize>,
+
+    /// Neither require nor check transparency log entries (for private
+    /// Sigstore instances without a log).
+    #[arg(long, conflicts_with = "tlog_threshold")]
+    pub insecure_ignore_tlog: bool,
 }
 
 /// Who must have signed a keyless bundle, and what to trust: flags as

@@ -23,7 +23,7 @@ use crate::signing::keyfile::{KeyChoice, signing_key};
 use crate::signing::keyless::http::Services;
 use crate::signing::keyless::token::{ambient_source, find_token};
 use crate::signing::keyless::{EndpointFlags, Endpoints, KeylessSigner};
-use crate::signing::signer::{Signer, TimestampWitness, Witness, sign_dsse};
+use crate::signing::signer::{RekorWitness, Signer, TimestampWitness, Witness, sign_dsse};
 use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE};
 
 #[derive(Serialize)]
@@ -41,6 +41,9 @@ struct AttestOutput<'a> {
     /// The times timestamp authorities stated for the signature.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     signed_timestamps: Vec<String>,
+    /// How many transparency log entries the bundle carries.
+    #[serde(skip_serializing_if = "is_zero")]
+    tlog_entries: usize,
     predicate_type: &'a str,
     subjects: &'a [Subject],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,6 +99,12 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         EndpointFlags {
             fulcio_url: args.keyless.fulcio_url.as_deref(),
             timestamp_server_url: args.keyless.timestamp_server_url.as_deref(),
+            rekor_url: args.tlog.rekor_url.as_deref(),
+            tlog_upload: match (args.tlog.tlog_upload, args.tlog.no_tlog_upload) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
             signing_config: args.keyless.signing_config.as_deref(),
         },
         keyless,
@@ -152,7 +161,15 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
             authority,
             services: &services,
         });
-    let witnesses: Vec<&dyn Witness> = timestamping.iter().map(|w| w as &dyn Witness).collect();
+    let logging = endpoints.rekor_log().map(|log| RekorWitness {
+        log,
+        services: &services,
+    });
+    let witnesses: Vec<&dyn Witness> = timestamping
+        .iter()
+        .map(|w| w as &dyn Witness)
+        .chain(logging.iter().map(|w| w as &dyn Witness))
+        .collect();
     let signed = sign_dsse(
         &statement.to_json(),
         IN_TOTO_PAYLOAD_TYPE,
@@ -216,6 +233,7 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
             .iter()
             .map(|t| provenance::rfc3339(*t))
             .collect(),
+        tlog_entries: signed.tlog_entries,
         predicate_type: &statement.predicate_type,
         subjects: &statement.subject,
         pushed,
@@ -240,6 +258,9 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     }
     if let Some(t) = signed.timestamps.iter().min() {
         report.line(format!("Timestamped {}", provenance::rfc3339(*t)));
+    }
+    if signed.tlog_entries > 0 {
+        report.line("Recorded in the transparency log");
     }
     report.line(format!(
         "Attested {count} subject{} -> {shown}",
@@ -366,4 +387,8 @@ fn publish(
         attestation: attached.attestation.clone(),
         attached,
     })
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

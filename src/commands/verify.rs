@@ -10,8 +10,8 @@ use crate::provenance;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
 use crate::verify::{
-    IdentityFlags, IdentityPolicy, Keys, Policy, SignedBy, Trust, TrustRoot, verify_attached,
-    verify_files,
+    IdentityFlags, IdentityPolicy, Keys, Policy, SignedBy, TlogPolicy, Trust, TrustRoot,
+    verify_attached, verify_files,
 };
 
 #[derive(Serialize)]
@@ -27,6 +27,9 @@ struct VerifyOutput {
     signer: Option<SignerOutput>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     signed_timestamps: Vec<String>,
+    /// The bundle's transparency log entries were verified.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    transparency_log_verified: bool,
     predicate_type: String,
     builder_id: Option<String>,
     files: Vec<VerifiedFile>,
@@ -162,6 +165,10 @@ fn trust(args: &VerifyArgs) -> Result<Trust> {
         keys: Keys::new(args.key.as_deref())?,
         root: TrustRoot::new(trusted_root.as_deref()),
         identity,
+        tlog: TlogPolicy {
+            threshold: args.tlog.tlog_threshold,
+            ignore: args.tlog.insecure_ignore_tlog,
+        },
     })
 }
 
@@ -202,6 +209,7 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
         },
         signer: SignerOutput::of(&verified.signed_by),
         signed_timestamps: times(&verified.timestamps),
+        transparency_log_verified: verified.signed_by.tlog_verified(),
         predicate_type: verified.statement.predicate_type,
         builder_id: verified.builder_id,
         files: verified

@@ -15,6 +15,7 @@ use sigstore_types::{
 use super::dsse::sign_envelope;
 use super::keyless::KeylessSigner;
 use super::keyless::http::Services;
+use super::keyless::rekor::{LogVerifier, RekorLog};
 use super::keyless::tsa::TimestampAuthority;
 use super::keys::SigningKey;
 use crate::error::{Error, Result};
@@ -70,7 +71,6 @@ impl Signer {
 pub(crate) struct Signed<'a> {
     pub(crate) envelope: &'a DsseEnvelope,
     /// The signer (a transparency log records its key or certificate).
-    #[allow(dead_code)] // read by the Rekor witness (issue 12)
     pub(crate) signer: &'a Signer,
 }
 
@@ -82,7 +82,6 @@ impl Signed<'_> {
 
     /// The DSSE pre-authentication encoding that was signed (what a
     /// transparency log records the digest of).
-    #[cfg_attr(not(test), allow(dead_code))] // read by the Rekor witness (issue 12)
     pub(crate) fn pae(&self) -> Vec<u8> {
         self.envelope.pae()
     }
@@ -93,7 +92,6 @@ pub(crate) enum Evidence {
     /// An RFC 3161 timestamp (DER `TimeStampResp`) and the time it states.
     Timestamp { der: Vec<u8>, time: jiff::Timestamp },
     /// A transparency log entry with its inclusion proof.
-    #[allow(dead_code)] // made by the Rekor witness (issue 12)
     TlogEntry(Box<TransparencyLogEntry>),
 }
 
@@ -120,6 +118,38 @@ impl Witness for TimestampWitness<'_> {
     }
 }
 
+/// A Rekor v2 log as a witness: the signature is recorded, and the entry
+/// with its inclusion proof goes into the bundle.
+pub(crate) struct RekorWitness<'a> {
+    pub(crate) log: RekorLog,
+    pub(crate) services: &'a Services,
+}
+
+impl Witness for RekorWitness<'_> {
+    fn witness(&self, signed: &Signed<'_>) -> Result<Evidence> {
+        let public;
+        let verifier = match signed.signer {
+            Signer::Keyless(k) => LogVerifier::Certificate(k.certificate()),
+            Signer::Key { key, .. } => {
+                if key.algorithm() != super::keys::Algorithm::EcdsaP256 {
+                    return Err(Error::usage(format!(
+                        "Rekor v2 records ECDSA P-256 signatures only (its hashedrekord is over a \
+                         SHA-256 digest); this is an {} key: sign with a P-256 key, or without \
+                         --tlog-upload",
+                        key.algorithm()
+                    )));
+                }
+                public = key.public_key();
+                LogVerifier::PublicKey(public.spki_der())
+            }
+        };
+        let entry = self
+            .log
+            .record(self.services, &signed.pae(), signed.signature(), verifier)?;
+        Ok(Evidence::TlogEntry(Box::new(entry)))
+    }
+}
+
 /// A signed bundle and what went into it.
 pub(crate) struct SignedBundle {
     /// The bundle v0.3 as JSON, newline-terminated.
@@ -127,7 +157,6 @@ pub(crate) struct SignedBundle {
     /// The times the TSA witnesses stated.
     pub(crate) timestamps: Vec<jiff::Timestamp>,
     /// How many transparency log entries it carries.
-    #[allow(dead_code)] // reported once the Rekor witness exists (issue 12)
     pub(crate) tlog_entries: usize,
 }
 

@@ -19,4 +19,4 @@ pub(crate) use identity::{IdentityFlags, IdentityPolicy};
 pub(crate) use keys::Keys;
 pub(crate) use policy::Policy;
 pub(crate) use signature::{SignedBy, Trust};
-pub(crate) use trusted::TrustRoot;
+pub(crate) use trusted::{TlogPolicy, TrustRoot};

@@ -7,7 +7,7 @@ use super::identity::{IdentityPolicy, check_statement_against_certificate};
 use super::keys::Keys;
 use super::policy::Policy;
 use super::statement::{check_signed_statement, parse_statement};
-use super::trusted::{CertifiedSignature, TrustRoot};
+use super::trusted::{CertifiedSignature, TlogPolicy, TrustRoot};
 use crate::error::{Error, Result};
 use crate::provenance::Statement;
 use crate::signing::DsseBundle;
@@ -17,11 +17,16 @@ pub(crate) struct Trust {
     pub(crate) keys: Keys,
     pub(crate) root: TrustRoot,
     pub(crate) identity: IdentityPolicy,
+    pub(crate) tlog: TlogPolicy,
 }
 
 /// Who signed.
 pub(crate) enum SignedBy {
-    Key { key_id: String, label: String },
+    Key {
+        key_id: String,
+        label: String,
+        tlog_verified: bool,
+    },
     Certificate(Box<CertifiedSignature>),
 }
 
@@ -41,6 +46,14 @@ impl SignedBy {
                 ),
                 None => "a certificate without identity".into(),
             },
+        }
+    }
+
+    /// Whether transparency log entries were verified.
+    pub(crate) fn tlog_verified(&self) -> bool {
+        match self {
+            SignedBy::Key { tlog_verified, .. } => *tlog_verified,
+            SignedBy::Certificate(c) => c.tlog_verified,
         }
     }
 
@@ -77,18 +90,17 @@ pub(crate) fn authenticate(
         let (key, key_label) = trust.keys.for_bundle(bundle)?;
         tracing::debug!("checking the signature with {key_label} ({})", key.key_id());
         let statement = check_signed_statement(bundle, &key, policy, label)?;
-        let timestamps = if bundle.timestamp_count() > 0 {
-            trust.root.verify_timestamps(bundle)?
-        } else {
-            Vec::new()
-        };
+        let witnessed = trust
+            .root
+            .verify_key_witnesses(bundle, key.spki_der(), trust.tlog)?;
         return Ok(Authenticated {
             statement,
             signed_by: SignedBy::Key {
                 key_id: key.key_id(),
                 label: key_label,
+                tlog_verified: witnessed.tlog_verified,
             },
-            timestamps,
+            timestamps: witnessed.times,
         });
     }
     if let Keys::File { path, .. } = &trust.keys {
@@ -99,7 +111,7 @@ pub(crate) fn authenticate(
         )));
     }
     tracing::debug!("checking the certificate with {}", trust.root.label());
-    let certified = trust.root.verify_certificate(bundle)?;
+    let certified = trust.root.verify_certificate(bundle, trust.tlog)?;
     trust.identity.check(&certified.info)?;
     // sigstore-verify checked the DSSE signature over this payload with the
     // certificate's key.

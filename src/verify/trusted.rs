@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use sigstore_crypto::CertificateInfo;
 use sigstore_trust_root::{SIGSTORE_PRODUCTION_TRUSTED_ROOT, TrustedRoot};
-use sigstore_types::{ArtifactDigest, HashAlgorithm, Sha256Hash};
-use sigstore_verify::{VerificationPolicy, Verifier};
+use sigstore_types::{ArtifactDigest, DerPublicKey, HashAlgorithm, Sha256Hash};
+use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy, Verifier};
 
 use crate::error::{Error, Result};
 use crate::signing::DsseBundle;
@@ -25,6 +25,22 @@ pub(crate) struct TrustRoot {
 struct Loaded {
     root: TrustedRoot,
     verifier: Verifier,
+}
+
+/// How transparency log entries are required and checked.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct TlogPolicy {
+    /// `--tlog-threshold`; by default 1 for keyless bundles when the
+    /// trusted root lists a log, else 0 (key-based recording is opt-in).
+    pub(crate) threshold: Option<usize>,
+    /// `--insecure-ignore-tlog`: neither required nor checked.
+    pub(crate) ignore: bool,
+}
+
+/// What a key-signed bundle's timestamps and log entries established.
+pub(crate) struct Witnessed {
+    pub(crate) times: Vec<jiff::Timestamp>,
+    pub(crate) tlog_verified: bool,
 }
 
 /// What a keyless bundle's certificate established.
@@ -70,7 +86,11 @@ impl TrustRoot {
     /// Verifies a keyless bundle's signature, certificate chain and
     /// validity at each signed time, timestamps and any log entries. Who
     /// signed is the caller's to judge (identity policy).
-    pub(crate) fn verify_certificate(&self, bundle: &DsseBundle) -> Result<CertifiedSignature> {
+    pub(crate) fn verify_certificate(
+        &self,
+        bundle: &DsseBundle,
+        tlog: TlogPolicy,
+    ) -> Result<CertifiedSignature> {
         let loaded = self.get()?;
         // Certificate transparency: checked where the root lists CT logs (a
         // private instance, like GitHub's for private repositories, has none).
@@ -78,13 +98,8 @@ impl TrustRoot {
         if loaded.root.ctlogs.is_empty() {
             policy = policy.skip_sct();
         }
-        // Log entries a bundle carries are checked; none are required yet.
-        let has_tlog = !bundle
-            .sigstore()
-            .verification_material
-            .tlog_entries
-            .is_empty();
-        if !has_tlog {
+        let default = usize::from(!loaded.root.tlogs.is_empty());
+        if !self.check_tlog_count(bundle, tlog, default)? {
             policy = policy.skip_tlog_unsafe();
         }
         let result = loaded
@@ -109,9 +124,72 @@ impl TrustRoot {
         })
     }
 
+    /// Requires `tlog`'s threshold of entries; returns whether the bundle's
+    /// entries are to be verified (there are some, and they are not
+    /// ignored).
+    fn check_tlog_count(
+        &self,
+        bundle: &DsseBundle,
+        tlog: TlogPolicy,
+        default: usize,
+    ) -> Result<bool> {
+        let count = bundle.sigstore().verification_material.tlog_entries.len();
+        if tlog.ignore {
+            return Ok(false);
+        }
+        let threshold = tlog.threshold.unwrap_or(default);
+        if count < threshold {
+            return Err(Error::verification(format!(
+                "the bundle has {count} transparency log entr{}, {threshold} required (with {}); \
+                 for a Sigstore instance without a log pass --insecure-ignore-tlog",
+                if count == 1 { "y" } else { "ies" },
+                self.label()
+            )));
+        }
+        Ok(count > 0)
+    }
+
+    /// Verifies a key-signed bundle's timestamps and transparency log
+    /// entries, if it has any (or a threshold asks for them), with the key
+    /// `spki` (whose signature the caller has checked).
+    pub(crate) fn verify_key_witnesses(
+        &self,
+        bundle: &DsseBundle,
+        spki: &[u8],
+        tlog: TlogPolicy,
+    ) -> Result<Witnessed> {
+        let entries = bundle.sigstore().verification_material.tlog_entries.len();
+        if bundle.timestamp_count() == 0 && entries == 0 && tlog.threshold.unwrap_or(0) == 0 {
+            return Ok(Witnessed {
+                times: Vec::new(),
+                tlog_verified: false,
+            });
+        }
+        let verify_tlog = self.check_tlog_count(bundle, tlog, 0)?;
+        if !verify_tlog {
+            // Timestamps only: checked one by one against the trusted TSAs.
+            return Ok(Witnessed {
+                times: self.verify_timestamps(bundle)?,
+                tlog_verified: false,
+            });
+        }
+        let loaded = self.get()?;
+        let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(spki.to_vec()));
+        let result = loaded
+            .verifier
+            .verify(bound_subject(bundle)?, bundle.sigstore(), &policy)
+            .map_err(|e| {
+                Error::verification(format!("{} (with {})", describe(&e), self.label()))
+            })?;
+        Ok(Witnessed {
+            times: result.verified_timestamps().to_vec(),
+            tlog_verified: result.tlog_verified(),
+        })
+    }
+
     /// Verifies the RFC 3161 timestamps of a key-signed bundle over its
     /// signature, each against the trusted TSAs; returns their times.
-    pub(crate) fn verify_timestamps(&self, bundle: &DsseBundle) -> Result<Vec<jiff::Timestamp>> {
+    fn verify_timestamps(&self, bundle: &DsseBundle) -> Result<Vec<jiff::Timestamp>> {
         let loaded = self.get()?;
         let authorities = loaded.root.tsa_authorities();
         let sig = &bundle.envelope_signature();

@@ -254,18 +254,22 @@ fn keyless_in_github_actions_certifies_the_workflow_and_verifies_by_identity() {
     );
     assert_eq!(v["signedTimestamps"].as_array().map(Vec::len), Some(1));
     assert!(v.get("keyId").is_none(), "{v}");
-    // ... with the trusted root that lists Rekor too (no entry is needed) ...
+    // ... with the trusted root that lists Rekor too, a log entry is
+    // required unless told otherwise ...
     job.verify(
         &job.bundle(),
         &github_identity_flags(stack, &stack.trusted_root),
     )
-    .success();
+    .fails_with(VERIFY, "0 transparency log entries, 1 required");
+    let mut ignoring = github_identity_flags(stack, &stack.trusted_root);
+    ignoring.push("--insecure-ignore-tlog");
+    job.verify(&job.bundle(), &ignoring).success();
     // ... with a regular expression ...
     job.verify(
         &job.bundle(),
         &[
             "--trusted-root",
-            s(&stack.trusted_root),
+            s(&stack.trusted_root_without_rekor),
             "--certificate-identity-regexp",
             "^https://github\\.com/acme/",
             "--certificate-oidc-issuer",
@@ -279,7 +283,7 @@ fn keyless_in_github_actions_certifies_the_workflow_and_verifies_by_identity() {
             &job.bundle(),
             &[
                 "--trusted-root",
-                s(&stack.trusted_root),
+                s(&stack.trusted_root_without_rekor),
                 "--certificate-oidc-issuer",
                 &stack.oidc_url,
                 "--owner",
@@ -302,7 +306,7 @@ fn keyless_in_github_actions_certifies_the_workflow_and_verifies_by_identity() {
     );
 
     // Refused: another identity, issuer, owner, repository, workflow.
-    let root = s(&stack.trusted_root);
+    let root = s(&stack.trusted_root_without_rekor);
     let issuer = stack.oidc_url.as_str();
     let refusals: Vec<(&str, Vec<&str>)> = vec![
         (
@@ -380,7 +384,7 @@ fn keyless_in_github_actions_certifies_the_workflow_and_verifies_by_identity() {
     tamper(&job.bundle(), &tampered);
     job.verify(
         &tampered,
-        &github_identity_flags(stack, &stack.trusted_root),
+        &github_identity_flags(stack, &stack.trusted_root_without_rekor),
     )
     .fails_with(VERIFY, "verification failed");
 
@@ -507,7 +511,7 @@ fn keyless_bundles_from_an_untrusted_ca_are_refused() {
         .fails_with(VERIFY, "certificate chain");
     job.verify(
         &job.bundle(),
-        &github_identity_flags(stack, &stack.trusted_root),
+        &github_identity_flags(stack, &stack.trusted_root_without_rekor),
     )
     .success();
 }
@@ -1056,7 +1060,7 @@ fn keyless_push_to_registries_then_verify_ref() {
                 "verify",
                 reference.as_str(),
                 "--trusted-root",
-                s(&stack.trusted_root),
+                s(&stack.trusted_root_without_rekor),
                 "--certificate-oidc-issuer",
                 &stack.oidc_url,
                 "--format",

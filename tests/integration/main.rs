@@ -13,6 +13,7 @@ mod provenance;
 mod proxy;
 mod proxy_smoke;
 mod registry;
+mod rekor;
 mod sigstore_stack;
 mod sigstore_stack_smoke;
 mod support;

@@ -6,6 +6,7 @@
 
 pub(crate) mod fulcio;
 pub(crate) mod http;
+pub(crate) mod rekor;
 pub(crate) mod token;
 pub(crate) mod tsa;
 
@@ -17,16 +18,20 @@ use sigstore_trust_root::{SIGSTORE_PRODUCTION_SIGNING_CONFIG, SigningConfig};
 use sigstore_types::DerCertificate;
 
 use self::http::{Services, service_url};
+use self::rekor::RekorLog;
 use self::token::IdentityToken;
 use self::tsa::TimestampAuthority;
 use crate::error::{Error, Result};
 
 /// The service flags as given (`--fulcio-url`, `--timestamp-server-url`,
-/// `--signing-config`).
+/// `--rekor-url`, `--[no-]tlog-upload`, `--signing-config`).
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct EndpointFlags<'a> {
     pub(crate) fulcio_url: Option<&'a str>,
     pub(crate) timestamp_server_url: Option<&'a str>,
+    pub(crate) rekor_url: Option<&'a str>,
+    /// `Some(true)`: `--tlog-upload`; `Some(false)`: `--no-tlog-upload`.
+    pub(crate) tlog_upload: Option<bool>,
     pub(crate) signing_config: Option<&'a Path>,
 }
 
@@ -37,6 +42,8 @@ pub(crate) struct Endpoints {
     pub(crate) fulcio: Option<Url>,
     /// The TSA's timestamp endpoint, if timestamps are wanted.
     pub(crate) timestamp_server: Option<Url>,
+    /// The Rekor v2 log to record the signature in, if any.
+    pub(crate) rekor: Option<Url>,
 }
 
 impl Endpoints {
@@ -70,6 +77,32 @@ impl Endpoints {
             Some(url) => Some(url.to_string()),
             None => from_config(|c| c.tsa_url().map(|e| e.url.clone())),
         };
+        // Rekor: keyless signatures are recorded when a v2 log is known;
+        // key-based ones only when asked (--tlog-upload).
+        let rekor_known = match flags.rekor_url {
+            Some(url) => Some(url.to_string()),
+            None => config.as_ref().and_then(|c| {
+                let v2 = c.rekor_url(Some(2)).map(|e| e.url.clone());
+                if v2.is_none() && c.rekor_url(None).is_some() && flags.tlog_upload != Some(false) {
+                    tracing::warn!(
+                        "the signing config names only Rekor v1 logs; cargo-attest records in \
+                         Rekor v2 logs only, so the bundle gets no transparency log entry"
+                    );
+                }
+                v2
+            }),
+        };
+        let rekor = match flags.tlog_upload {
+            Some(false) => None,
+            Some(true) => Some(rekor_known.ok_or_else(|| {
+                Error::usage(
+                    "--tlog-upload needs a Rekor v2 log: pass --rekor-url or a --signing-config \
+                     that names one",
+                )
+            })?),
+            None if keyless => rekor_known,
+            None => None,
+        };
         if keyless && fulcio.is_none() {
             return Err(Error::usage(
                 "keyless signing needs a Fulcio: the signing config names none; pass --fulcio-url",
@@ -88,7 +121,14 @@ impl Endpoints {
             timestamp_server: tsa
                 .map(|u| service_url("timestamp server", &u))
                 .transpose()?,
+            rekor: rekor
+                .map(|u| service_url("Rekor", &with_slash(&u)))
+                .transpose()?,
         })
+    }
+
+    pub(crate) fn rekor_log(&self) -> Option<RekorLog> {
+        self.rekor.clone().map(|url| RekorLog { url })
     }
 
     pub(crate) fn timestamp_authority(&self) -> Option<TimestampAuthority> {
@@ -171,8 +211,36 @@ mod tests {
                 .as_str()
                 .starts_with("https://timestamp.sigstore.dev/")
         );
+        // Public-good's embedded config names a Rekor v1 log only.
+        assert!(e.rekor.is_none());
         let key = Endpoints::resolve(EndpointFlags::default(), false).unwrap();
-        assert!(key.fulcio.is_none() && key.timestamp_server.is_none());
+        assert!(key.fulcio.is_none() && key.timestamp_server.is_none() && key.rekor.is_none());
+    }
+
+    #[test]
+    fn rekor_for_keyless_by_default_and_for_keys_when_asked() {
+        let rekor = EndpointFlags {
+            rekor_url: Some("http://127.0.0.1:7777"),
+            ..Default::default()
+        };
+        let keyless = Endpoints::resolve(rekor, true).unwrap();
+        assert_eq!(keyless.rekor.unwrap().as_str(), "http://127.0.0.1:7777/");
+        let off = EndpointFlags {
+            tlog_upload: Some(false),
+            ..rekor
+        };
+        assert!(Endpoints::resolve(off, true).unwrap().rekor.is_none());
+        assert!(Endpoints::resolve(rekor, false).unwrap().rekor.is_none());
+        let asked = EndpointFlags {
+            tlog_upload: Some(true),
+            ..rekor
+        };
+        assert!(Endpoints::resolve(asked, false).unwrap().rekor.is_some());
+        let nowhere = EndpointFlags {
+            tlog_upload: Some(true),
+            ..Default::default()
+        };
+        assert!(Endpoints::resolve(nowhere, false).is_err());
     }
 
     #[test]
@@ -180,7 +248,7 @@ mod tests {
         let flags = EndpointFlags {
             fulcio_url: Some("http://127.0.0.1:5555"),
             timestamp_server_url: Some("http://127.0.0.1:6666/api/v1/timestamp"),
-            signing_config: None,
+            ..Default::default()
         };
         let e = Endpoints::resolve(flags, true).unwrap();
         assert_eq!(e.fulcio.unwrap().as_str(), "http://127.0.0.1:5555/");
