@@ -379,6 +379,17 @@ fn keyless_in_github_actions_certifies_the_workflow_and_verifies_by_identity() {
     )
     .fails_with(USAGE, "--certificate-oidc-issuer");
 
+    // A stripped timestamp: nothing vouches for the signing time.
+    let mut stripped = read_json(&job.bundle());
+    stripped["verificationMaterial"]["timestampVerificationData"] = json!({});
+    let stripped_path = job.path("stripped.json");
+    std::fs::write(&stripped_path, stripped.to_string()).unwrap();
+    job.verify(
+        &stripped_path,
+        &github_identity_flags(stack, &stack.trusted_root_without_rekor),
+    )
+    .fails_with(VERIFY, "timestamp");
+
     // A tampered payload.
     let tampered = job.path("tampered.json");
     tamper(&job.bundle(), &tampered);
