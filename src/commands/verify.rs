@@ -3,23 +3,91 @@
 use serde::Serialize;
 
 use super::Report;
-use crate::cli::{PolicyArgs, VerifyArgs};
+use crate::cli::{IdentityArgs, PolicyArgs, VerifyArgs};
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::provenance;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
-use crate::verify::{Keys, Policy, verify_attached, verify_files};
+use crate::verify::{
+    IdentityFlags, IdentityPolicy, Keys, Policy, SignedBy, TlogPolicy, Trust, TrustRoot,
+    verify_attached, verify_files,
+};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct VerifyOutput {
     verified: bool,
     bundle: String,
-    key_id: String,
-    key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signer: Option<SignerOutput>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    signed_timestamps: Vec<String>,
+    /// The bundle's transparency log entries were verified.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    transparency_log_verified: bool,
     predicate_type: String,
     builder_id: Option<String>,
     files: Vec<VerifiedFile>,
+}
+
+/// A keyless signer, as its (verified) certificate names it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignerOutput {
+    identity: Option<String>,
+    issuer: Option<String>,
+    certificate_not_before: String,
+    certificate_not_after: String,
+    /// Fulcio's CI extensions that the certificate carries.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: std::collections::BTreeMap<&'static str, String>,
+    /// Whether the bundle's transparency log entries were verified (only
+    /// bundles that carry entries).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    transparency_log_verified: bool,
+}
+
+impl SignerOutput {
+    fn of(signed_by: &SignedBy) -> Option<Self> {
+        let SignedBy::Certificate(c) = signed_by else {
+            return None;
+        };
+        let claims = &c.info.ci_claims;
+        let extensions = [
+            ("sourceRepositoryUri", &claims.source_repository_uri),
+            ("sourceRepositoryRef", &claims.source_repository_ref),
+            ("sourceRepositoryDigest", &claims.source_repository_digest),
+            (
+                "sourceRepositoryOwnerUri",
+                &claims.source_repository_owner_uri,
+            ),
+            ("buildSignerUri", &claims.build_signer_uri),
+            ("buildConfigUri", &claims.build_config_uri),
+            ("buildTrigger", &claims.build_trigger),
+            ("runInvocationUri", &claims.run_invocation_uri),
+            ("runnerEnvironment", &claims.runner_environment),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect();
+        Some(SignerOutput {
+            identity: c.info.identity.as_ref().map(|i| i.as_str().to_string()),
+            issuer: c.info.issuer.clone(),
+            certificate_not_before: provenance::rfc3339(c.info.not_before),
+            certificate_not_after: provenance::rfc3339(c.info.not_after),
+            extensions,
+            transparency_log_verified: c.tlog_verified,
+        })
+    }
+}
+
+fn times(timestamps: &[jiff::Timestamp]) -> Vec<String> {
+    timestamps.iter().map(|t| provenance::rfc3339(*t)).collect()
 }
 
 #[derive(Serialize)]
@@ -48,6 +116,10 @@ struct AttestationResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     key_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    signer: Option<SignerOutput>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    signed_timestamps: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     predicate_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     builder_id: Option<String>,
@@ -59,6 +131,45 @@ fn policy(args: &PolicyArgs) -> Policy {
         builder_id: args.builder_id.clone(),
         source_repo: args.source_repo.clone(),
     }
+}
+
+/// The keys, trusted root and identity policy the flags name.
+fn trust(args: &VerifyArgs) -> Result<Trust> {
+    let IdentityArgs {
+        trusted_root,
+        certificate_identity,
+        certificate_identity_regexp,
+        certificate_oidc_issuer,
+        certificate_oidc_issuer_regexp,
+        owner,
+        repo,
+        signer_workflow,
+        deny_self_hosted_runners,
+    } = &args.identity;
+    let identity = IdentityPolicy::new(IdentityFlags {
+        identity: certificate_identity.as_deref(),
+        identity_regexp: certificate_identity_regexp.as_deref(),
+        issuer: certificate_oidc_issuer.as_deref(),
+        issuer_regexp: certificate_oidc_issuer_regexp.as_deref(),
+        owner: owner.as_deref(),
+        repo: repo.as_deref(),
+        signer_workflow: signer_workflow.as_deref(),
+        source_repo: args.policy.source_repo.as_deref(),
+        // --source-ref / --source-digest (statement policy flags) are
+        // checked against the certificate too once they exist.
+        source_ref: None,
+        source_digest: None,
+        deny_self_hosted_runners: *deny_self_hosted_runners,
+    })?;
+    Ok(Trust {
+        keys: Keys::new(args.key.as_deref())?,
+        root: TrustRoot::new(trusted_root.as_deref()),
+        identity,
+        tlog: TlogPolicy {
+            threshold: args.tlog.tlog_threshold,
+            ignore: args.tlog.insecure_ignore_tlog,
+        },
+    })
 }
 
 pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
@@ -74,13 +185,14 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
     let shown = bundle_path.display().to_string();
     let bundle =
         DsseBundle::parse(&text).map_err(|e| Error::invalid_input(format!("{shown}: {e}")))?;
-    let keys = Keys::new(args.key.as_deref())?;
-    let verified = verify_files(&bundle, &shown, &keys, &args.files, &policy(&args.policy))?;
+    let trust = trust(args)?;
+    let verified = verify_files(&bundle, &shown, &trust, &args.files, &policy(&args.policy))?;
     let count = verified.files.len();
     let line = format!(
-        "Verified {count} file{} against {shown} (signed by {}{})",
+        "Verified {count} file{} against {shown} (signed by {}{}{})",
         if count == 1 { "" } else { "s" },
-        verified.key_label,
+        verified.signed_by.label(),
+        signed_at(&verified.timestamps),
         verified
             .builder_id
             .as_deref()
@@ -90,8 +202,14 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
     let mut report = Report::new(&VerifyOutput {
         verified: true,
         bundle: shown,
-        key_id: verified.key_id,
-        key: verified.key_label,
+        key_id: verified.signed_by.key_id().map(str::to_string),
+        key: match &verified.signed_by {
+            SignedBy::Key { label, .. } => Some(label.clone()),
+            SignedBy::Certificate(_) => None,
+        },
+        signer: SignerOutput::of(&verified.signed_by),
+        signed_timestamps: times(&verified.timestamps),
+        transparency_log_verified: verified.signed_by.tlog_verified(),
         predicate_type: verified.statement.predicate_type,
         builder_id: verified.builder_id,
         files: verified
@@ -113,11 +231,11 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
 fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Report> {
     let located = settings.places().locate(reference, false)?;
     let subject = located.store.resolve(&located.target)?;
-    let keys = Keys::new(args.key.as_deref())?;
+    let trust = trust(args)?;
     let checks = verify_attached(
         located.store.as_ref(),
         &subject,
-        &keys,
+        &trust,
         &policy(&args.policy),
     )?;
     let attestations: Vec<AttestationResult> = checks
@@ -127,7 +245,9 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
                 digest: check.digest,
                 verified: true,
                 error: None,
-                key_id: Some(passed.key_id),
+                key_id: passed.signed_by.key_id().map(str::to_string),
+                signer: SignerOutput::of(&passed.signed_by),
+                signed_timestamps: times(&passed.timestamps),
                 predicate_type: Some(passed.statement.predicate_type),
                 builder_id: passed.builder_id,
             },
@@ -136,6 +256,8 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
                 verified: false,
                 error: Some(e.report()),
                 key_id: None,
+                signer: None,
+                signed_timestamps: Vec::new(),
                 predicate_type: None,
                 builder_id: None,
             },
@@ -146,9 +268,16 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
     for r in &attestations {
         lines.push(match &r.error {
             None => format!(
-                "ok      {} (key {}{})",
+                "ok      {} ({}{})",
                 r.digest,
-                r.key_id.as_deref().unwrap_or(""),
+                match (&r.key_id, &r.signer) {
+                    (Some(key_id), _) => format!("key {key_id}"),
+                    (None, Some(signer)) => format!(
+                        "signed by {}",
+                        signer.identity.as_deref().unwrap_or("a certificate")
+                    ),
+                    (None, None) => String::new(),
+                },
                 r.builder_id
                     .as_deref()
                     .map(|b| format!(", built by {b}"))
@@ -179,4 +308,13 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
         ));
         Ok(report.fail(error))
     }
+}
+
+/// ", signed at T" for the first verified timestamp, if any.
+fn signed_at(timestamps: &[jiff::Timestamp]) -> String {
+    timestamps
+        .iter()
+        .min()
+        .map(|t| format!(", signed at {}", provenance::rfc3339(*t)))
+        .unwrap_or_default()
 }

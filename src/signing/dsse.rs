@@ -1,6 +1,7 @@
 //! DSSE envelopes inside Sigstore bundles v0.3, signed with a key (no
 //! certificate, no transparency log): writing and checking them.
 
+#[cfg(test)]
 use sigstore_bundle::{BundleV03, VerificationMaterialV03};
 use sigstore_types::bundle::{SignatureContent, VerificationMaterialContent};
 use sigstore_types::{Bundle, DsseEnvelope, DsseSignature, KeyId, PayloadBytes, SignatureBytes};
@@ -12,20 +13,16 @@ pub(crate) const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 /// Signs `payload` as a DSSE envelope and wraps it in a v0.3 bundle whose
 /// verification material is the key hint. The DSSE signature carries the same
 /// id as `keyid`: some verifiers (securesystemslib) reject a signature
-/// without one.
+/// without one. (Signing goes through `signer::sign_dsse`; this key-only
+/// form stays for tests.)
+#[cfg(test)]
 pub(crate) fn sign_bundle(
     payload: &[u8],
     payload_type: &str,
     key: &SigningKey,
 ) -> Result<String, KeyError> {
-    let pae = sigstore_types::pae(payload_type, payload);
-    let signature = key.sign(&pae)?;
+    let envelope = sign_envelope(payload, payload_type, key)?;
     let key_id = key.key_id();
-    let envelope = DsseEnvelope::new(
-        payload_type,
-        PayloadBytes::from_bytes(payload),
-        DsseSignature::new(SignatureBytes::new(signature), KeyId::new(key_id.clone())),
-    );
     let bundle = BundleV03::new(
         VerificationMaterialV03::PublicKey { hint: key_id },
         SignatureContent::DsseEnvelope(envelope),
@@ -38,12 +35,31 @@ pub(crate) fn sign_bundle(
     Ok(json)
 }
 
+/// The DSSE envelope of `payload` signed with `key`, its signature carrying
+/// the key id (see [`sign_bundle`]).
+pub(crate) fn sign_envelope(
+    payload: &[u8],
+    payload_type: &str,
+    key: &SigningKey,
+) -> Result<DsseEnvelope, KeyError> {
+    let pae = sigstore_types::pae(payload_type, payload);
+    let signature = key.sign(&pae)?;
+    Ok(DsseEnvelope::new(
+        payload_type,
+        PayloadBytes::from_bytes(payload),
+        DsseSignature::new(SignatureBytes::new(signature), KeyId::new(key.key_id())),
+    ))
+}
+
 /// A bundle that parsed and holds a DSSE envelope. Nothing in it is trusted
 /// yet: `verify` decides that.
 #[derive(Debug)]
 pub(crate) struct DsseBundle {
     envelope: DsseEnvelope,
     hint: Option<String>,
+    /// The whole bundle, for checks of its certificate, timestamps and log
+    /// entries.
+    bundle: Bundle,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,10 +87,44 @@ impl DsseBundle {
             }
             _ => None,
         };
-        match bundle.content {
-            SignatureContent::DsseEnvelope(envelope) => Ok(DsseBundle { envelope, hint }),
+        match &bundle.content {
+            SignatureContent::DsseEnvelope(envelope) => Ok(DsseBundle {
+                envelope: envelope.clone(),
+                hint,
+                bundle,
+            }),
             _ => Err(BundleError::NotDsse),
         }
+    }
+
+    /// The parsed bundle as sigstore-rust models it.
+    pub(crate) fn sigstore(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The signing certificate (leaf), when the bundle is keyless.
+    pub(crate) fn certificate(&self) -> Option<&sigstore_types::DerCertificate> {
+        match &self.bundle.verification_material.content {
+            VerificationMaterialContent::Certificate(c) => Some(&c.raw_bytes),
+            VerificationMaterialContent::X509CertificateChain { certificates } => {
+                certificates.first().map(|c| &c.raw_bytes)
+            }
+            _ => None,
+        }
+    }
+
+    /// The DSSE signature's bytes (what timestamps are over).
+    pub(crate) fn envelope_signature(&self) -> &SignatureBytes {
+        &self.envelope.signature.sig
+    }
+
+    /// How many RFC 3161 timestamps the bundle carries (unverified).
+    pub(crate) fn timestamp_count(&self) -> usize {
+        self.bundle
+            .verification_material
+            .timestamp_verification_data
+            .rfc3161_timestamps
+            .len()
     }
 
     /// The payload, unverified: for labelling only, never for decisions.

@@ -129,6 +129,11 @@ impl PublicKey {
         key_id_of_spki(&self.spki_der)
     }
 
+    /// The DER SubjectPublicKeyInfo.
+    pub(crate) fn spki_der(&self) -> &[u8] {
+        &self.spki_der
+    }
+
     pub(crate) fn to_pem(&self) -> String {
         pem_encode(PEM_PUBLIC, &self.spki_der)
     }

@@ -1,9 +1,8 @@
 //! `verify REF`: every Sigstore bundle attached to an image is checked;
 //! success needs at least one that passes everything.
 
-use super::keys::Keys;
 use super::policy::{Policy, check_policy};
-use super::statement::check_signed_statement;
+use super::signature::{SignedBy, Trust, authenticate};
 use crate::error::{Error, Result};
 use crate::oci::Store;
 use crate::oci::manifest::{Descriptor, ImageManifest};
@@ -23,7 +22,8 @@ pub(crate) struct AttachedCheck {
 
 /// What a passing attestation established.
 pub(crate) struct Passed {
-    pub(crate) key_id: String,
+    pub(crate) signed_by: SignedBy,
+    pub(crate) timestamps: Vec<jiff::Timestamp>,
     pub(crate) statement: Statement,
     pub(crate) builder_id: Option<String>,
 }
@@ -32,7 +32,7 @@ pub(crate) struct Passed {
 pub(crate) fn verify_attached(
     store: &dyn Store,
     subject: &Descriptor,
-    keys: &Keys,
+    trust: &Trust,
     policy: &Policy,
 ) -> Result<Vec<AttachedCheck>> {
     let found = discover(store, &subject.digest, None)?;
@@ -47,7 +47,7 @@ pub(crate) fn verify_attached(
         })
         .map(|r| {
             let digest = r.descriptor.digest.clone();
-            let outcome = check_one(store, subject, &digest, keys, policy);
+            let outcome = check_one(store, subject, &digest, trust, policy);
             AttachedCheck { digest, outcome }
         })
         .collect())
@@ -57,7 +57,7 @@ fn check_one(
     store: &dyn Store,
     subject: &Descriptor,
     digest: &str,
-    keys: &Keys,
+    trust: &Trust,
     policy: &Policy,
 ) -> Result<Passed> {
     // Fetched by digest: the store checks the content against it.
@@ -90,8 +90,8 @@ fn check_one(
     let text = String::from_utf8(bundle_bytes)
         .map_err(|_| Error::verification("the bundle is not UTF-8"))?;
     let bundle = DsseBundle::parse(&text).map_err(|e| Error::verification(e.to_string()))?;
-    let (key, _) = keys.for_bundle(&bundle)?;
-    let statement = check_signed_statement(&bundle, &key, policy, digest)?;
+    let authenticated = authenticate(&bundle, trust, policy, digest)?;
+    let statement = authenticated.statement;
     let hex = crate::oci::digest::hex_part(&subject.digest);
     if !statement
         .subject
@@ -105,7 +105,8 @@ fn check_one(
     }
     let builder_id = check_policy(&statement, policy)?;
     Ok(Passed {
-        key_id: key.key_id(),
+        signed_by: authenticated.signed_by,
+        timestamps: authenticated.timestamps,
         statement,
         builder_id,
     })

@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::keys::Keys;
 use super::policy::{Policy, check_policy};
-use super::statement::check_signed_statement;
+use super::signature::{SignedBy, Trust, authenticate};
 use crate::error::{Error, Result};
 use crate::provenance::Statement;
 use crate::provenance::subjects::{self, SubjectFile};
@@ -19,8 +18,9 @@ pub(crate) struct MatchedFile {
 
 /// What `verify FILE... --bundle B` established.
 pub(crate) struct FilesVerified {
-    pub(crate) key_id: String,
-    pub(crate) key_label: String,
+    pub(crate) signed_by: SignedBy,
+    /// Verified signed times (RFC 3161 timestamps).
+    pub(crate) timestamps: Vec<jiff::Timestamp>,
     pub(crate) statement: Statement,
     pub(crate) builder_id: Option<String>,
     pub(crate) files: Vec<MatchedFile>,
@@ -31,13 +31,12 @@ pub(crate) struct FilesVerified {
 pub(crate) fn verify_files(
     bundle: &DsseBundle,
     bundle_label: &str,
-    keys: &Keys,
+    trust: &Trust,
     files: &[PathBuf],
     policy: &Policy,
 ) -> Result<FilesVerified> {
-    let (key, key_label) = keys.for_bundle(bundle)?;
-    tracing::debug!("checking the signature with {key_label} ({})", key.key_id());
-    let statement = check_signed_statement(bundle, &key, policy, bundle_label)?;
+    let authenticated = authenticate(bundle, trust, policy, bundle_label)?;
+    let statement = authenticated.statement;
     let files: Vec<SubjectFile> = files
         .iter()
         .map(|p| SubjectFile {
@@ -85,8 +84,8 @@ pub(crate) fn verify_files(
     }
     let builder_id = check_policy(&statement, policy)?;
     Ok(FilesVerified {
-        key_id: key.key_id(),
-        key_label,
+        signed_by: authenticated.signed_by,
+        timestamps: authenticated.timestamps,
         statement,
         builder_id,
         files: matched,
