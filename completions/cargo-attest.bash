@@ -164,7 +164,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --push --help --version verify key push attach discover prune migrate login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --strict --push --help --version verify key push attach discover prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -184,6 +184,10 @@ _cargo__attest() {
                     ;;
                 --attach)
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --manifest-path)
@@ -286,7 +290,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__attach)
-            opts="-q -v -h --bundle --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --bundle --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,6 +316,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -320,7 +328,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__discover)
-            opts="-q -v -h --artifact-type --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --artifact-type --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -346,6 +354,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -354,7 +366,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__generate)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help completions man help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +388,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -384,7 +400,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,6 +420,10 @@ _cargo__attest() {
                     ;;
                 --attach)
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -470,7 +490,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__generate__subcmd__man)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,6 +510,10 @@ _cargo__attest() {
                     ;;
                 --attach)
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -766,7 +790,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help generate import export list delete help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -788,6 +812,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -796,7 +824,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__delete)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -818,6 +846,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -826,7 +858,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__export)
-            opts="-o -q -v -h --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-o -q -v -h --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -856,6 +888,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -864,7 +900,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__generate)
-            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -892,6 +928,10 @@ _cargo__attest() {
                     ;;
                 --attach)
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1000,7 +1040,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__import)
-            opts="-q -v -h --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,6 +1060,10 @@ _cargo__attest() {
                     ;;
                 --attach)
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1030,7 +1074,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__list)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1052,6 +1096,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1060,7 +1108,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__login)
-            opts="-u -q -v -h --username --password-stdin --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-u -q -v -h --username --password-stdin --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1138,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1098,7 +1150,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__logout)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1118,6 +1170,10 @@ _cargo__attest() {
                     ;;
                 --attach)
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1128,7 +1184,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__migrate)
-            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1148,6 +1204,10 @@ _cargo__attest() {
                     ;;
                 --attach)
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1158,7 +1218,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__prune)
-            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1180,6 +1240,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1188,7 +1252,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__push)
-            opts="-q -v -h --artifact-type --bundle --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --artifact-type --bundle --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,6 +1282,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1226,7 +1294,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__verify)
-            opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1302,6 +1370,10 @@ _cargo__attest() {
                     ;;
                 --attach)
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
