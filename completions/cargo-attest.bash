@@ -289,7 +289,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__attach)
+        cargo__attest__subcmd__attach)
             opts="-q -v -h --bundle --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -327,7 +327,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__discover)
+        cargo__attest__subcmd__discover)
             opts="-q -v -h --artifact-type --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -365,7 +365,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate)
+        cargo__attest__subcmd__generate)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -399,7 +399,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__completions)
+        cargo__attest__subcmd__generate__subcmd__completions)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -433,7 +433,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__help)
+        cargo__attest__subcmd__generate__subcmd__help)
             opts="completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -447,7 +447,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__help__subcmd__completions)
+        cargo__attest__subcmd__generate__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -461,7 +461,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__help__subcmd__help)
+        cargo__attest__subcmd__generate__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -475,7 +475,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__help__subcmd__man)
+        cargo__attest__subcmd__generate__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -489,7 +489,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__man)
+        cargo__attest__subcmd__generate__subcmd__man)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -523,7 +523,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help)
+        cargo__attest__subcmd__help)
             opts="verify key push attach discover prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -537,7 +537,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__attach)
+        cargo__attest__subcmd__help__subcmd__attach)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -551,7 +551,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__discover)
+        cargo__attest__subcmd__help__subcmd__discover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -565,7 +565,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__generate)
+        cargo__attest__subcmd__help__subcmd__generate)
             opts="completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -579,7 +579,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__generate__subcmd__completions)
+        cargo__attest__subcmd__help__subcmd__generate__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -593,7 +593,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__generate__subcmd__man)
+        cargo__attest__subcmd__help__subcmd__generate__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -607,7 +607,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__help)
+        cargo__attest__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -621,7 +621,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key)
+        cargo__attest__subcmd__help__subcmd__key)
             opts="generate import export list delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -635,7 +635,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__delete)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -649,7 +649,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__export)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -663,7 +663,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__generate)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__generate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -677,7 +677,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__import)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -691,7 +691,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__list)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -705,7 +705,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__login)
+        cargo__attest__subcmd__help__subcmd__login)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -719,7 +719,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__logout)
+        cargo__attest__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -733,7 +733,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__migrate)
+        cargo__attest__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -747,7 +747,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__prune)
+        cargo__attest__subcmd__help__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -761,7 +761,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__push)
+        cargo__attest__subcmd__help__subcmd__push)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -775,7 +775,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__verify)
+        cargo__attest__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -789,7 +789,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key)
+        cargo__attest__subcmd__key)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -823,7 +823,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__delete)
+        cargo__attest__subcmd__key__subcmd__delete)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -857,7 +857,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__export)
+        cargo__attest__subcmd__key__subcmd__export)
             opts="-o -q -v -h --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -899,7 +899,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__generate)
+        cargo__attest__subcmd__key__subcmd__generate)
             opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -941,7 +941,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help)
+        cargo__attest__subcmd__key__subcmd__help)
             opts="generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -955,7 +955,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__delete)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -969,7 +969,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__export)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -983,7 +983,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__generate)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__generate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -997,7 +997,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__help)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1011,7 +1011,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__import)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1025,7 +1025,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__list)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1039,7 +1039,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__import)
+        cargo__attest__subcmd__key__subcmd__import)
             opts="-q -v -h --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1073,7 +1073,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__list)
+        cargo__attest__subcmd__key__subcmd__list)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1107,7 +1107,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__login)
+        cargo__attest__subcmd__login)
             opts="-u -q -v -h --username --password-stdin --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1149,7 +1149,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__logout)
+        cargo__attest__subcmd__logout)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1183,7 +1183,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__migrate)
+        cargo__attest__subcmd__migrate)
             opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1217,7 +1217,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__prune)
+        cargo__attest__subcmd__prune)
             opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1251,7 +1251,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__push)
+        cargo__attest__subcmd__push)
             opts="-q -v -h --artifact-type --bundle --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1293,7 +1293,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__verify)
+        cargo__attest__subcmd__verify)
             opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1391,3 +1391,19 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
 else
     complete -F _cargo__attest -o bashdefault -o default cargo-attest
 fi
+
+# `cargo attest ...`: our completion for the words after `attest`, cargo's
+# own (if it was loaded first) for every other cargo command.
+_cargo_attest_previous="$(complete -p cargo 2>/dev/null | sed -n 's/.*-F \([^ ]*\) .*/\1/p')"
+_cargo_attest_as_cargo_plugin() {
+    if [[ "${COMP_WORDS[1]}" == attest && "$COMP_CWORD" -ge 2 ]]; then
+        COMP_WORDS=("cargo-attest" "${COMP_WORDS[@]:2}")
+        COMP_CWORD=$((COMP_CWORD - 1))
+        local prev=""
+        [[ "$COMP_CWORD" -gt 0 ]] && prev="${COMP_WORDS[COMP_CWORD - 1]}"
+        _cargo__attest cargo-attest "${COMP_WORDS[COMP_CWORD]}" "$prev"
+    elif [[ -n "$_cargo_attest_previous" && "$_cargo_attest_previous" != _cargo_attest_as_cargo_plugin ]]; then
+        "$_cargo_attest_previous" "$@"
+    fi
+}
+complete -F _cargo_attest_as_cargo_plugin -o bashdefault -o default cargo

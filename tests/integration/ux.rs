@@ -166,3 +166,193 @@ fn an_output_older_than_its_sources_is_warned_about() {
     assert!(stale.stderr.contains("is older than"), "{}", stale.stderr);
     assert!(stale.stderr.contains("main.rs"), "{}", stale.stderr);
 }
+
+/// Runs a bash snippet with the checked-in completion script loaded and
+/// returns what it printed.
+fn bash_completion(snippet: &str) -> String {
+    let script = crate::support::repo_root().join("completions/cargo-attest.bash");
+    let program = format!("source '{}'\n{snippet}", script.display());
+    let out = run("bash", &["--norc", "--noprofile", "-c", &program], None);
+    out.success();
+    out.stdout
+}
+
+#[test]
+fn bash_completes_subcommands_and_flags_for_both_spellings() {
+    // `cargo attest verify --<TAB>`, through the `cargo` hook.
+    let flags = bash_completion(
+        r#"COMP_WORDS=(cargo attest verify --); COMP_CWORD=3
+           _cargo_attest_as_cargo_plugin cargo -- verify
+           printf '%s\n' "${COMPREPLY[@]}""#,
+    );
+    for flag in ["--bundle", "--key", "--builder-id", "--format"] {
+        assert!(flags.lines().any(|l| l == flag), "{flag} missing:\n{flags}");
+    }
+    // `cargo attest key <TAB>`.
+    let subs = bash_completion(
+        r#"COMP_WORDS=(cargo attest key ''); COMP_CWORD=3
+           _cargo_attest_as_cargo_plugin cargo '' key
+           printf '%s\n' "${COMPREPLY[@]}""#,
+    );
+    for sub in ["generate", "import", "export", "list", "delete"] {
+        assert!(subs.lines().any(|l| l == sub), "{sub} missing:\n{subs}");
+    }
+    // `cargo-attest --attach <TAB>`: enum values, directly.
+    let values = bash_completion(
+        r#"COMP_WORDS=(cargo-attest push --attach ''); COMP_CWORD=3
+           _cargo__attest cargo-attest '' --attach
+           printf '%s\n' "${COMPREPLY[@]}""#,
+    );
+    for value in ["auto", "referrers", "tag"] {
+        assert!(
+            values.lines().any(|l| l == value),
+            "{value} missing:\n{values}"
+        );
+    }
+}
+
+#[test]
+fn zsh_and_fish_completions_load() {
+    let dir = crate::support::repo_root().join("completions");
+    if crate::support::have_command("zsh") {
+        let program = format!(
+            "autoload -U compinit && compinit -u -d /tmp/zcompdump-cargo-attest-$$ && source '{}'",
+            dir.join("_cargo-attest").display()
+        );
+        run("zsh", &["-f", "-c", &program], None).success();
+    } else {
+        crate::support::missing_peer("zsh")
+    }
+    if crate::support::have_command("fish") {
+        let program = format!(
+            "source '{}'; complete -C 'cargo-attest verify --bun'",
+            dir.join("cargo-attest.fish").display()
+        );
+        let out = run("fish", &["--no-config", "-c", &program], None);
+        out.success();
+        assert!(out.stdout.contains("--bundle"), "{}", out.stdout);
+    } else {
+        crate::support::missing_peer("fish")
+    }
+}
+
+#[test]
+fn man_pages_render_with_every_section_and_name_every_variable() {
+    let man_dir = crate::support::repo_root().join("man");
+    let render = |page: &str| {
+        let out = std::process::Command::new("man")
+            .args(["-l", man_dir.join(page).to_str().unwrap()])
+            .env("MANWIDTH", "200")
+            .env("MANPAGER", "cat")
+            .output()
+            .expect("run man");
+        assert!(out.status.success(), "{page}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let top = render("cargo-attest.1");
+    for section in [
+        "NAME",
+        "SYNOPSIS",
+        "DESCRIPTION",
+        "OPTIONS",
+        "ENVIRONMENT",
+        "FILES",
+        "EXIT STATUS",
+        "EXAMPLES",
+        "SEE ALSO",
+    ] {
+        assert!(
+            top.lines().any(|l| l.trim_end() == section),
+            "cargo-attest.1 has no {section}"
+        );
+    }
+    assert!(
+        top.contains("cargo attest"),
+        "the synopsis says `cargo attest`"
+    );
+    // SEE ALSO names only pages that exist.
+    let pages: Vec<String> = std::fs::read_dir(&man_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    for page in &pages {
+        let text = render(page);
+        assert!(text.contains("EXIT STATUS"), "{page}");
+        let see = text.split("SEE ALSO").nth(1).unwrap_or("").to_string();
+        for named in see
+            .split([',', ' ', '\n'])
+            .filter(|w| w.starts_with("cargo-attest"))
+        {
+            let file = format!("{}.1", named.trim_end_matches("(1)").replace('‐', "-"));
+            assert!(
+                pages.contains(&file),
+                "{page} names {named}, which does not exist"
+            );
+        }
+    }
+    // Every environment variable the source reads is in ENVIRONMENT.
+    let env_section: String = top
+        .lines()
+        .skip_while(|l| l.trim_end() != "ENVIRONMENT")
+        .take_while(|l| l.trim_end() != "FILES")
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut read = std::collections::BTreeSet::new();
+    let pattern = regex_lite(&crate::support::repo_root().join("src"));
+    read.extend(pattern);
+    assert!(read.contains("SOURCE_DATE_EPOCH"), "{read:?}");
+    for name in read {
+        assert!(
+            env_section.contains(&name),
+            "{name} is read in src/ but not in the man page's ENVIRONMENT"
+        );
+    }
+}
+
+/// Names of environment variables src/ reads: `get("NAME")` calls, `env =
+/// "NAME"` clap attributes and `*_ENV`/`ENV_*` constants.
+fn regex_lite(src: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut dirs = vec![src.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Tests name variables they set; only product code counts.
+            let product = text.split("#[cfg(test)]").next().unwrap_or("");
+            for line in product.lines() {
+                for marker in [
+                    "get(\"",
+                    "env = \"",
+                    "_ENV: &str = \"",
+                    "ENV_REGISTRY: &str = \"",
+                    "ENV_USERNAME: &str = \"",
+                    "ENV_PASSWORD: &str = \"",
+                ] {
+                    let mut rest = line;
+                    while let Some(at) = rest.find(marker) {
+                        rest = &rest[at + marker.len()..];
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| {
+                                c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_'
+                            })
+                            .collect();
+                        if name.len() > 1 && name.contains('_')
+                            || ["CI", "HOME"].contains(&name.as_str())
+                        {
+                            names.push(name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
