@@ -322,8 +322,20 @@ impl Client {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(QUEUED_BLOCKS);
         let len = end - from;
         std::thread::scope(|threads| {
+            // Hashing runs on a thread of its own, beside the reads, so it
+            // never holds back the network.
+            let (hash_tx, hash_rx) = std::sync::mpsc::sync_channel::<Bytes>(QUEUED_BLOCKS * 2);
+            let hash_tx = hasher.is_some().then_some(hash_tx);
             let mut state = hasher.clone();
-            let reader = threads.spawn(move || -> std::io::Result<Option<Sha256>> {
+            let hashing = threads.spawn(move || {
+                if let Some(state) = &mut state {
+                    for block in hash_rx {
+                        state.update(&block);
+                    }
+                }
+                state
+            });
+            let reader = threads.spawn(move || -> std::io::Result<()> {
                 let mut file = File::open(path)?;
                 file.seek(SeekFrom::Start(from))?;
                 let mut left = len;
@@ -334,15 +346,17 @@ impl Client {
                         let _ = tx.blocking_send(Err(std::io::Error::new(e.kind(), e.to_string())));
                         return Err(e);
                     }
-                    if let Some(state) = &mut state {
-                        state.update(&block);
-                    }
                     left -= block.len() as u64;
-                    if tx.blocking_send(Ok(Bytes::from(block))).is_err() {
+                    let block = Bytes::from(block);
+                    let hashed = hash_tx
+                        .as_ref()
+                        .is_none_or(|h| h.send(block.clone()).is_ok());
+                    if !hashed || tx.blocking_send(Ok(block)).is_err() {
                         break; // the request ended early
                     }
                 }
-                Ok(state)
+                drop(hash_tx); // the hashing thread ends with the reads
+                Ok(())
             });
             let counter = counter.clone();
             let body = futures_util::stream::poll_fn(move |cx| {
@@ -368,7 +382,13 @@ impl Client {
                 let response = request.send().await?;
                 Ok::<_, reqwest::Error>((response.status(), response.headers().clone()))
             });
-            let read = reader.join();
+            let read = reader.join().map(|r| {
+                r.and_then(|()| {
+                    hashing
+                        .join()
+                        .map_err(|_| std::io::Error::other("the hashing thread panicked"))
+                })
+            });
             let (status, headers) = match answer {
                 Ok(answer) => answer,
                 Err(e) => {
