@@ -10,9 +10,11 @@ use super::keys::{KeyError, PublicKey, SigningKey};
 pub(crate) const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 
 /// Signs `payload` as a DSSE envelope and wraps it in a v0.3 bundle whose
-/// verification material is the key hint. The DSSE signature carries the same
-/// id as `keyid`: some verifiers (securesystemslib) reject a signature
-/// without one.
+/// verification material is the key hint (hex SHA-256 of the SPKI, which our
+/// keyring lookup uses). The signature's `keyid` is the key's OpenSSH
+/// fingerprint instead: cosign (through go-securesystemslib) derives that id
+/// itself and skips a signature carrying any other; securesystemslib
+/// (Python) needs a `keyid` at all, and @sigstore/verify ignores it.
 pub(crate) fn sign_bundle(
     payload: &[u8],
     payload_type: &str,
@@ -24,7 +26,10 @@ pub(crate) fn sign_bundle(
     let envelope = DsseEnvelope::new(
         payload_type,
         PayloadBytes::from_bytes(payload),
-        DsseSignature::new(SignatureBytes::new(signature), KeyId::new(key_id.clone())),
+        DsseSignature::new(
+            SignatureBytes::new(signature),
+            KeyId::new(key.dsse_key_id().unwrap_or_default()),
+        ),
     );
     let bundle = BundleV03::new(
         VerificationMaterialV03::PublicKey { hint: key_id },
@@ -176,7 +181,7 @@ mod tests {
             );
             assert_eq!(
                 value["dsseEnvelope"]["signatures"][0]["keyid"],
-                key.key_id()
+                key.dsse_key_id().unwrap()
             );
 
             let bundle = DsseBundle::parse(&json).unwrap();
