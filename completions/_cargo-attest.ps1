@@ -73,7 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;verify' {
             [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'The Sigstore bundle to check the files against')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Public key (PEM) to check the signature with. Without it, the keyring key whose id equals the bundle''s key hint is used')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key to check the signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle''s key hint is used')
             [CompletionResult]::new('--predicate-type', '--predicate-type', [CompletionResultType]::ParameterName, 'Require this predicate type')
             [CompletionResult]::new('--builder-id', '--builder-id', [CompletionResultType]::ParameterName, 'Require this builder id (runDetails.builder.id)')
             [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)')
@@ -116,7 +116,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;key;generate' {
             [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'Signature algorithm')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
@@ -152,6 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;key;export' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Export the public key of this key file instead of a keyring key''s: a private key (plain, or encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt) or a public key')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')

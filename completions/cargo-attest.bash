@@ -806,12 +806,16 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__key__subcmd__export)
-            opts="-o -q -v -h --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

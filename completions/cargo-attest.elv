@@ -69,7 +69,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;verify'= {
             cand --bundle 'The Sigstore bundle to check the files against'
-            cand --key 'Public key (PEM) to check the signature with. Without it, the keyring key whose id equals the bundle''s key hint is used'
+            cand --key 'Key to check the signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle''s key hint is used'
             cand --predicate-type 'Require this predicate type'
             cand --builder-id 'Require this builder id (runDetails.builder.id)'
             cand --source-repo 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)'
@@ -110,7 +110,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key;generate'= {
             cand --algorithm 'Signature algorithm'
-            cand --output 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted'
+            cand --output 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
             cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
@@ -144,6 +144,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --help 'Print help'
         }
         &'cargo-attest;key;export'= {
+            cand --key 'Export the public key of this key file instead of a keyring key''s: a private key (plain, or encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt) or a public key'
             cand -o 'Write to FILE instead of stdout'
             cand --output 'Write to FILE instead of stdout'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'

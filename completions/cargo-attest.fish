@@ -70,7 +70,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "logout" -
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check the files against' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l key -d 'Public key (PEM) to check the signature with. Without it, the keyring key whose id equals the bundle\'s key hint is used' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l key -d 'Key to check the signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle\'s key hint is used' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l predicate-type -d 'Require this predicate type' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l builder-id -d 'Require this builder id (runDetails.builder.id)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-repo -d 'Require the build\'s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)' -r
@@ -112,7 +112,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not _
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l algorithm -d 'Signature algorithm' -r -f -a "p256\t'ECDSA on NIST P-256 with SHA-256'
 ed25519\t'Ed25519 (pure EdDSA)'"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l output -d 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l output -d 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
@@ -146,6 +146,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l key -d 'Export the public key of this key file instead of a keyring key\'s: a private key (plain, or encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt) or a public key' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"

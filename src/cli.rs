@@ -320,10 +320,13 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "BUNDLE")]
     pub bundle: Option<PathBuf>,
 
-    /// Public key (PEM) to check the signature with. Without it, the keyring
-    /// key whose id equals the bundle's key hint is used.
-    #[arg(long, value_name = "PUB.pem")]
-    pub key: Option<PathBuf>,
+    /// Key to check the signature with: a public key PEM, or a private key
+    /// file (its public half; an encrypted one takes its passphrase from
+    /// CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys:
+    /// any one suffices. Without it, the keyring key whose id equals the
+    /// bundle's key hint is used.
+    #[arg(long, value_name = "KEY.pem")]
+    pub key: Vec<PathBuf>,
 
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -390,9 +393,10 @@ pub struct KeyGenerateArgs {
     #[arg(long, value_enum, default_value_t = KeyAlgorithm::P256)]
     pub algorithm: KeyAlgorithm,
 
-    /// Write the private key to this PEM file instead of the keyring. It is
-    /// encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a
-    /// prompt, unless --unencrypted.
+    /// Write the private key to this PEM file instead of the keyring, and
+    /// its public key beside it (FILE with the extension .pub). The private
+    /// key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE
+    /// or a prompt, unless --unencrypted.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -425,6 +429,12 @@ pub struct KeyExportArgs {
     /// Key name.
     #[arg(value_name = "NAME", default_value = "default")]
     pub name: String,
+
+    /// Export the public key of this key file instead of a keyring key's: a
+    /// private key (plain, or encrypted with the passphrase from
+    /// CARGO_ATTEST_KEY_PASSPHRASE or a prompt) or a public key.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "private"])]
+    pub key: Option<PathBuf>,
 
     /// Export the private key (PKCS#8 PEM, encrypted with the passphrase
     /// from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted).

@@ -74,7 +74,7 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
     let shown = bundle_path.display().to_string();
     let bundle =
         DsseBundle::parse(&text).map_err(|e| Error::invalid_input(format!("{shown}: {e}")))?;
-    let keys = Keys::new(args.key.as_deref())?;
+    let keys = Keys::new(&args.key, &settings.env)?;
     let verified = verify_files(&bundle, &shown, &keys, &args.files, &policy(&args.policy))?;
     let count = verified.files.len();
     let line = format!(
@@ -113,7 +113,7 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
 fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Report> {
     let located = settings.places().locate(reference, false)?;
     let subject = located.store.resolve(&located.target)?;
-    let keys = Keys::new(args.key.as_deref())?;
+    let keys = Keys::new(&args.key, &settings.env)?;
     let checks = verify_attached(
         located.store.as_ref(),
         &subject,

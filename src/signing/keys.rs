@@ -146,13 +146,14 @@ impl PublicKey {
     }
 
     /// Reads a `PUBLIC KEY` PEM. A private key PEM (plain) is accepted too,
-    /// and its public half used, since users often have only that file.
+    /// and its public half used, since users often have only that file; an
+    /// encrypted one is [`KeyError::PassphraseRequired`].
     pub(crate) fn from_pem(pem_text: &str) -> Result<Self, KeyError> {
         let (label, der) = decode_pem(pem_text)?;
         match label.as_str() {
             PEM_PUBLIC => Self::from_spki_der(&der),
             PEM_PRIVATE => Ok(SigningKey::from_pkcs8_der(&der)?.public_key()),
-            PEM_ENCRYPTED => Err(KeyError::WrongPublicPemLabel(label)),
+            PEM_ENCRYPTED => Err(KeyError::PassphraseRequired),
             _ => Err(KeyError::WrongPublicPemLabel(label)),
         }
     }

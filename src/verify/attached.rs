@@ -90,8 +90,8 @@ fn check_one(
     let text = String::from_utf8(bundle_bytes)
         .map_err(|_| Error::verification("the bundle is not UTF-8"))?;
     let bundle = DsseBundle::parse(&text).map_err(|e| Error::verification(e.to_string()))?;
-    let (key, _) = keys.for_bundle(&bundle)?;
-    let statement = check_signed_statement(&bundle, &key, policy, digest)?;
+    let candidates = keys.for_bundle(&bundle)?;
+    let (statement, key) = check_signed_statement(&bundle, &candidates, policy, digest)?;
     let hex = crate::oci::digest::hex_part(&subject.digest);
     if !statement
         .subject
@@ -105,7 +105,7 @@ fn check_one(
     }
     let builder_id = check_policy(&statement, policy)?;
     Ok(Passed {
-        key_id: key.key_id(),
+        key_id: key.key.key_id(),
         statement,
         builder_id,
     })

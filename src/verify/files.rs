@@ -35,9 +35,13 @@ pub(crate) fn verify_files(
     files: &[PathBuf],
     policy: &Policy,
 ) -> Result<FilesVerified> {
-    let (key, key_label) = keys.for_bundle(bundle)?;
-    tracing::debug!("checking the signature with {key_label} ({})", key.key_id());
-    let statement = check_signed_statement(bundle, &key, policy, bundle_label)?;
+    let candidates = keys.for_bundle(bundle)?;
+    let (statement, key) = check_signed_statement(bundle, &candidates, policy, bundle_label)?;
+    tracing::debug!(
+        "signature verified with {} ({})",
+        key.label,
+        key.key.key_id()
+    );
     let files: Vec<SubjectFile> = files
         .iter()
         .map(|p| SubjectFile {
@@ -85,8 +89,8 @@ pub(crate) fn verify_files(
     }
     let builder_id = check_policy(&statement, policy)?;
     Ok(FilesVerified {
-        key_id: key.key_id(),
-        key_label,
+        key_id: key.key.key_id(),
+        key_label: key.label,
         statement,
         builder_id,
         files: matched,

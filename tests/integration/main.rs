@@ -5,6 +5,7 @@
 mod attach;
 mod bad_input;
 mod cli;
+mod consumer;
 mod hardening;
 mod keyring;
 mod maintain;
