@@ -7,6 +7,7 @@ mod bad_input;
 mod cli;
 mod consumer;
 mod hardening;
+mod interop;
 mod keyring;
 mod maintain;
 mod peers;
