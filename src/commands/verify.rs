@@ -1,5 +1,7 @@
 //! `cargo attest verify FILE... --bundle BUNDLE` and `verify REF`.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use super::Report;
@@ -8,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
-use crate::verify::{Keys, Policy, verify_attached, verify_files};
+use crate::verify::{AttachedCheck, Keys, Policy, verify_attached, verify_files};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,6 +25,7 @@ struct VerifyOutput {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct VerifiedFile {
     path: String,
     sha256: String,
@@ -42,6 +45,12 @@ struct RefOutput {
 #[serde(rename_all = "camelCase")]
 struct AttestationResult {
     digest: String,
+    /// `cosign-legacy` for a DSSE envelope of a cosign `.att` tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'static str>,
+    /// For cosign legacy envelopes: the layer holding it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layer: Option<String>,
     verified: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -70,12 +79,19 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
             )),
         };
     };
-    let text = fsutil::read_text(bundle_path)?;
-    let shown = bundle_path.display().to_string();
-    let bundle =
-        DsseBundle::parse(&text).map_err(|e| Error::invalid_input(format!("{shown}: {e}")))?;
+    run_bundle(settings, args, bundle_path)
+}
+
+fn run_bundle(settings: &Settings, args: &VerifyArgs, bundle_path: &Path) -> Result<Report> {
     let keys = Keys::new(&args.key, &settings.env)?;
-    let verified = verify_files(&bundle, &shown, &keys, &args.files, &policy(&args.policy))?;
+    let text = fsutil::read_text(bundle_path)?;
+    check_bundle(args, &keys, &text, bundle_path.display().to_string())
+}
+
+fn check_bundle(args: &VerifyArgs, keys: &Keys, text: &str, shown: String) -> Result<Report> {
+    let bundle =
+        DsseBundle::parse(text).map_err(|e| Error::invalid_input(format!("{shown}: {e}")))?;
+    let verified = verify_files(&bundle, &shown, keys, &args.files, &policy(&args.policy))?;
     let count = verified.files.len();
     let line = format!(
         "Verified {count} file{} against {shown} (signed by {}{})",
@@ -108,6 +124,60 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
     Ok(report)
 }
 
+fn attestation_results(checks: Vec<AttachedCheck>) -> Vec<AttestationResult> {
+    checks
+        .into_iter()
+        .map(|check| {
+            let source = check.legacy.then_some("cosign-legacy");
+            match check.outcome {
+                Ok(passed) => AttestationResult {
+                    digest: check.digest,
+                    source,
+                    layer: check.layer,
+                    verified: true,
+                    error: None,
+                    key_id: Some(passed.key_id),
+                    predicate_type: Some(passed.statement.predicate_type),
+                    builder_id: passed.builder_id,
+                },
+                Err(e) => AttestationResult {
+                    digest: check.digest,
+                    source,
+                    layer: check.layer,
+                    verified: false,
+                    error: Some(e.report()),
+                    key_id: None,
+                    predicate_type: None,
+                    builder_id: None,
+                },
+            }
+        })
+        .collect()
+}
+
+fn result_lines(attestations: &[AttestationResult]) -> Vec<String> {
+    attestations
+        .iter()
+        .map(|r| {
+            let what = match &r.layer {
+                Some(layer) => format!("{layer} (cosign legacy, in {})", r.digest),
+                None => r.digest.clone(),
+            };
+            match &r.error {
+                None => format!(
+                    "ok      {what} (key {}{})",
+                    r.key_id.as_deref().unwrap_or(""),
+                    r.builder_id
+                        .as_deref()
+                        .map(|b| format!(", built by {b}"))
+                        .unwrap_or_default()
+                ),
+                Some(e) => format!("FAILED  {what}: {e}"),
+            }
+        })
+        .collect()
+}
+
 /// `verify REF`: success needs at least one attached attestation that
 /// passes everything.
 fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Report> {
@@ -120,43 +190,9 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
         &keys,
         &policy(&args.policy),
     )?;
-    let attestations: Vec<AttestationResult> = checks
-        .into_iter()
-        .map(|check| match check.outcome {
-            Ok(passed) => AttestationResult {
-                digest: check.digest,
-                verified: true,
-                error: None,
-                key_id: Some(passed.key_id),
-                predicate_type: Some(passed.statement.predicate_type),
-                builder_id: passed.builder_id,
-            },
-            Err(e) => AttestationResult {
-                digest: check.digest,
-                verified: false,
-                error: Some(e.report()),
-                key_id: None,
-                predicate_type: None,
-                builder_id: None,
-            },
-        })
-        .collect();
+    let attestations = attestation_results(checks);
     let any = attestations.iter().any(|r| r.verified);
-    let mut lines = Vec::new();
-    for r in &attestations {
-        lines.push(match &r.error {
-            None => format!(
-                "ok      {} (key {}{})",
-                r.digest,
-                r.key_id.as_deref().unwrap_or(""),
-                r.builder_id
-                    .as_deref()
-                    .map(|b| format!(", built by {b}"))
-                    .unwrap_or_default()
-            ),
-            Some(e) => format!("FAILED  {}: {e}", r.digest),
-        });
-    }
+    let lines = result_lines(&attestations);
     let mut report = Report::new(&RefOutput {
         subject: located.display.clone(),
         digest: subject.digest.clone(),

@@ -55,6 +55,8 @@ pub(crate) struct DsseBundle {
 pub(crate) enum BundleError {
     #[error("not a Sigstore bundle: {0}")]
     Malformed(String),
+    #[error("not a DSSE envelope: {0}")]
+    MalformedEnvelope(String),
     #[error("the bundle holds a message signature, not a DSSE envelope")]
     NotDsse,
 }
@@ -80,6 +82,17 @@ impl DsseBundle {
             SignatureContent::DsseEnvelope(envelope) => Ok(DsseBundle { envelope, hint }),
             _ => Err(BundleError::NotDsse),
         }
+    }
+
+    /// A bare DSSE envelope (`{"payloadType", "payload", "signatures"}`),
+    /// as cosign's legacy `.att` layers hold: no key hint.
+    pub(crate) fn parse_envelope(json: &str) -> Result<Self, BundleError> {
+        let envelope: DsseEnvelope = serde_json::from_str(json)
+            .map_err(|e| BundleError::MalformedEnvelope(e.to_string()))?;
+        Ok(DsseBundle {
+            envelope,
+            hint: None,
+        })
     }
 
     /// The payload, unverified: for labelling only, never for decisions.
@@ -204,6 +217,20 @@ mod tests {
                 Err(VerifyError::BadSignature { .. })
             ));
         }
+    }
+
+    #[test]
+    fn bare_envelopes_verify_like_bundles() {
+        let key = SigningKey::generate(Algorithm::EcdsaP256).unwrap();
+        let json = sign_bundle(br#"{"a":1}"#, IN_TOTO_PAYLOAD_TYPE, &key).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut envelope = value["dsseEnvelope"].clone();
+        // cosign writes an empty keyid.
+        envelope["signatures"][0]["keyid"] = "".into();
+        let bare = DsseBundle::parse_envelope(&envelope.to_string()).unwrap();
+        assert_eq!(bare.key_hint(), None);
+        assert_eq!(bare.verify(&key.public_key()).unwrap(), br#"{"a":1}"#);
+        assert!(DsseBundle::parse_envelope(&json).is_err());
     }
 
     #[test]

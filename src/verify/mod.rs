@@ -9,7 +9,7 @@ mod keys;
 mod policy;
 mod statement;
 
-pub(crate) use attached::verify_attached;
+pub(crate) use attached::{AttachedCheck, verify_attached};
 pub(crate) use files::verify_files;
 pub(crate) use keys::Keys;
 pub(crate) use policy::Policy;

@@ -1,7 +1,8 @@
 //! What other tools make of what we attach, and what we make of theirs, on
 //! docker-registry (referrers tag fallback) and ferro-oci-server (referrers
 //! API): cosign v3 and v2 `verify-attestation --key`, regctl's artifact
-//! listing, and `regctl artifact put --subject`.
+//! listing, `regctl artifact put --subject`, and cosign's legacy
+//! `sha256-<hex>.att` / `.sig` tags.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -321,5 +322,203 @@ fn regctl_lists_ours_and_we_list_what_regctl_attaches() {
             reg.name
         );
         assert!(referrers.iter().any(|r| r["digest"] == ours.as_str()));
+    }
+}
+
+/// A cosign key pair (`cosign.key`, `cosign.pub`) named `name` in `dir`.
+fn cosign_key_pair(cosign: &Path, dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let sub = dir.join(name);
+    std::fs::create_dir_all(&sub).unwrap();
+    let out = peer(
+        cosign,
+        &sub,
+        &["generate-key-pair"],
+        &[("COSIGN_PASSWORD", "")],
+    );
+    assert_eq!(out.code, 0, "cosign generate-key-pair: {out:?}");
+    (sub.join("cosign.key"), sub.join("cosign.pub"))
+}
+
+/// `cosign attest` in the legacy format (a `sha256-<hex>.att` tag), no
+/// transparency log.
+fn cosign_attest_legacy(cosign: &Path, home: &Path, key: &Path, reference: &str) {
+    let predicate = home.join("predicate.json");
+    std::fs::write(
+        &predicate,
+        serde_json::json!({
+            "buildDefinition": {"buildType": "https://example.com/cosign-test", "externalParameters": {}},
+            "runDetails": {"builder": {"id": "https://example.com/cosign-builder"}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = peer(
+        cosign,
+        home,
+        &[
+            "attest",
+            "--new-bundle-format=false",
+            "--use-signing-config=false",
+            "--tlog-upload=false",
+            "--allow-http-registry",
+            "--yes",
+            "--key",
+            key.to_str().unwrap(),
+            "--type",
+            "slsaprovenance1",
+            "--predicate",
+            predicate.to_str().unwrap(),
+            reference,
+        ],
+        &[("COSIGN_PASSWORD", "")],
+    );
+    assert_eq!(out.code, 0, "cosign attest: {out:?}");
+}
+
+#[test]
+fn legacy_cosign_attestations_are_discovered_and_verified() {
+    let Some(cosign) = sigstore_stack::cosign() else {
+        return;
+    };
+    for reg in registries() {
+        let bench = Bench::new();
+        let home = bench.dir.path();
+        let (key, public) = cosign_key_pair(&cosign, home, "signer");
+        let (other_key, other_public) = cosign_key_pair(&cosign, home, "other");
+
+        std::fs::write(bench.path("image.bin"), b"legacy image").unwrap();
+        let reference = format!("{}/legacy/app:v1", reg.host);
+        let pushed = bench
+            .run(&["push", &reference, "image.bin", "--format", "json"])
+            .success()
+            .json();
+        let digest = pushed["digest"].as_str().unwrap();
+        let by_digest = format!("{}/legacy/app@{digest}", reg.host);
+        cosign_attest_legacy(&cosign, home, &key, &by_digest);
+        // A legacy signature too: listed, marked as such, never verified
+        // as an attestation.
+        let out = peer(
+            &cosign,
+            home,
+            &[
+                "sign",
+                "--new-bundle-format=false",
+                "--use-signing-config=false",
+                "--tlog-upload=false",
+                "--allow-http-registry",
+                "--yes",
+                "--key",
+                key.to_str().unwrap(),
+                &by_digest,
+            ],
+            &[("COSIGN_PASSWORD", "")],
+        );
+        assert_eq!(out.code, 0, "cosign sign: {out:?}");
+        // And a (deprecated) SBOM attachment, `.sbom`.
+        std::fs::write(
+            home.join("sbom.spdx.json"),
+            br#"{"spdxVersion":"SPDX-2.3"}"#,
+        )
+        .unwrap();
+        let out = peer(
+            &cosign,
+            home,
+            &[
+                "attach",
+                "sbom",
+                "--sbom",
+                "sbom.spdx.json",
+                "--type",
+                "spdx",
+                "--input-format",
+                "json",
+                "--allow-http-registry",
+                &by_digest,
+            ],
+            &[],
+        );
+        assert_eq!(out.code, 0, "cosign attach sbom: {out:?}");
+
+        let found = bench
+            .run(&["discover", &reference, "--format", "json"])
+            .success()
+            .json();
+        let hex = digest.strip_prefix("sha256:").unwrap();
+        let legacy = |kind: &str, suffix: &str| {
+            let r = found["referrers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["cosign"]["kind"] == kind)
+                .unwrap_or_else(|| panic!("no cosign {kind} on {}: {found}", reg.name))
+                .clone();
+            assert_eq!(r["sources"], serde_json::json!(["cosign-legacy"]));
+            assert_eq!(r["cosign"]["tag"], format!("sha256-{hex}.{suffix}"));
+            r
+        };
+        let att = legacy("attestation", "att");
+        assert_eq!(att["artifactType"], "application/vnd.dsse.envelope.v1+json");
+        legacy("signature", "sig");
+        let sbom = legacy("sbom", "sbom");
+        assert_eq!(sbom["artifactType"], "text/spdx+json");
+        let text = bench
+            .run(&["discover", &reference])
+            .success()
+            .stdout
+            .clone();
+        assert!(text.contains(&format!("sha256-{hex}.att")), "{text}");
+
+        let out = bench.run(&[
+            "verify",
+            &reference,
+            "--key",
+            public.to_str().unwrap(),
+            "--builder-id",
+            "https://example.com/cosign-builder",
+            "--format",
+            "json",
+        ]);
+        let v = out.success().json();
+        assert_eq!(v["verified"], true, "{v}");
+        let checked = v["attestations"].as_array().unwrap();
+        assert_eq!(checked.len(), 1, "only the .att is an attestation: {v}");
+        assert_eq!(checked[0]["source"], "cosign-legacy");
+        assert_eq!(checked[0]["digest"], att["digest"]);
+
+        // Signed by another key: rejected.
+        std::fs::write(bench.path("image2.bin"), b"another legacy image").unwrap();
+        let reference2 = format!("{}/legacy/app:v2", reg.host);
+        let pushed = bench
+            .run(&["push", &reference2, "image2.bin", "--format", "json"])
+            .success()
+            .json();
+        let by_digest2 = format!(
+            "{}/legacy/app@{}",
+            reg.host,
+            pushed["digest"].as_str().unwrap()
+        );
+        cosign_attest_legacy(&cosign, home, &other_key, &by_digest2);
+        let out = bench.run(&[
+            "verify",
+            &reference2,
+            "--key",
+            public.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        out.fails_with(5, "no valid attestation");
+        assert!(
+            out.stdout.contains("does not verify with key"),
+            "{}",
+            out.stdout
+        );
+        bench
+            .run(&[
+                "verify",
+                &reference2,
+                "--key",
+                other_public.to_str().unwrap(),
+            ])
+            .success();
     }
 }
