@@ -68,11 +68,14 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cargo-attest;verify'= {
-            cand --bundle 'The Sigstore bundle to check the files against'
+            cand --bundle 'The Sigstore bundle to check the files against. Without it and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)'
+            cand --from 'Check the files against the attestations attached to REF (registry or OCI layout), in one step'
             cand --key 'Key to check the signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle''s key hint is used'
             cand --predicate-type 'Require this predicate type'
             cand --builder-id 'Require this builder id (runDetails.builder.id)'
             cand --source-repo 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)'
+            cand --source-ref 'Require the build''s source ref, a full git ref such as refs/heads/main or refs/tags/v1.0 (the source URI''s `@ref`, or GitHub''s workflow ref)'
+            cand --source-digest 'Require the build''s source commit (hex, as `git rev-parse HEAD` prints it)'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
             cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'

@@ -311,14 +311,21 @@ pub struct SigningKeyArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Files that must be subjects of the bundle; or, without --bundle, one
-    /// REF whose attached attestations are checked (registry or OCI layout).
+    /// Files that must be subjects of the attestation; or one REF whose
+    /// attached attestations are checked (registry or OCI layout).
     #[arg(value_name = "FILE|REF", required = true)]
     pub files: Vec<PathBuf>,
 
-    /// The Sigstore bundle to check the files against.
-    #[arg(long, value_name = "BUNDLE")]
+    /// The Sigstore bundle to check the files against. Without it and
+    /// --from, the bundle is looked for where `cargo attest` writes it
+    /// (<target-dir>/attest/*.sigstore.json naming the files).
+    #[arg(long, value_name = "BUNDLE", conflicts_with = "from")]
     pub bundle: Option<PathBuf>,
+
+    /// Check the files against the attestations attached to REF (registry
+    /// or OCI layout), in one step.
+    #[arg(long, value_name = "REF")]
+    pub from: Option<String>,
 
     /// Key to check the signature with: a public key PEM, or a private key
     /// file (its public half; an encrypted one takes its passphrase from
@@ -351,6 +358,17 @@ pub struct PolicyArgs {
     /// `.git` suffix and ref are ignored when comparing).
     #[arg(long, value_name = "URL")]
     pub source_repo: Option<String>,
+
+    /// Require the build's source ref, a full git ref such as
+    /// refs/heads/main or refs/tags/v1.0 (the source URI's `@ref`, or
+    /// GitHub's workflow ref).
+    #[arg(long, value_name = "REF")]
+    pub source_ref: Option<String>,
+
+    /// Require the build's source commit (hex, as `git rev-parse HEAD`
+    /// prints it).
+    #[arg(long, value_name = "COMMIT")]
+    pub source_digest: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,8 @@
-//! `cargo attest verify FILE... --bundle BUNDLE` and `verify REF`.
+//! `cargo attest verify FILE... --bundle BUNDLE`, `verify FILE...` (the
+//! bundle `cargo attest` wrote), `verify FILE... --from REF` and
+//! `verify REF`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -10,7 +12,10 @@ use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
-use crate::verify::{AttachedCheck, Keys, Policy, verify_attached, verify_files};
+use crate::verify::{
+    Keys, Policy, bundle_dirs, find_bundles, hash_files, verify_attached, verify_files,
+    verify_files_from,
+};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +35,9 @@ struct VerifiedFile {
     path: String,
     sha256: String,
     subject: String,
+    /// With --from: the attestation manifest that names the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attestation: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -38,6 +46,16 @@ struct RefOutput {
     subject: String,
     digest: String,
     verified: bool,
+    attestations: Vec<AttestationResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FromOutput {
+    verified: bool,
+    subject: String,
+    digest: String,
+    files: Vec<VerifiedFile>,
     attestations: Vec<AttestationResult>,
 }
 
@@ -67,19 +85,30 @@ fn policy(args: &PolicyArgs) -> Policy {
         predicate_type: args.predicate_type.clone(),
         builder_id: args.builder_id.clone(),
         source_repo: args.source_repo.clone(),
+        source_ref: args.source_ref.clone(),
+        source_digest: args.source_digest.clone(),
     }
 }
 
 pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
-    let Some(bundle_path) = &args.bundle else {
-        return match args.files.as_slice() {
-            [reference] => run_ref(settings, args, &reference.to_string_lossy()),
-            _ => Err(Error::usage(
-                "give FILE... --bundle BUNDLE to verify files, or a single REF to verify what is attached to it",
-            )),
-        };
-    };
-    run_bundle(settings, args, bundle_path)
+    if let Some(reference) = &args.from {
+        return run_from(settings, args, reference);
+    }
+    if let Some(bundle_path) = &args.bundle {
+        return run_bundle(settings, args, bundle_path);
+    }
+    match args.files.as_slice() {
+        [one] if !one.is_file() => run_ref(settings, args, &one.to_string_lossy()),
+        files => {
+            if let Some(other) = files.iter().find(|f| !f.is_file()) {
+                return Err(Error::usage(format!(
+                    "{} is not a file: give FILE... (with --bundle BUNDLE or --from REF), or a single REF",
+                    other.display()
+                )));
+            }
+            run_local(settings, args)
+        }
+    }
 }
 
 fn run_bundle(settings: &Settings, args: &VerifyArgs, bundle_path: &Path) -> Result<Report> {
@@ -117,6 +146,7 @@ fn check_bundle(args: &VerifyArgs, keys: &Keys, text: &str, shown: String) -> Re
                 path: f.path,
                 sha256: f.sha256,
                 subject: f.subject,
+                attestation: None,
             })
             .collect(),
     })?;
@@ -124,7 +154,54 @@ fn check_bundle(args: &VerifyArgs, keys: &Keys, text: &str, shown: String) -> Re
     Ok(report)
 }
 
-fn attestation_results(checks: Vec<AttachedCheck>) -> Vec<AttestationResult> {
+/// `verify FILE...` alone: the bundles `cargo attest` wrote that name the
+/// files; the newest that passes wins. Without one, say what to pass.
+fn run_local(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
+    let hashed = hash_files(&args.files)?;
+    let target_dir = settings.env.get("CARGO_TARGET_DIR").map(PathBuf::from);
+    let dirs = bundle_dirs(&args.files, target_dir.as_deref());
+    let found = find_bundles(&dirs, &hashed);
+    if found.is_empty() {
+        let files: Vec<String> = hashed
+            .iter()
+            .map(|f| format!("{} (sha256:{})", f.name, f.sha256))
+            .collect();
+        let looked = if dirs.is_empty() {
+            "no <target-dir>/attest directory was found".to_string()
+        } else {
+            format!(
+                "none in {} names {}",
+                dirs.iter()
+                    .map(|d| fsutil::display_path(d))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if files.len() == 1 { "it" } else { "them all" }
+            )
+        };
+        return Err(Error::usage(format!(
+            "no bundle found for {}: {looked}. Pass --bundle BUNDLE (a *.sigstore.json, for \
+             example from `cargo attest download REF`), or --from REF to check against the \
+             attestations attached to an image",
+            files.join(", ")
+        )));
+    }
+    let keys = Keys::new(&args.key, &settings.env)?;
+    let mut first_error = None;
+    for path in &found {
+        let shown = fsutil::display_path(path);
+        tracing::debug!("trying {shown}");
+        let text = fsutil::read_text(path)?;
+        match check_bundle(args, &keys, &text, shown) {
+            Ok(report) => return Ok(report),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| Error::internal("no bundle was checked")))
+}
+
+fn attestation_results(checks: Vec<crate::verify::AttachedCheck>) -> Vec<AttestationResult> {
     checks
         .into_iter()
         .map(|check| {
@@ -181,7 +258,17 @@ fn result_lines(attestations: &[AttestationResult]) -> Vec<String> {
 /// `verify REF`: success needs at least one attached attestation that
 /// passes everything.
 fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Report> {
-    let located = settings.places().locate(reference, false)?;
+    let located = settings.places().locate(reference, false).map_err(|e| {
+        // Something that looks like a path and is no file is a file the
+        // user meant, not an image: say so instead of a lookup error.
+        if Path::new(reference).components().count() > 1 && matches!(e, Error::Usage { .. }) {
+            Error::usage(format!(
+                "{reference} is neither a file nor an image reference ({e})"
+            ))
+        } else {
+            e
+        }
+    })?;
     let subject = located.store.resolve(&located.target)?;
     let keys = Keys::new(&args.key, &settings.env)?;
     let checks = verify_attached(
@@ -214,5 +301,71 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
             located.display, subject.digest
         ));
         Ok(report.fail(error))
+    }
+}
+
+/// `verify FILE... --from REF`: every file must be a subject of an
+/// attestation attached to REF that passes everything.
+fn run_from(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Report> {
+    if let Some(other) = args.files.iter().find(|f| !f.is_file()) {
+        return Err(Error::usage(format!(
+            "{} is not a file: --from REF checks files against what is attached to REF",
+            other.display()
+        )));
+    }
+    let located = settings.places().locate(reference, false)?;
+    let subject = located.store.resolve(&located.target)?;
+    let keys = Keys::new(&args.key, &settings.env)?;
+    let result = verify_files_from(
+        located.store.as_ref(),
+        &subject,
+        &keys,
+        &args.files,
+        &policy(&args.policy),
+    )?;
+    let attestations = attestation_results(result.checks);
+    let failure = match result.unmatched.first() {
+        Some(_) if attestations.is_empty() => Some(Error::verification(format!(
+            "no attestation is attached to {} ({})",
+            located.display, subject.digest
+        ))),
+        Some((name, sha256)) => Some(Error::verification(format!(
+            "{name} (sha256:{sha256}) is not a subject of any valid attestation attached to {} ({})",
+            located.display, subject.digest
+        ))),
+        None => None,
+    };
+    let lines = result_lines(&attestations);
+    let count = result.files.len();
+    let mut report = Report::new(&FromOutput {
+        verified: failure.is_none(),
+        subject: located.display.clone(),
+        digest: subject.digest.clone(),
+        files: result
+            .files
+            .into_iter()
+            .map(|(f, attestation)| VerifiedFile {
+                path: f.path,
+                sha256: f.sha256,
+                subject: f.subject,
+                attestation: Some(attestation),
+            })
+            .collect(),
+        attestations,
+    })?;
+    for line in lines {
+        report.line(line);
+    }
+    match failure {
+        None => {
+            report.line(format!(
+                "Verified {count} file{} against the attestations attached to {} ({})",
+                if count == 1 { "" } else { "s" },
+                located.display,
+                subject.digest
+            ));
+            Ok(report)
+        }
+        Some(error) => Ok(report.fail(error)),
     }
 }

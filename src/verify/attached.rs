@@ -1,7 +1,11 @@
-//! `verify REF`: every attestation attached to an image (Sigstore bundles,
-//! and the DSSE envelopes of cosign's legacy `.att` tags) is checked;
-//! success needs at least one that passes everything.
+//! `verify REF` and `verify FILE... --from REF`: every attestation attached
+//! to an image (Sigstore bundles, and the DSSE envelopes of cosign's legacy
+//! `.att` tags) is checked; success needs at least one that passes
+//! everything.
 
+use std::path::PathBuf;
+
+use super::files::{HashedFile, MatchedFile, hash_files, subject_for};
 use super::keys::Keys;
 use super::policy::{Policy, check_policy};
 use super::statement::check_signed_statement;
@@ -53,6 +57,62 @@ pub(crate) fn verify_attached(
             )))
         }
     })
+}
+
+/// What `verify FILE... --from REF` established.
+pub(crate) struct FromVerified {
+    pub(crate) checks: Vec<AttachedCheck>,
+    /// Each file and the attestation that names it (by manifest digest).
+    pub(crate) files: Vec<(MatchedFile, String)>,
+    /// Files that are not a subject of any attestation that passed: name
+    /// and sha256.
+    pub(crate) unmatched: Vec<(String, String)>,
+}
+
+/// Checks `files` against the attestations attached to `subject`: each
+/// file must be a subject of one that passes signature, types and policy.
+/// The image itself need not be a subject: the attestations are about the
+/// files, and found through the image.
+pub(crate) fn verify_files_from(
+    store: &dyn Store,
+    subject: &Descriptor,
+    keys: &Keys,
+    files: &[PathBuf],
+    policy: &Policy,
+) -> Result<FromVerified> {
+    let hashed = hash_files(files)?;
+    let checks = check_all(store, subject, keys, policy, &|_| Ok(()))?;
+    let mut matched = Vec::new();
+    let mut unmatched = Vec::new();
+    for file in hashed {
+        match first_naming(&checks, &file)? {
+            Some((name, digest)) => matched.push((
+                MatchedFile {
+                    path: file.name,
+                    sha256: file.sha256,
+                    subject: name,
+                },
+                digest,
+            )),
+            None => unmatched.push((file.name, file.sha256)),
+        }
+    }
+    Ok(FromVerified {
+        checks,
+        files: matched,
+        unmatched,
+    })
+}
+
+fn first_naming(checks: &[AttachedCheck], file: &HashedFile) -> Result<Option<(String, String)>> {
+    for check in checks {
+        if let Ok(passed) = &check.outcome
+            && let Some(name) = subject_for(&passed.statement, file)?
+        {
+            return Ok(Some((name, check.digest.clone())));
+        }
+    }
+    Ok(None)
 }
 
 fn check_all(

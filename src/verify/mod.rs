@@ -9,7 +9,7 @@ mod keys;
 mod policy;
 mod statement;
 
-pub(crate) use attached::{AttachedCheck, verify_attached};
-pub(crate) use files::verify_files;
+pub(crate) use attached::{AttachedCheck, verify_attached, verify_files_from};
+pub(crate) use files::{bundle_dirs, find_bundles, hash_files, verify_files};
 pub(crate) use keys::Keys;
 pub(crate) use policy::Policy;
