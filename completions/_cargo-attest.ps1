@@ -63,6 +63,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push files as one OCI artifact to a registry or an OCI layout')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach an existing Sigstore bundle to an image or artifact')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List what is attached to an image or artifact')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Write the Sigstore bundles attached to an image to files, for offline use')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a bundle, or each attestation attached to an image, says (unverified)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove fallback tags, attestations and superseded indexes whose subject is gone')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store registry credentials in the OS keyring (checked first)')
@@ -287,6 +289,40 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'cargo-attest;download' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
+            [CompletionResult]::new('--redetect', '--redetect', [CompletionResultType]::ParameterName, 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cargo-attest;inspect' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
+            [CompletionResult]::new('--redetect', '--redetect', [CompletionResultType]::ParameterName, 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'cargo-attest;prune' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
@@ -428,6 +464,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push files as one OCI artifact to a registry or an OCI layout')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach an existing Sigstore bundle to an image or artifact')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List what is attached to an image or artifact')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Write the Sigstore bundles attached to an image to files, for offline use')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a bundle, or each attestation attached to an image, says (unverified)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove fallback tags, attestations and superseded indexes whose subject is gone')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store registry credentials in the OS keyring (checked first)')
@@ -469,6 +507,12 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;help;discover' {
+            break
+        }
+        'cargo-attest;help;download' {
+            break
+        }
+        'cargo-attest;help;inspect' {
             break
         }
         'cargo-attest;help;prune' {

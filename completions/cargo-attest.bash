@@ -22,11 +22,17 @@ _cargo__attest() {
             cargo__attest,discover)
                 cmd="cargo__attest__subcmd__discover"
                 ;;
+            cargo__attest,download)
+                cmd="cargo__attest__subcmd__download"
+                ;;
             cargo__attest,generate)
                 cmd="cargo__attest__subcmd__generate"
                 ;;
             cargo__attest,help)
                 cmd="cargo__attest__subcmd__help"
+                ;;
+            cargo__attest,inspect)
+                cmd="cargo__attest__subcmd__inspect"
                 ;;
             cargo__attest,key)
                 cmd="cargo__attest__subcmd__key"
@@ -73,11 +79,17 @@ _cargo__attest() {
             cargo__attest__subcmd__help,discover)
                 cmd="cargo__attest__subcmd__help__subcmd__discover"
                 ;;
+            cargo__attest__subcmd__help,download)
+                cmd="cargo__attest__subcmd__help__subcmd__download"
+                ;;
             cargo__attest__subcmd__help,generate)
                 cmd="cargo__attest__subcmd__help__subcmd__generate"
                 ;;
             cargo__attest__subcmd__help,help)
                 cmd="cargo__attest__subcmd__help__subcmd__help"
+                ;;
+            cargo__attest__subcmd__help,inspect)
+                cmd="cargo__attest__subcmd__help__subcmd__inspect"
                 ;;
             cargo__attest__subcmd__help,key)
                 cmd="cargo__attest__subcmd__help__subcmd__key"
@@ -164,7 +176,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --output --push --help --version verify key push attach discover prune migrate login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --output --push --help --version verify key push attach discover download inspect prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -307,6 +319,44 @@ _cargo__attest() {
             fi
             case "${prev}" in
                 --artifact-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__download)
+            opts="-o -q -v -h --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -480,7 +530,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__help)
-            opts="verify key push attach discover prune migrate login logout generate help"
+            opts="verify key push attach discover download inspect prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,6 +558,20 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__help__subcmd__discover)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__help__subcmd__download)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -564,6 +628,20 @@ _cargo__attest() {
             return 0
             ;;
         cargo__subcmd__attest__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__help__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -738,6 +816,36 @@ _cargo__attest() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__subcmd__attest__subcmd__inspect)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

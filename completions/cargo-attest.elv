@@ -60,6 +60,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'
             cand discover 'List what is attached to an image or artifact'
+            cand download 'Write the Sigstore bundles attached to an image to files, for offline use'
+            cand inspect 'Show what a bundle, or each attestation attached to an image, says (unverified)'
             cand prune 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
             cand migrate 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags'
             cand login 'Store registry credentials in the OS keyring (checked first)'
@@ -266,6 +268,38 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'cargo-attest;download'= {
+            cand -o 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)'
+            cand --output 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)'
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;inspect'= {
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'cargo-attest;prune'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
             cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
@@ -396,6 +430,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'
             cand discover 'List what is attached to an image or artifact'
+            cand download 'Write the Sigstore bundles attached to an image to files, for offline use'
+            cand inspect 'Show what a bundle, or each attestation attached to an image, says (unverified)'
             cand prune 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
             cand migrate 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags'
             cand login 'Store registry credentials in the OS keyring (checked first)'
@@ -427,6 +463,10 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;help;attach'= {
         }
         &'cargo-attest;help;discover'= {
+        }
+        &'cargo-attest;help;download'= {
+        }
+        &'cargo-attest;help;inspect'= {
         }
         &'cargo-attest;help;prune'= {
         }

@@ -105,6 +105,10 @@ pub enum Command {
     Attach(AttachArgs),
     /// List what is attached to an image or artifact.
     Discover(DiscoverArgs),
+    /// Write the Sigstore bundles attached to an image to files, for offline use.
+    Download(DownloadArgs),
+    /// Show what a bundle, or each attestation attached to an image, says (unverified).
+    Inspect(InspectArgs),
     /// Remove fallback tags, attestations and superseded indexes whose subject is gone.
     Prune(MaintainArgs),
     /// Move fallback-tag referrers to a registry's referrers API, then drop the tags.
@@ -252,6 +256,27 @@ pub struct DiscoverArgs {
     /// Only list referrers of this artifactType.
     #[arg(long, value_name = "TYPE")]
     pub artifact_type: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// The subject, as for `attach`.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// Directory to write the bundles to, as sha256-<hex>.sigstore.json
+    /// (created if missing).
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// A bundle file (*.sigstore.json, or a bare DSSE envelope), or a REF
+    /// whose attached attestations are shown. Nothing is verified: use
+    /// `verify` for that.
+    #[arg(value_name = "BUNDLE|REF")]
+    pub target: String,
 }
 
 #[derive(Debug, Args)]

@@ -100,6 +100,11 @@ impl DsseBundle {
         self.envelope.payload.as_bytes()
     }
 
+    /// The signature's `keyid`, if not empty (unauthenticated).
+    pub(crate) fn signature_key_id(&self) -> Option<&str> {
+        Some(self.envelope.signature.keyid.as_str()).filter(|k| !k.is_empty())
+    }
+
     /// The unauthenticated key hint: only a lookup aid for finding a key.
     pub(crate) fn key_hint(&self) -> Option<&str> {
         self.hint.as_deref()

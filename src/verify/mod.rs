@@ -8,6 +8,7 @@ mod files;
 mod keys;
 mod policy;
 mod statement;
+pub(crate) mod summary;
 
 pub(crate) use attached::{AttachedCheck, verify_attached, verify_files_from};
 pub(crate) use files::{bundle_dirs, find_bundles, hash_files, verify_files};

@@ -1,12 +1,19 @@
-//! The consumer's side: key pairs as files, `verify FILE` finding the
-//! bundle `cargo attest` wrote, and the source policy flags.
+//! The consumer's side: key pairs as files, `download` then offline
+//! `verify --bundle`, `verify FILE --from REF`, `verify FILE` finding the
+//! bundle `cargo attest` wrote, the source policy flags, and `inspect`.
 
 use std::path::Path;
 
 use crate::attach::Bench;
 use crate::support::{attest, fixture};
+use crate::testbed;
 
 const VERIFY: i32 = 5;
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
 
 #[test]
 fn key_pairs_as_files() {
@@ -83,6 +90,106 @@ fn key_pairs_as_files() {
     verify(&["k.pem", "enc.pem"]).success();
     verify(&["k.pub"]).fails_with(VERIFY, "does not verify with key");
     verify(&["k.pub", "k.pem"]).fails_with(VERIFY, "with any of the 2 keys");
+}
+
+#[test]
+fn download_then_verify_offline_and_verify_from_ref() {
+    let mut places: Vec<String> = [testbed::docker_open(), testbed::ferro()]
+        .into_iter()
+        .flatten()
+        .map(|r| format!("{}/consumer/app:v1", r.host))
+        .collect();
+    places.push("consumerapp:v1".into());
+    for reference in places {
+        let bench = Bench::new();
+        std::fs::write(bench.path("app.bin"), format!("app for {reference}")).unwrap();
+        std::fs::write(bench.path("stranger.bin"), b"not attested").unwrap();
+        let attested = bench
+            .run(&[
+                "--subject-path",
+                "app.bin",
+                "--key",
+                "k.pem",
+                "-o",
+                "app.sigstore.json",
+                "--push",
+                &reference,
+                "--format",
+                "json",
+            ])
+            .success()
+            .json();
+        let attestation = attested["pushed"]["attestation"].as_str().unwrap();
+
+        let downloaded = bench
+            .run(&["download", &reference, "-o", "dl", "--format", "json"])
+            .success()
+            .json();
+        let bundles = downloaded["bundles"].as_array().unwrap();
+        assert_eq!(bundles.len(), 1, "{reference}: {downloaded}");
+        assert_eq!(bundles[0]["attestation"], attestation);
+        let path = bench.path(bundles[0]["path"].as_str().unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        // Named after its own digest, byte for byte what was signed.
+        assert_eq!(
+            path.file_name().unwrap().to_str().unwrap(),
+            format!("sha256-{}.sigstore.json", sha256_hex(&bytes))
+        );
+        assert_eq!(
+            bytes,
+            std::fs::read(bench.path("app.sigstore.json")).unwrap()
+        );
+
+        // Offline: a file, a bundle, a key; no registry named.
+        let offline = bench
+            .run(&[
+                "verify",
+                "app.bin",
+                "--bundle",
+                path.to_str().unwrap(),
+                "--key",
+                "k.pub",
+            ])
+            .success()
+            .stdout
+            .clone();
+        assert!(offline.starts_with("Verified 1 file"), "{offline}");
+
+        let from = bench
+            .run(&[
+                "verify", "app.bin", "--from", &reference, "--key", "k.pub", "--format", "json",
+            ])
+            .success()
+            .json();
+        assert_eq!(from["verified"], true, "{from}");
+        assert_eq!(from["files"][0]["attestation"], attestation);
+        assert_eq!(from["files"][0]["subject"], "app.bin");
+
+        let out = bench.run(&[
+            "verify",
+            "stranger.bin",
+            "--from",
+            &reference,
+            "--key",
+            "k.pub",
+        ]);
+        out.fails_with(VERIFY, "is not a subject of any valid attestation");
+        assert!(out.stderr.contains("stranger.bin"), "{}", out.stderr);
+        // A valid attestation, but not from a key we trust.
+        bench
+            .run(&["key", "generate", "--output", "other.pem", "--unencrypted"])
+            .success();
+        bench
+            .run(&[
+                "verify",
+                "app.bin",
+                "--from",
+                &reference,
+                "--key",
+                "other.pub",
+            ])
+            .fails_with(VERIFY, "is not a subject of any valid attestation");
+    }
 }
 
 #[test]
@@ -170,4 +277,53 @@ fn verify_file_finds_the_bundle_cargo_attest_wrote() {
         .cwd(dir)
         .run()
         .fails_with(2, "neither a file nor an image reference");
+}
+
+/// Human output of `inspect`, redacted: a bundle file, a layout REF.
+#[test]
+fn inspect_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let run = |args: &[&str]| {
+        attest(args)
+            .cwd(dir)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .env("CARGO_ATTEST_CACHE_DIR", dir.join("cache"))
+            .run()
+    };
+    run(&["key", "generate", "--output", "k.pem", "--unencrypted"]).success();
+    std::fs::write(dir.join("app.tar.gz"), b"release archive").unwrap();
+    std::fs::write(dir.join("tool"), b"tool binary").unwrap();
+    run(&[
+        "--subject-path",
+        "app.tar.gz",
+        "--subject-path",
+        "tool",
+        "--key",
+        "k.pem",
+        "-o",
+        "app.sigstore.json",
+        "--push",
+        "inspected:v1",
+    ])
+    .success();
+    let file = run(&["inspect", "app.sigstore.json"]);
+    let reference = run(&["inspect", "inspected:v1"]);
+    let json = run(&["inspect", "app.sigstore.json", "--format", "json"]);
+    let statement = json.success().json();
+    assert_eq!(statement["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(statement["subject"].as_array().unwrap().len(), 3);
+    let text = format!(
+        "$ cargo attest inspect app.sigstore.json\n{}\n$ cargo attest inspect inspected:v1\n{}",
+        file.success().stdout,
+        reference.success().stdout
+    );
+    insta::with_settings!({filters => vec![
+        (r"sha256[:-][0-9a-f]{64}", "[DIGEST]"),
+        (r"key [0-9a-f]{64}", "key [KEY]"),
+        (r"keyid SHA256:[A-Za-z0-9+/]{43}", "keyid [FINGERPRINT]"),
+        (r"builders/local/[a-z0-9_-]+", "builders/local/[HOST]"),
+    ]}, {
+        insta::assert_snapshot!("inspect", text);
+    });
 }

@@ -32,6 +32,15 @@ pub(crate) struct Attached {
     pub(crate) content: Result<Vec<u8>>,
 }
 
+impl Attached {
+    /// `sha256-<hex>.sigstore.json` of a bundle's blob, the name its layer
+    /// is titled with and `download` writes.
+    pub(crate) fn file_name(&self) -> Option<String> {
+        let layer = self.layer.as_ref()?;
+        Some(format!("{}.sigstore.json", layer.digest.replace(':', "-")))
+    }
+}
+
 /// Whether a referrer holds attestations we read.
 pub(crate) fn holds_attestations(r: &Referrer) -> bool {
     match &r.cosign {
