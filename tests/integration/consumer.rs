@@ -327,3 +327,26 @@ fn inspect_snapshot() {
         insta::assert_snapshot!("inspect", text);
     });
 }
+
+/// A keyless bundle names its signer by the certificate's identity.
+#[test]
+fn inspect_names_the_certificate_identity_of_keyless_bundles() {
+    let Some(b) = crate::sigstore_stack::cosign_keyless_bundle() else {
+        return;
+    };
+    let out = attest(&["inspect", b.bundle.to_str().unwrap()]).run();
+    let text = out.success().stdout.clone();
+    assert!(
+        text.contains(&format!(
+            "Signer:       certificate for {} (issuer {})",
+            b.identity, b.issuer
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Certificate:  valid "), "{text}");
+    assert!(text.contains("Timestamps:   1 signed (RFC 3161)"), "{text}");
+    assert!(
+        text.contains("Builder:      https://example.com/cosign-peer-builder"),
+        "{text}"
+    );
+}
