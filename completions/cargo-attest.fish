@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cargo_attest_global_optspecs
-    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure attach= redetect manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= o/output= push= h/help V/version
+    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure attach= redetect manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= push= h/help V/version
 end
 
 function __fish_cargo_attest_needs_command
@@ -46,6 +46,11 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l subject-name 
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l subject-digest -d 'Digest of the subject named by --subject-name (sha256:HEX)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l key -d 'Sign with this PEM private key (PKCS#8, plain or encrypted) instead of a keyring key. The passphrase comes from CARGO_ATTEST_KEY_PASSPHRASE or a prompt' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l key-name -d 'Name of the keyring key to sign with. If no key of this name exists yet, a P-256 key is created in the keyring' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l identity-token -d 'The OIDC identity token for keyless signing, or @FILE to read it from a file (implies --keyless). Default: SIGSTORE_ID_TOKEN, else GitHub Actions\' ID token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN)' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l fulcio-url -d 'Fulcio to get the signing certificate from (default: the signing config\'s, else https://fulcio.sigstore.dev)' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l timestamp-server-url -d 'RFC 3161 timestamp authority to timestamp the signature with; keyless signing always uses one (default: the signing config\'s, else Sigstore\'s public one), key-based signing only when one is named here or in --signing-config' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l signing-config -d 'A Sigstore signing config (v0.2 JSON, as cosign v3 takes) naming the Fulcio and timestamp authority to use' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l rekor-url -d 'Rekor v2 log to record the signature in (default: the signing config\'s Rekor v2 log). Keyless signatures are recorded whenever a log is known; key-based ones with --tlog-upload' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s o -l output -d 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l push -d 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. A REF without a registry host goes to the OCI layout target/oci/<name>' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s q -l quiet -d 'Print only errors'
@@ -56,6 +61,9 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l redetect -d '
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s r -l release -d 'The build used the release profile'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l all-features -d 'The build enabled all features'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-default-features -d 'The build disabled default features'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l keyless -d 'Sign keyless: an OIDC identity token buys a short-lived Fulcio certificate for a key that lives only in memory, and a timestamp authority vouches for the time. Chosen by itself in CI when an identity token is available and no --key or --key-name is given'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l tlog-upload -d 'Record the signature in the Rekor log (key-based signing too)'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-tlog-upload -d 'Do not record the signature in a transparency log'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s V -l version -d 'Print version'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
@@ -73,12 +81,21 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "generate"
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check the files against. Without it and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l from -d 'Check the files against the attestations attached to REF (registry or OCI layout), in one step' -r
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l key -d 'Key to check the signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle\'s key hint is used' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l key -d 'Key to check a key-signed bundle\'s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle\'s key hint is used. Keyless bundles are checked with the identity flags instead' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l predicate-type -d 'Require this predicate type' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l builder-id -d 'Require this builder id (runDetails.builder.id)' -r
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-repo -d 'Require the build\'s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)' -r
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-ref -d 'Require the build\'s source ref, a full git ref such as refs/heads/main or refs/tags/v1.0 (the source URI\'s `@ref`, or GitHub\'s workflow ref)' -r
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-digest -d 'Require the build\'s source commit (hex, as `git rev-parse HEAD` prints it)' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-repo -d 'Require the build\'s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing). For a keyless bundle, the certificate\'s source repository must match too, when it names one' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-ref -d 'Require the build\'s source ref, a full git ref such as refs/heads/main or refs/tags/v1.0 (the source URI\'s `@ref`, or GitHub\'s workflow ref). For a keyless bundle, the certificate\'s source ref must be it too' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-digest -d 'Require the build\'s source commit (hex, as `git rev-parse HEAD` prints it). For a keyless bundle, the certificate\'s source digest must be it too' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l trusted-root -d 'Sigstore trusted root (JSON) with the certificate and timestamp authorities to trust (default: Sigstore\'s public-good root, built in; nothing is fetched)' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l certificate-identity -d 'Require this certificate identity (the SAN: a workflow URI or an email)' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l certificate-identity-regexp -d 'Require a certificate identity matching this regular expression' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l certificate-oidc-issuer -d 'Require this OIDC issuer (default with --owner, --repo or --signer-workflow: https://token.actions.githubusercontent.com)' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l certificate-oidc-issuer-regexp -d 'Require an OIDC issuer matching this regular expression' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l owner -d 'Require the source repository\'s owner (GitHub organization or user)' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l repo -d 'Require the source repository (OWNER/REPO)' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l signer-workflow -d 'Require the workflow that signed ([HOST/]OWNER/REPO/PATH, e.g. acme/tool/.github/workflows/release.yml), at any ref' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l tlog-threshold -d 'Require at least N verified transparency log entries (default: 1 for keyless bundles when the trusted root lists a log, else 0). Entries a bundle carries are always verified against the trusted root\'s logs' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
@@ -88,6 +105,8 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l oci
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l deny-self-hosted-runners -d 'Refuse signatures made on self-hosted runners'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l insecure-ignore-tlog -d 'Neither require nor check transparency log entries (for private Sigstore instances without a log)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'

@@ -95,7 +95,7 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Verify files against a bundle, or the attestations attached to an image.
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// Manage signing keys in the OS keyring.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -173,6 +173,12 @@ pub struct AttestArgs {
 
     #[command(flatten)]
     pub key: SigningKeyArgs,
+
+    #[command(flatten)]
+    pub keyless: KeylessArgs,
+
+    #[command(flatten)]
+    pub tlog: TlogUploadArgs,
 
     /// Where to write the bundle: a file, or an existing directory
     /// (default: <target-dir>/attest/).
@@ -334,6 +340,66 @@ pub struct SigningKeyArgs {
     pub key_name: String,
 }
 
+/// Keyless signing (an OIDC identity, a Fulcio certificate) and the
+/// Sigstore services, named as cosign names them.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Signing")]
+pub struct KeylessArgs {
+    /// Sign keyless: an OIDC identity token buys a short-lived Fulcio
+    /// certificate for a key that lives only in memory, and a timestamp
+    /// authority vouches for the time. Chosen by itself in CI when an
+    /// identity token is available and no --key or --key-name is given.
+    #[arg(long)]
+    pub keyless: bool,
+
+    /// The OIDC identity token for keyless signing, or @FILE to read it
+    /// from a file (implies --keyless). Default: SIGSTORE_ID_TOKEN, else
+    /// GitHub Actions' ID token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN).
+    #[arg(long, value_name = "TOKEN|@FILE")]
+    pub identity_token: Option<String>,
+
+    /// Fulcio to get the signing certificate from (default: the signing
+    /// config's, else https://fulcio.sigstore.dev).
+    #[arg(long, value_name = "URL")]
+    pub fulcio_url: Option<String>,
+
+    /// RFC 3161 timestamp authority to timestamp the signature with; keyless
+    /// signing always uses one (default: the signing config's, else
+    /// Sigstore's public one), key-based signing only when one is named here
+    /// or in --signing-config.
+    #[arg(long, value_name = "URL")]
+    pub timestamp_server_url: Option<String>,
+
+    /// A Sigstore signing config (v0.2 JSON, as cosign v3 takes) naming the
+    /// Fulcio and timestamp authority to use.
+    #[arg(long, value_name = "FILE")]
+    pub signing_config: Option<PathBuf>,
+
+    /// Whether --key or --key-name was given (on the command line or in the
+    /// environment): keyless is then never chosen by itself.
+    #[arg(skip)]
+    pub key_given: bool,
+}
+
+/// Recording signatures in a Rekor v2 transparency log.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Signing")]
+pub struct TlogUploadArgs {
+    /// Rekor v2 log to record the signature in (default: the signing
+    /// config's Rekor v2 log). Keyless signatures are recorded whenever a
+    /// log is known; key-based ones with --tlog-upload.
+    #[arg(long, value_name = "URL")]
+    pub rekor_url: Option<String>,
+
+    /// Record the signature in the Rekor log (key-based signing too).
+    #[arg(long, overrides_with = "no_tlog_upload")]
+    pub tlog_upload: bool,
+
+    /// Do not record the signature in a transparency log.
+    #[arg(long, overrides_with = "tlog_upload")]
+    pub no_tlog_upload: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Files that must be subjects of the attestation; or one REF whose
@@ -352,16 +418,85 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "REF")]
     pub from: Option<String>,
 
-    /// Key to check the signature with: a public key PEM, or a private key
-    /// file (its public half; an encrypted one takes its passphrase from
-    /// CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys:
-    /// any one suffices. Without it, the keyring key whose id equals the
-    /// bundle's key hint is used.
+    /// Key to check a key-signed bundle's signature with: a public key PEM,
+    /// or a private key file (its public half; an encrypted one takes its
+    /// passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for
+    /// several keys: any one suffices. Without it, the keyring key whose id
+    /// equals the bundle's key hint is used. Keyless bundles are checked
+    /// with the identity flags instead.
     #[arg(long, value_name = "KEY.pem")]
     pub key: Vec<PathBuf>,
 
     #[command(flatten)]
     pub policy: PolicyArgs,
+
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+
+    #[command(flatten)]
+    pub tlog: TlogPolicyArgs,
+}
+
+/// How many transparency log entries a bundle must carry.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Transparency log")]
+pub struct TlogPolicyArgs {
+    /// Require at least N verified transparency log entries (default: 1 for
+    /// keyless bundles when the trusted root lists a log, else 0). Entries a
+    /// bundle carries are always verified against the trusted root's logs.
+    #[arg(long, value_name = "N")]
+    pub tlog_threshold: Option<usize>,
+
+    /// Neither require nor check transparency log entries (for private
+    /// Sigstore instances without a log).
+    #[arg(long, conflicts_with = "tlog_threshold")]
+    pub insecure_ignore_tlog: bool,
+}
+
+/// Who must have signed a keyless bundle, and what to trust: flags as
+/// cosign and `gh attestation verify` name them.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Keyless identity")]
+pub struct IdentityArgs {
+    /// Sigstore trusted root (JSON) with the certificate and timestamp
+    /// authorities to trust (default: Sigstore's public-good root, built in;
+    /// nothing is fetched).
+    #[arg(long, value_name = "FILE")]
+    pub trusted_root: Option<PathBuf>,
+
+    /// Require this certificate identity (the SAN: a workflow URI or an email).
+    #[arg(long, value_name = "IDENTITY")]
+    pub certificate_identity: Option<String>,
+
+    /// Require a certificate identity matching this regular expression.
+    #[arg(long, value_name = "REGEX", conflicts_with = "certificate_identity")]
+    pub certificate_identity_regexp: Option<String>,
+
+    /// Require this OIDC issuer (default with --owner, --repo or
+    /// --signer-workflow: https://token.actions.githubusercontent.com).
+    #[arg(long, value_name = "URL")]
+    pub certificate_oidc_issuer: Option<String>,
+
+    /// Require an OIDC issuer matching this regular expression.
+    #[arg(long, value_name = "REGEX", conflicts_with = "certificate_oidc_issuer")]
+    pub certificate_oidc_issuer_regexp: Option<String>,
+
+    /// Require the source repository's owner (GitHub organization or user).
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+
+    /// Require the source repository (OWNER/REPO).
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub repo: Option<String>,
+
+    /// Require the workflow that signed ([HOST/]OWNER/REPO/PATH, e.g.
+    /// acme/tool/.github/workflows/release.yml), at any ref.
+    #[arg(long, value_name = "WORKFLOW")]
+    pub signer_workflow: Option<String>,
+
+    /// Refuse signatures made on self-hosted runners.
+    #[arg(long)]
+    pub deny_self_hosted_runners: bool,
 }
 
 #[derive(Debug, Args)]
@@ -380,18 +515,22 @@ pub struct PolicyArgs {
     pub builder_id: Option<String>,
 
     /// Require the build's source to be this repository (URL; `git+` prefix,
-    /// `.git` suffix and ref are ignored when comparing).
+    /// `.git` suffix and ref are ignored when comparing). For a keyless
+    /// bundle, the certificate's source repository must match too, when it
+    /// names one.
     #[arg(long, value_name = "URL")]
     pub source_repo: Option<String>,
 
     /// Require the build's source ref, a full git ref such as
     /// refs/heads/main or refs/tags/v1.0 (the source URI's `@ref`, or
-    /// GitHub's workflow ref).
+    /// GitHub's workflow ref). For a keyless bundle, the certificate's
+    /// source ref must be it too.
     #[arg(long, value_name = "REF")]
     pub source_ref: Option<String>,
 
     /// Require the build's source commit (hex, as `git rev-parse HEAD`
-    /// prints it).
+    /// prints it). For a keyless bundle, the certificate's source digest
+    /// must be it too.
     #[arg(long, value_name = "COMMIT")]
     pub source_digest: Option<String>,
 }
@@ -545,7 +684,13 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Parsed, clap::Error> {
         }
     }
     let recorded_command = recorded_command(&default_command_args, &matches);
-    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+    cli.attest.keyless.key_given = ["key", "key_name"].iter().any(|id| {
+        matches!(
+            matches.value_source(id),
+            Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable)
+        )
+    });
     Ok(Parsed {
         cli,
         recorded_command,

@@ -32,4 +32,15 @@ impl Env {
     pub(crate) fn vars(&self) -> impl Iterator<Item = (String, String)> + '_ {
         self.vars.iter().map(|(k, v)| (k.clone(), v.clone()))
     }
+
+    /// An environment of exactly these variables (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_pairs(pairs: &[(&str, &str)]) -> Self {
+        Env {
+            vars: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
 }

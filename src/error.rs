@@ -58,12 +58,12 @@ pub const EXIT_CODES: &[(ExitCode, &str)] = &[
     ),
     (
         ExitCode::Key,
-        "key error: no OS keyring reachable, key not found, bad PEM, wrong passphrase",
+        "key or identity error: keyring, key, PEM or passphrase problem; unusable identity token",
     ),
     (ExitCode::Auth, "registry authentication failed"),
     (
         ExitCode::Registry,
-        "registry error: unexpected answer, or the registry could not be reached",
+        "registry or service error: unexpected answer, or a registry, Fulcio or TSA unreachable",
     ),
 ];
 

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
 use crate::oci::digest;
 use crate::provenance::cargo::BuildSelection;
+use crate::provenance::ci::CertifiedRun;
 use crate::provenance::gather::{self, Gathered};
 use crate::provenance::{self, Subject};
 use crate::registry::attach::{AttachReport, attach_bundle};
@@ -19,19 +20,41 @@ use crate::registry::push::{
     ArtifactFile, DEFAULT_ARTIFACT_TYPE, Layer, artifact_manifest, push_layers, push_manifest,
 };
 use crate::settings::Settings;
-use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE, sign_bundle};
+use crate::signing::keyless::http::Services;
+use crate::signing::keyless::token::{ambient_source, find_token};
+use crate::signing::keyless::{EndpointFlags, Endpoints, KeylessSigner};
+use crate::signing::signer::{RekorWitness, Signer, TimestampWitness, Witness, sign_dsse};
+use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AttestOutput<'a> {
     bundle: String,
-    key_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_id: Option<String>,
     algorithm: Algorithm,
-    key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    /// Keyless: the certificate's identity and issuer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate: Option<CertificateOutput>,
+    /// The times timestamp authorities stated for the signature.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    signed_timestamps: Vec<String>,
+    /// How many transparency log entries the bundle carries.
+    #[serde(skip_serializing_if = "is_zero")]
+    tlog_entries: usize,
     predicate_type: &'a str,
     subjects: &'a [Subject],
     #[serde(skip_serializing_if = "Option::is_none")]
     pushed: Option<PushedOutput>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateOutput {
+    identity: Option<String>,
+    issuer: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +93,50 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     };
     let mut gathered = gather::gather(&request)?;
 
+    // Keyless: the certificate comes first, as the statement names the
+    // builder and run it certifies.
+    let keyless = keyless_wanted(settings, args)?;
+    let endpoints = Endpoints::resolve(
+        EndpointFlags {
+            fulcio_url: args.keyless.fulcio_url.as_deref(),
+            timestamp_server_url: args.keyless.timestamp_server_url.as_deref(),
+            rekor_url: args.tlog.rekor_url.as_deref(),
+            tlog_upload: match (args.tlog.tlog_upload, args.tlog.no_tlog_upload) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
+            signing_config: args.keyless.signing_config.as_deref(),
+        },
+        keyless,
+    )?;
+    let services = Services::new()?;
+    let keyless_signer = match (&endpoints.fulcio, keyless) {
+        (Some(fulcio), true) => {
+            let token = find_token(
+                args.keyless.identity_token.as_deref(),
+                &settings.env,
+                &services,
+            )?
+            .ok_or_else(|| {
+                Error::key(
+                    "keyless signing needs an OIDC identity token: pass --identity-token, \
+                     set SIGSTORE_ID_TOKEN, or run in GitHub Actions with \
+                     `permissions: id-token: write`",
+                )
+            })?;
+            let signer = KeylessSigner::obtain(&token, fulcio, &services)?;
+            let claims = &signer.info().ci_claims;
+            gathered.input.builder.certified_by(CertifiedRun {
+                build_config_uri: claims.build_config_uri.as_deref(),
+                run_invocation_uri: claims.run_invocation_uri.as_deref(),
+                runner_environment: claims.runner_environment.as_deref(),
+            });
+            Some(signer)
+        }
+        _ => None,
+    };
+
     // Build.
     let push = match &args.push {
         Some(reference) => Some(plan_push(settings, reference, &mut gathered)?),
@@ -77,14 +144,40 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     };
     let statement = provenance::build_statement(&gathered.input);
 
-    // Sign.
-    let choice = match &args.key.key {
-        Some(path) => KeyChoice::File(path),
-        None => KeyChoice::Keyring(&args.key.key_name),
+    // Sign, then have the signature witnessed.
+    let signer = match keyless_signer {
+        Some(k) => Signer::Keyless(Box::new(k)),
+        None => {
+            let choice = match &args.key.key {
+                Some(path) => KeyChoice::File(path),
+                None => KeyChoice::Keyring(&args.key.key_name),
+            };
+            let (key, label) = signing_key(choice, &settings.env)?;
+            Signer::Key { key, label }
+        }
     };
-    let (key, key_label) = signing_key(choice, &settings.env)?;
-    let bundle = sign_bundle(&statement.to_json(), IN_TOTO_PAYLOAD_TYPE, &key)
-        .map_err(|e| Error::key(e.to_string()))?;
+    let timestamping = endpoints
+        .timestamp_authority()
+        .map(|authority| TimestampWitness {
+            authority,
+            services: &services,
+        });
+    let logging = endpoints.rekor_log().map(|log| RekorWitness {
+        log,
+        services: &services,
+    });
+    let witnesses: Vec<&dyn Witness> = timestamping
+        .iter()
+        .map(|w| w as &dyn Witness)
+        .chain(logging.iter().map(|w| w as &dyn Witness))
+        .collect();
+    let signed = sign_dsse(
+        &statement.to_json(),
+        IN_TOTO_PAYLOAD_TYPE,
+        &signer,
+        &witnesses,
+    )?;
+    let bundle = signed.json;
 
     // Publish, then write: a bundle on disk always describes what exists.
     let mut lines = Vec::new();
@@ -111,17 +204,37 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     );
     fsutil::write_atomically(&path, bundle.as_bytes(), Mode::Public)?;
     let shown = fsutil::display_path(&path);
-    tracing::debug!(
-        "signed with {key_label}, {} key {}",
-        key.algorithm(),
-        key.key_id()
-    );
+    tracing::debug!("signed with {}", signer.label());
     let count = statement.subject.len();
+    let (key_id, algorithm, key, certificate) = match &signer {
+        Signer::Key { key, label } => (
+            Some(key.key_id()),
+            key.algorithm(),
+            Some(label.clone()),
+            None,
+        ),
+        Signer::Keyless(k) => (
+            None,
+            Algorithm::EcdsaP256,
+            None,
+            Some(CertificateOutput {
+                identity: k.info().identity.as_ref().map(|i| i.as_str().to_string()),
+                issuer: k.info().issuer.clone(),
+            }),
+        ),
+    };
     let mut report = Report::new(&AttestOutput {
         bundle: shown.clone(),
-        key_id: key.key_id(),
-        algorithm: key.algorithm(),
-        key: key_label,
+        key_id,
+        algorithm,
+        key,
+        certificate,
+        signed_timestamps: signed
+            .timestamps
+            .iter()
+            .map(|t| provenance::rfc3339(*t))
+            .collect(),
+        tlog_entries: signed.tlog_entries,
         predicate_type: &statement.predicate_type,
         subjects: &statement.subject,
         pushed,
@@ -129,11 +242,62 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     for line in lines {
         report.line(line);
     }
+    if let Signer::Keyless(k) = &signer {
+        report.line(format!(
+            "Signed keyless as {}{}",
+            k.info()
+                .identity
+                .as_ref()
+                .map(|i| i.as_str())
+                .unwrap_or("an identity without a name"),
+            k.info()
+                .issuer
+                .as_deref()
+                .map(|i| format!(" (issuer {i})"))
+                .unwrap_or_default()
+        ));
+    }
+    if let Some(t) = signed.timestamps.iter().min() {
+        report.line(format!("Timestamped {}", provenance::rfc3339(*t)));
+    }
+    if signed.tlog_entries > 0 {
+        report.line("Recorded in the transparency log");
+    }
     report.line(format!(
         "Attested {count} subject{} -> {shown}",
         if count == 1 { "" } else { "s" }
     ));
     Ok(report)
+}
+
+/// Keyless when asked (`--keyless`, `--identity-token`), or by itself in CI
+/// when an identity token is at hand and no key was named.
+fn keyless_wanted(settings: &Settings, args: &AttestArgs) -> Result<bool> {
+    let asked = args.keyless.keyless || args.keyless.identity_token.is_some();
+    if asked {
+        if let Some(key) = &args.key.key {
+            return Err(Error::usage(format!(
+                "--keyless signs with an identity, not a key: leave out --key {} \
+                 (or CARGO_ATTEST_KEY_FILE)",
+                key.display()
+            )));
+        }
+        return Ok(true);
+    }
+    if args.keyless.key_given {
+        return Ok(false);
+    }
+    let in_ci = crate::provenance::ci::detect(&|k| settings.env.get(k)).kind != "local";
+    match ambient_source(&settings.env) {
+        Some(source) if in_ci => {
+            tracing::info!(
+                "Signing keyless with the identity token from {source} \
+                 (in CI, with no --key or --key-name given)."
+            );
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
 }
 
 fn selection(args: &AttestArgs) -> BuildSelection {
@@ -229,4 +393,8 @@ fn publish(
         attestation: attached.attestation.clone(),
         attached,
     })
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

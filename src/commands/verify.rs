@@ -1,84 +1,25 @@
 //! `cargo attest verify FILE... --bundle BUNDLE`, `verify FILE...` (the
 //! bundle `cargo attest` wrote), `verify FILE... --from REF` and
-//! `verify REF`.
+//! `verify REF`: key-signed and keyless bundles alike.
+
+mod output;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::Report;
-use crate::cli::{PolicyArgs, VerifyArgs};
+use crate::cli::{IdentityArgs, PolicyArgs, VerifyArgs};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
 use crate::verify::{
-    Keys, Policy, bundle_dirs, find_bundles, hash_files, verify_attached, verify_files,
-    verify_files_from,
+    IdentityFlags, IdentityPolicy, Keys, Policy, SignedBy, TlogPolicy, Trust, TrustRoot,
+    bundle_dirs, find_bundles, hash_files, verify_attached, verify_files, verify_files_from,
 };
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct VerifyOutput {
-    verified: bool,
-    bundle: String,
-    key_id: String,
-    key: String,
-    predicate_type: String,
-    builder_id: Option<String>,
-    files: Vec<VerifiedFile>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct VerifiedFile {
-    path: String,
-    sha256: String,
-    subject: String,
-    /// With --from: the attestation manifest that names the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    attestation: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RefOutput {
-    subject: String,
-    digest: String,
-    verified: bool,
-    attestations: Vec<AttestationResult>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FromOutput {
-    verified: bool,
-    subject: String,
-    digest: String,
-    files: Vec<VerifiedFile>,
-    attestations: Vec<AttestationResult>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AttestationResult {
-    digest: String,
-    /// `cosign-legacy` for a DSSE envelope of a cosign `.att` tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'static str>,
-    /// For cosign legacy envelopes: the layer holding it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    layer: Option<String>,
-    verified: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    predicate_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    builder_id: Option<String>,
-}
+use output::{
+    FromOutput, RefOutput, SignerOutput, VerifiedFile, VerifyOutput, attestation_results,
+    result_lines, signed_at, times,
+};
 
 fn policy(args: &PolicyArgs) -> Policy {
     Policy {
@@ -88,6 +29,45 @@ fn policy(args: &PolicyArgs) -> Policy {
         source_ref: args.source_ref.clone(),
         source_digest: args.source_digest.clone(),
     }
+}
+
+/// The keys, trusted root and identity policy the flags name.
+fn trust(settings: &Settings, args: &VerifyArgs) -> Result<Trust> {
+    let IdentityArgs {
+        trusted_root,
+        certificate_identity,
+        certificate_identity_regexp,
+        certificate_oidc_issuer,
+        certificate_oidc_issuer_regexp,
+        owner,
+        repo,
+        signer_workflow,
+        deny_self_hosted_runners,
+    } = &args.identity;
+    let identity = IdentityPolicy::new(IdentityFlags {
+        identity: certificate_identity.as_deref(),
+        identity_regexp: certificate_identity_regexp.as_deref(),
+        issuer: certificate_oidc_issuer.as_deref(),
+        issuer_regexp: certificate_oidc_issuer_regexp.as_deref(),
+        owner: owner.as_deref(),
+        repo: repo.as_deref(),
+        signer_workflow: signer_workflow.as_deref(),
+        // The statement policy flags hold for a keyless signer's
+        // certificate too, not only for what the statement claims.
+        source_repo: args.policy.source_repo.as_deref(),
+        source_ref: args.policy.source_ref.as_deref(),
+        source_digest: args.policy.source_digest.as_deref(),
+        deny_self_hosted_runners: *deny_self_hosted_runners,
+    })?;
+    Ok(Trust {
+        keys: Keys::new(&args.key, &settings.env)?,
+        root: TrustRoot::new(trusted_root.as_deref()),
+        identity,
+        tlog: TlogPolicy {
+            threshold: args.tlog.tlog_threshold,
+            ignore: args.tlog.insecure_ignore_tlog,
+        },
+    })
 }
 
 pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
@@ -112,20 +92,21 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
 }
 
 fn run_bundle(settings: &Settings, args: &VerifyArgs, bundle_path: &Path) -> Result<Report> {
-    let keys = Keys::new(&args.key, &settings.env)?;
+    let trust = trust(settings, args)?;
     let text = fsutil::read_text(bundle_path)?;
-    check_bundle(args, &keys, &text, bundle_path.display().to_string())
+    check_bundle(args, &trust, &text, bundle_path.display().to_string())
 }
 
-fn check_bundle(args: &VerifyArgs, keys: &Keys, text: &str, shown: String) -> Result<Report> {
+fn check_bundle(args: &VerifyArgs, trust: &Trust, text: &str, shown: String) -> Result<Report> {
     let bundle =
         DsseBundle::parse(text).map_err(|e| Error::invalid_input(format!("{shown}: {e}")))?;
-    let verified = verify_files(&bundle, &shown, keys, &args.files, &policy(&args.policy))?;
+    let verified = verify_files(&bundle, &shown, trust, &args.files, &policy(&args.policy))?;
     let count = verified.files.len();
     let line = format!(
-        "Verified {count} file{} against {shown} (signed by {}{})",
+        "Verified {count} file{} against {shown} (signed by {}{}{})",
         if count == 1 { "" } else { "s" },
-        verified.key_label,
+        verified.signed_by.label(),
+        signed_at(&verified.timestamps),
         verified
             .builder_id
             .as_deref()
@@ -135,8 +116,14 @@ fn check_bundle(args: &VerifyArgs, keys: &Keys, text: &str, shown: String) -> Re
     let mut report = Report::new(&VerifyOutput {
         verified: true,
         bundle: shown,
-        key_id: verified.key_id,
-        key: verified.key_label,
+        key_id: verified.signed_by.key_id().map(str::to_string),
+        key: match &verified.signed_by {
+            SignedBy::Key { label, .. } => Some(label.clone()),
+            SignedBy::Certificate(_) => None,
+        },
+        signer: SignerOutput::of(&verified.signed_by),
+        signed_timestamps: times(&verified.timestamps),
+        transparency_log_verified: verified.signed_by.tlog_verified(),
         predicate_type: verified.statement.predicate_type,
         builder_id: verified.builder_id,
         files: verified
@@ -185,13 +172,13 @@ fn run_local(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
             files.join(", ")
         )));
     }
-    let keys = Keys::new(&args.key, &settings.env)?;
+    let trust = trust(settings, args)?;
     let mut first_error = None;
     for path in &found {
         let shown = fsutil::display_path(path);
         tracing::debug!("trying {shown}");
         let text = fsutil::read_text(path)?;
-        match check_bundle(args, &keys, &text, shown) {
+        match check_bundle(args, &trust, &text, shown) {
             Ok(report) => return Ok(report),
             Err(e) => {
                 first_error.get_or_insert(e);
@@ -199,60 +186,6 @@ fn run_local(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
         }
     }
     Err(first_error.unwrap_or_else(|| Error::internal("no bundle was checked")))
-}
-
-fn attestation_results(checks: Vec<crate::verify::AttachedCheck>) -> Vec<AttestationResult> {
-    checks
-        .into_iter()
-        .map(|check| {
-            let source = check.legacy.then_some("cosign-legacy");
-            match check.outcome {
-                Ok(passed) => AttestationResult {
-                    digest: check.digest,
-                    source,
-                    layer: check.layer,
-                    verified: true,
-                    error: None,
-                    key_id: Some(passed.key_id),
-                    predicate_type: Some(passed.statement.predicate_type),
-                    builder_id: passed.builder_id,
-                },
-                Err(e) => AttestationResult {
-                    digest: check.digest,
-                    source,
-                    layer: check.layer,
-                    verified: false,
-                    error: Some(e.report()),
-                    key_id: None,
-                    predicate_type: None,
-                    builder_id: None,
-                },
-            }
-        })
-        .collect()
-}
-
-fn result_lines(attestations: &[AttestationResult]) -> Vec<String> {
-    attestations
-        .iter()
-        .map(|r| {
-            let what = match &r.layer {
-                Some(layer) => format!("{layer} (cosign legacy, in {})", r.digest),
-                None => r.digest.clone(),
-            };
-            match &r.error {
-                None => format!(
-                    "ok      {what} (key {}{})",
-                    r.key_id.as_deref().unwrap_or(""),
-                    r.builder_id
-                        .as_deref()
-                        .map(|b| format!(", built by {b}"))
-                        .unwrap_or_default()
-                ),
-                Some(e) => format!("FAILED  {what}: {e}"),
-            }
-        })
-        .collect()
 }
 
 /// `verify REF`: success needs at least one attached attestation that
@@ -270,11 +203,11 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
         }
     })?;
     let subject = located.store.resolve(&located.target)?;
-    let keys = Keys::new(&args.key, &settings.env)?;
+    let trust = trust(settings, args)?;
     let checks = verify_attached(
         located.store.as_ref(),
         &subject,
-        &keys,
+        &trust,
         &policy(&args.policy),
     )?;
     let attestations = attestation_results(checks);
@@ -315,11 +248,11 @@ fn run_from(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<R
     }
     let located = settings.places().locate(reference, false)?;
     let subject = located.store.resolve(&located.target)?;
-    let keys = Keys::new(&args.key, &settings.env)?;
+    let trust = trust(settings, args)?;
     let result = verify_files_from(
         located.store.as_ref(),
         &subject,
-        &keys,
+        &trust,
         &args.files,
         &policy(&args.policy),
     )?;

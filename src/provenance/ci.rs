@@ -15,6 +15,45 @@ pub(crate) struct BuilderInfo {
     pub(crate) invocation_id: Option<String>,
 }
 
+/// What a keyless signing certificate says about the CI run that signed
+/// (Fulcio's extensions, copied from the run's identity token).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct CertifiedRun<'a> {
+    /// The workflow or pipeline definition that ran, at its ref.
+    pub(crate) build_config_uri: Option<&'a str>,
+    /// The run (GitHub: run and attempt; GitLab: job).
+    pub(crate) run_invocation_uri: Option<&'a str>,
+    pub(crate) runner_environment: Option<&'a str>,
+}
+
+impl BuilderInfo {
+    /// Takes the builder id and invocation from the signing certificate, so
+    /// that a verifier can cross-check the statement against it: the
+    /// builder id is the certified workflow (in GitHub Actions the same
+    /// value `GITHUB_WORKFLOW_REF` gives), the invocation the certified run.
+    /// The certificate wins over the environment: a signature by a CI
+    /// identity claims that CI's build. A certificate without CI claims (a
+    /// person's) changes nothing.
+    pub(crate) fn certified_by(&mut self, run: CertifiedRun<'_>) {
+        if let Some(id) = run.build_config_uri {
+            if id != self.id {
+                tracing::debug!(
+                    "builder id from the signing certificate: {id} (the environment said {})",
+                    self.id
+                );
+            }
+            self.id = id.to_string();
+        }
+        if let Some(run_uri) = run.run_invocation_uri {
+            self.invocation_id = Some(run_uri.to_string());
+        }
+        if let Some(runner) = run.runner_environment {
+            self.version
+                .insert("runnerEnvironment".into(), runner.to_string());
+        }
+    }
+}
+
 /// Prefix of builder ids this project defines (local hosts, unknown CI).
 pub(crate) const BUILDER_ID_BASE: &str = "https://cargo-attest.dev/builders";
 
@@ -186,6 +225,34 @@ mod tests {
             b.invocation_id.as_deref(),
             Some("https://gitlab.example/g/p/-/jobs/9")
         );
+    }
+
+    #[test]
+    fn certified_runs_set_builder_and_invocation() {
+        let run = CertifiedRun {
+            build_config_uri: Some("https://gitlab.com/g/p//.gitlab-ci.yml@refs/heads/main"),
+            run_invocation_uri: Some("https://gitlab.com/g/p/-/jobs/9"),
+            runner_environment: Some("gitlab-hosted"),
+        };
+        let mut b = detect(&env_of(&[
+            ("GITLAB_CI", "true"),
+            ("CI_PROJECT_PATH", "g/p"),
+        ]));
+        b.certified_by(run);
+        assert_eq!(
+            b.id,
+            "https://gitlab.com/g/p//.gitlab-ci.yml@refs/heads/main"
+        );
+        assert_eq!(
+            b.invocation_id.as_deref(),
+            Some("https://gitlab.com/g/p/-/jobs/9")
+        );
+        assert_eq!(b.version["runnerEnvironment"], "gitlab-hosted");
+        // A person's certificate states no CI run: nothing changes.
+        let mut local = detect(&env_of(&[]));
+        let before = local.clone();
+        local.certified_by(CertifiedRun::default());
+        assert_eq!(local, before);
     }
 
     #[test]

@@ -10,27 +10,17 @@ use super::keys::{KeyError, PublicKey, SigningKey};
 pub(crate) const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 
 /// Signs `payload` as a DSSE envelope and wraps it in a v0.3 bundle whose
-/// verification material is the key hint (hex SHA-256 of the SPKI, which our
-/// keyring lookup uses). The signature's `keyid` is the key's OpenSSH
-/// fingerprint instead: cosign (through go-securesystemslib) derives that id
-/// itself and skips a signature carrying any other; securesystemslib
-/// (Python) needs a `keyid` at all, and @sigstore/verify ignores it.
+/// verification material is the key hint, its signature made by
+/// [`sign_envelope`]. (Signing goes through `signer::sign_dsse`; this
+/// key-only form stays for tests.)
+#[cfg(test)]
 pub(crate) fn sign_bundle(
     payload: &[u8],
     payload_type: &str,
     key: &SigningKey,
 ) -> Result<String, KeyError> {
-    let pae = sigstore_types::pae(payload_type, payload);
-    let signature = key.sign(&pae)?;
+    let envelope = sign_envelope(payload, payload_type, key)?;
     let key_id = key.key_id();
-    let envelope = DsseEnvelope::new(
-        payload_type,
-        PayloadBytes::from_bytes(payload),
-        DsseSignature::new(
-            SignatureBytes::new(signature),
-            KeyId::new(key.dsse_key_id().unwrap_or_default()),
-        ),
-    );
     let bundle = BundleV03::new(
         VerificationMaterialV03::PublicKey { hint: key_id },
         SignatureContent::DsseEnvelope(envelope),
@@ -43,12 +33,39 @@ pub(crate) fn sign_bundle(
     Ok(json)
 }
 
+/// The DSSE envelope of `payload` signed with `key`: every key signature
+/// is made here. The bundle's `publicKey.hint` stays the hex SHA-256 of the
+/// SPKI (which our keyring lookup uses), but the signature's `keyid` is the
+/// key's OpenSSH fingerprint: cosign (through go-securesystemslib) derives
+/// that id itself and skips a signature carrying any other;
+/// securesystemslib (Python) needs a `keyid` at all, and @sigstore/verify
+/// ignores it.
+pub(crate) fn sign_envelope(
+    payload: &[u8],
+    payload_type: &str,
+    key: &SigningKey,
+) -> Result<DsseEnvelope, KeyError> {
+    let pae = sigstore_types::pae(payload_type, payload);
+    let signature = key.sign(&pae)?;
+    Ok(DsseEnvelope::new(
+        payload_type,
+        PayloadBytes::from_bytes(payload),
+        DsseSignature::new(
+            SignatureBytes::new(signature),
+            KeyId::new(key.dsse_key_id().unwrap_or_default()),
+        ),
+    ))
+}
+
 /// A bundle that parsed and holds a DSSE envelope. Nothing in it is trusted
 /// yet: `verify` decides that.
 #[derive(Debug)]
 pub(crate) struct DsseBundle {
     envelope: DsseEnvelope,
     hint: Option<String>,
+    /// The whole bundle, for checks of its certificate, timestamps and log
+    /// entries.
+    bundle: Bundle,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,8 +95,12 @@ impl DsseBundle {
             }
             _ => None,
         };
-        match bundle.content {
-            SignatureContent::DsseEnvelope(envelope) => Ok(DsseBundle { envelope, hint }),
+        match &bundle.content {
+            SignatureContent::DsseEnvelope(envelope) => Ok(DsseBundle {
+                envelope: envelope.clone(),
+                hint,
+                bundle,
+            }),
             _ => Err(BundleError::NotDsse),
         }
     }
@@ -89,10 +110,50 @@ impl DsseBundle {
     pub(crate) fn parse_envelope(json: &str) -> Result<Self, BundleError> {
         let envelope: DsseEnvelope = serde_json::from_str(json)
             .map_err(|e| BundleError::MalformedEnvelope(e.to_string()))?;
+        // Modelled as a key-signed bundle without a hint: no certificate,
+        // timestamps or log entries, so it is checked like one.
+        let bundle = BundleV03::new(
+            VerificationMaterialV03::PublicKey {
+                hint: String::new(),
+            },
+            SignatureContent::DsseEnvelope(envelope.clone()),
+        )
+        .into_bundle();
         Ok(DsseBundle {
             envelope,
             hint: None,
+            bundle,
         })
+    }
+
+    /// The parsed bundle as sigstore-rust models it.
+    pub(crate) fn sigstore(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The signing certificate (leaf), when the bundle is keyless.
+    pub(crate) fn certificate(&self) -> Option<&sigstore_types::DerCertificate> {
+        match &self.bundle.verification_material.content {
+            VerificationMaterialContent::Certificate(c) => Some(&c.raw_bytes),
+            VerificationMaterialContent::X509CertificateChain { certificates } => {
+                certificates.first().map(|c| &c.raw_bytes)
+            }
+            _ => None,
+        }
+    }
+
+    /// The DSSE signature's bytes (what timestamps are over).
+    pub(crate) fn envelope_signature(&self) -> &SignatureBytes {
+        &self.envelope.signature.sig
+    }
+
+    /// How many RFC 3161 timestamps the bundle carries (unverified).
+    pub(crate) fn timestamp_count(&self) -> usize {
+        self.bundle
+            .verification_material
+            .timestamp_verification_data
+            .rfc3161_timestamps
+            .len()
     }
 
     /// The payload, unverified: for labelling only, never for decisions.

@@ -174,6 +174,11 @@ impl PublicKey {
         ssh_fingerprint(self.algorithm, spki.subject_public_key.raw_bytes())
     }
 
+    /// The DER SubjectPublicKeyInfo.
+    pub(crate) fn spki_der(&self) -> &[u8] {
+        &self.spki_der
+    }
+
     pub(crate) fn to_pem(&self) -> String {
         pem_encode(PEM_PUBLIC, &self.spki_der)
     }

@@ -6,9 +6,8 @@
 use std::path::PathBuf;
 
 use super::files::{HashedFile, MatchedFile, hash_files, subject_for};
-use super::keys::Keys;
 use super::policy::{Policy, check_policy};
-use super::statement::check_signed_statement;
+use super::signature::{SignedBy, Trust, authenticate};
 use crate::error::{Error, ExitCode, Result};
 use crate::oci::Store;
 use crate::oci::manifest::Descriptor;
@@ -29,7 +28,9 @@ pub(crate) struct AttachedCheck {
 
 /// What a passing attestation established.
 pub(crate) struct Passed {
-    pub(crate) key_id: String,
+    pub(crate) signed_by: SignedBy,
+    /// Verified signed times (RFC 3161 timestamps).
+    pub(crate) timestamps: Vec<jiff::Timestamp>,
     pub(crate) statement: Statement,
     pub(crate) builder_id: Option<String>,
 }
@@ -39,11 +40,11 @@ pub(crate) struct Passed {
 pub(crate) fn verify_attached(
     store: &dyn Store,
     subject: &Descriptor,
-    keys: &Keys,
+    trust: &Trust,
     policy: &Policy,
 ) -> Result<Vec<AttachedCheck>> {
     let hex = crate::oci::digest::hex_part(&subject.digest).to_string();
-    check_all(store, subject, keys, policy, &|statement| {
+    check_all(store, subject, trust, policy, &|statement| {
         if statement
             .subject
             .iter()
@@ -76,12 +77,12 @@ pub(crate) struct FromVerified {
 pub(crate) fn verify_files_from(
     store: &dyn Store,
     subject: &Descriptor,
-    keys: &Keys,
+    trust: &Trust,
     files: &[PathBuf],
     policy: &Policy,
 ) -> Result<FromVerified> {
     let hashed = hash_files(files)?;
-    let checks = check_all(store, subject, keys, policy, &|_| Ok(()))?;
+    let checks = check_all(store, subject, trust, policy, &|_| Ok(()))?;
     let mut matched = Vec::new();
     let mut unmatched = Vec::new();
     for file in hashed {
@@ -118,7 +119,7 @@ fn first_naming(checks: &[AttachedCheck], file: &HashedFile) -> Result<Option<(S
 fn check_all(
     store: &dyn Store,
     subject: &Descriptor,
-    keys: &Keys,
+    trust: &Trust,
     policy: &Policy,
     names_subject: &dyn Fn(&Statement) -> Result<()>,
 ) -> Result<Vec<AttachedCheck>> {
@@ -134,7 +135,7 @@ fn check_all(
                 .map(|l| l.digest.clone());
             let digest = attached.manifest.clone();
             AttachedCheck {
-                outcome: check_one(attached, keys, policy, names_subject),
+                outcome: check_one(attached, trust, policy, names_subject),
                 digest,
                 layer,
                 legacy,
@@ -145,7 +146,7 @@ fn check_all(
 
 fn check_one(
     attached: Attached,
-    keys: &Keys,
+    trust: &Trust,
     policy: &Policy,
     names_subject: &dyn Fn(&Statement) -> Result<()>,
 ) -> Result<Passed> {
@@ -167,12 +168,13 @@ fn check_one(
         ),
     };
     let bundle = bundle.map_err(|e| Error::verification(e.to_string()))?;
-    let candidates = keys.for_bundle(&bundle)?;
-    let (statement, key) = check_signed_statement(&bundle, &candidates, policy, label)?;
+    let authenticated = authenticate(&bundle, trust, policy, label)?;
+    let statement = authenticated.statement;
     names_subject(&statement)?;
     let builder_id = check_policy(&statement, policy)?;
     Ok(Passed {
-        key_id: key.key.key_id(),
+        signed_by: authenticated.signed_by,
+        timestamps: authenticated.timestamps,
         statement,
         builder_id,
     })

@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::keys::Keys;
 use super::policy::{Policy, check_policy};
-use super::statement::check_signed_statement;
+use super::signature::{SignedBy, Trust, authenticate};
 use crate::error::{Error, Result};
 use crate::provenance::Statement;
 use crate::provenance::subjects::{self, SubjectFile};
@@ -20,8 +19,9 @@ pub(crate) struct MatchedFile {
 
 /// What `verify FILE... --bundle B` established.
 pub(crate) struct FilesVerified {
-    pub(crate) key_id: String,
-    pub(crate) key_label: String,
+    pub(crate) signed_by: SignedBy,
+    /// Verified signed times (RFC 3161 timestamps).
+    pub(crate) timestamps: Vec<jiff::Timestamp>,
     pub(crate) statement: Statement,
     pub(crate) builder_id: Option<String>,
     pub(crate) files: Vec<MatchedFile>,
@@ -88,17 +88,12 @@ pub(crate) fn subject_for(statement: &Statement, file: &HashedFile) -> Result<Op
 pub(crate) fn verify_files(
     bundle: &DsseBundle,
     bundle_label: &str,
-    keys: &Keys,
+    trust: &Trust,
     files: &[PathBuf],
     policy: &Policy,
 ) -> Result<FilesVerified> {
-    let candidates = keys.for_bundle(bundle)?;
-    let (statement, key) = check_signed_statement(bundle, &candidates, policy, bundle_label)?;
-    tracing::debug!(
-        "signature verified with {} ({})",
-        key.label,
-        key.key.key_id()
-    );
+    let authenticated = authenticate(bundle, trust, policy, bundle_label)?;
+    let statement = authenticated.statement;
     let mut matched = Vec::new();
     for file in hash_files(files)? {
         let subject = subject_for(&statement, &file)?.ok_or_else(|| {
@@ -115,8 +110,8 @@ pub(crate) fn verify_files(
     }
     let builder_id = check_policy(&statement, policy)?;
     Ok(FilesVerified {
-        key_id: key.key.key_id(),
-        key_label: key.label,
+        signed_by: authenticated.signed_by,
+        timestamps: authenticated.timestamps,
         statement,
         builder_id,
         files: matched,

@@ -48,6 +48,12 @@ pub(crate) fn check_signed_statement(
             ),
         }));
     };
+    let statement = parse_statement(payload, policy)?;
+    Ok((statement, candidate.clone()))
+}
+
+/// Statement type and predicate type of an authenticated payload.
+pub(crate) fn parse_statement(payload: &[u8], policy: &Policy) -> Result<Statement> {
     let statement: Statement = serde_json::from_slice(payload).map_err(|e| {
         Error::verification(format!(
             "the signed payload is not an in-toto statement: {e}"
@@ -65,5 +71,5 @@ pub(crate) fn check_signed_statement(
             statement.predicate_type, policy.predicate_type
         )));
     }
-    Ok((statement, candidate.clone()))
+    Ok(statement)
 }

@@ -90,6 +90,9 @@ pub fn attest(args: &[&str]) -> Cmd {
         "GITLAB_CI",
         "CI",
         "RUSTFLAGS",
+        "SIGSTORE_ID_TOKEN",
+        "ACTIONS_ID_TOKEN_REQUEST_URL",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
     ] {
         command.env_remove(var);
     }

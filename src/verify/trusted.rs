@@ -1,0 +1,276 @@
+//! Checks against a Sigstore trusted root, through sigstore-verify: a
+//! keyless bundle's certificate chain to a trusted Fulcio CA, valid at
+//! every signed time; RFC 3161 timestamps from a trusted TSA (also on
+//! key-signed bundles); transparency log entries when a bundle has them.
+//! The root is `--trusted-root FILE`, else the public-good root that
+//! sigstore-trust-root embeds: nothing is fetched at verify time.
+
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+
+use sigstore_crypto::CertificateInfo;
+use sigstore_trust_root::{SIGSTORE_PRODUCTION_TRUSTED_ROOT, TrustedRoot};
+use sigstore_types::{ArtifactDigest, DerPublicKey, HashAlgorithm, Sha256Hash};
+use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy, Verifier};
+
+use crate::error::{Error, Result};
+use crate::signing::DsseBundle;
+
+/// The trusted root, read and prepared on first use.
+pub(crate) struct TrustRoot {
+    path: Option<PathBuf>,
+    loaded: OnceCell<std::result::Result<Loaded, String>>,
+}
+
+struct Loaded {
+    root: TrustedRoot,
+    verifier: Verifier,
+}
+
+/// How transparency log entries are required and checked.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct TlogPolicy {
+    /// `--tlog-threshold`; by default 1 for keyless bundles when the
+    /// trusted root lists a log, else 0 (key-based recording is opt-in).
+    pub(crate) threshold: Option<usize>,
+    /// `--insecure-ignore-tlog`: neither required nor checked.
+    pub(crate) ignore: bool,
+}
+
+/// What a key-signed bundle's timestamps and log entries established.
+pub(crate) struct Witnessed {
+    pub(crate) times: Vec<jiff::Timestamp>,
+    pub(crate) tlog_verified: bool,
+}
+
+/// What a keyless bundle's certificate established.
+pub(crate) struct CertifiedSignature {
+    pub(crate) info: CertificateInfo,
+    /// The signed times the certificate was checked at (TSA timestamps).
+    pub(crate) times: Vec<jiff::Timestamp>,
+    pub(crate) tlog_verified: bool,
+}
+
+impl TrustRoot {
+    pub(crate) fn new(path: Option<&Path>) -> Self {
+        TrustRoot {
+            path: path.map(Path::to_path_buf),
+            loaded: OnceCell::new(),
+        }
+    }
+
+    /// How to name the root in messages.
+    pub(crate) fn label(&self) -> String {
+        match &self.path {
+            Some(p) => format!("trusted root {}", p.display()),
+            None => "the public-good trusted root".into(),
+        }
+    }
+
+    fn get(&self) -> Result<&Loaded> {
+        let loaded = self.loaded.get_or_init(|| {
+            let json = match &self.path {
+                Some(p) => std::fs::read_to_string(p)
+                    .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+                None => SIGSTORE_PRODUCTION_TRUSTED_ROOT.to_string(),
+            };
+            let root = TrustedRoot::from_json(&json)
+                .map_err(|e| format!("{} is not a Sigstore trusted root: {e}", self.label()))?;
+            let verifier =
+                Verifier::new(&root).map_err(|e| format!("{} is unusable: {e}", self.label()))?;
+            Ok(Loaded { root, verifier })
+        });
+        loaded.as_ref().map_err(|e| Error::invalid_input(e.clone()))
+    }
+
+    /// Verifies a keyless bundle's signature, certificate chain and
+    /// validity at each signed time, timestamps and any log entries. Who
+    /// signed is the caller's to judge (identity policy).
+    pub(crate) fn verify_certificate(
+        &self,
+        bundle: &DsseBundle,
+        tlog: TlogPolicy,
+    ) -> Result<CertifiedSignature> {
+        let loaded = self.get()?;
+        // Certificate transparency: checked where the root lists CT logs (a
+        // private instance, like GitHub's for private repositories, has none).
+        let mut policy = VerificationPolicy::any_identity();
+        if loaded.root.ctlogs.is_empty() {
+            policy = policy.skip_sct();
+        }
+        let default = usize::from(!loaded.root.tlogs.is_empty());
+        if !self.check_tlog_count(bundle, tlog, default)? {
+            policy = policy.skip_tlog_unsafe();
+        }
+        let result = loaded
+            .verifier
+            .verify(bound_subject(bundle)?, bundle.sigstore(), &policy)
+            .map_err(|e| {
+                Error::verification(format!("{} (with {})", describe(&e), self.label()))
+            })?;
+        let info = result
+            .certificate()
+            .cloned()
+            .ok_or_else(|| Error::verification("the bundle's certificate was not checked"))?;
+        if !result.certificate_verified() {
+            return Err(Error::verification(
+                "the certificate chain was not verified",
+            ));
+        }
+        Ok(CertifiedSignature {
+            info,
+            times: result.verified_timestamps().to_vec(),
+            tlog_verified: result.tlog_verified(),
+        })
+    }
+
+    /// Requires `tlog`'s threshold of entries; returns whether the bundle's
+    /// entries are to be verified (there are some, and they are not
+    /// ignored).
+    fn check_tlog_count(
+        &self,
+        bundle: &DsseBundle,
+        tlog: TlogPolicy,
+        default: usize,
+    ) -> Result<bool> {
+        let count = bundle.sigstore().verification_material.tlog_entries.len();
+        if tlog.ignore {
+            return Ok(false);
+        }
+        let threshold = tlog.threshold.unwrap_or(default);
+        if count < threshold {
+            return Err(Error::verification(format!(
+                "the bundle has {count} transparency log entr{}, {threshold} required (with {}); \
+                 for a Sigstore instance without a log pass --insecure-ignore-tlog",
+                if count == 1 { "y" } else { "ies" },
+                self.label()
+            )));
+        }
+        Ok(count > 0)
+    }
+
+    /// Verifies a key-signed bundle's timestamps and transparency log
+    /// entries, if it has any (or a threshold asks for them), with the key
+    /// `spki` (whose signature the caller has checked).
+    pub(crate) fn verify_key_witnesses(
+        &self,
+        bundle: &DsseBundle,
+        spki: &[u8],
+        tlog: TlogPolicy,
+    ) -> Result<Witnessed> {
+        let entries = bundle.sigstore().verification_material.tlog_entries.len();
+        if bundle.timestamp_count() == 0 && entries == 0 && tlog.threshold.unwrap_or(0) == 0 {
+            return Ok(Witnessed {
+                times: Vec::new(),
+                tlog_verified: false,
+            });
+        }
+        let verify_tlog = self.check_tlog_count(bundle, tlog, 0)?;
+        if !verify_tlog {
+            // Timestamps only: checked one by one against the trusted TSAs.
+            return Ok(Witnessed {
+                times: self.verify_timestamps(bundle)?,
+                tlog_verified: false,
+            });
+        }
+        let loaded = self.get()?;
+        let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(spki.to_vec()));
+        let result = loaded
+            .verifier
+            .verify(bound_subject(bundle)?, bundle.sigstore(), &policy)
+            .map_err(|e| {
+                Error::verification(format!("{} (with {})", describe(&e), self.label()))
+            })?;
+        Ok(Witnessed {
+            times: result.verified_timestamps().to_vec(),
+            tlog_verified: result.tlog_verified(),
+        })
+    }
+
+    /// Verifies the RFC 3161 timestamps of a key-signed bundle over its
+    /// signature, each against the trusted TSAs; returns their times.
+    fn verify_timestamps(&self, bundle: &DsseBundle) -> Result<Vec<jiff::Timestamp>> {
+        let loaded = self.get()?;
+        let authorities = loaded.root.tsa_authorities();
+        let sig = &bundle.envelope_signature();
+        let mut times = Vec::new();
+        for ts in &bundle
+            .sigstore()
+            .verification_material
+            .timestamp_verification_data
+            .rfc3161_timestamps
+        {
+            let mut last = String::from("the trusted root lists no timestamp authority");
+            let time = authorities.iter().find_map(|authority| {
+                match sigstore_verify::tsa::verify_timestamp_for_authority(
+                    &ts.signed_timestamp,
+                    sig,
+                    authority,
+                ) {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        last = e.to_string();
+                        None
+                    }
+                }
+            });
+            match time {
+                Some(t) => times.push(t),
+                None => {
+                    return Err(Error::verification(format!(
+                        "the bundle's timestamp does not verify with {}: {last}",
+                        self.label()
+                    )));
+                }
+            }
+        }
+        Ok(times)
+    }
+}
+
+/// sigstore-verify binds the statement to an artifact digest; ours are
+/// checked (files, image digests) on the verified statement afterwards, so
+/// the digest given here is one the statement names.
+fn bound_subject(bundle: &DsseBundle) -> Result<ArtifactDigest> {
+    #[derive(serde::Deserialize)]
+    struct Subjects {
+        #[serde(default)]
+        subject: Vec<Digests>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Digests {
+        #[serde(default)]
+        digest: std::collections::BTreeMap<String, String>,
+    }
+    let parsed: Subjects = serde_json::from_slice(bundle.unverified_payload()).map_err(|e| {
+        Error::verification(format!("the payload is not an in-toto statement: {e}"))
+    })?;
+    for s in &parsed.subject {
+        if let Some(hex) = s.digest.get("sha256")
+            && let Ok(h) = Sha256Hash::from_hex(hex)
+        {
+            return Ok(ArtifactDigest::sha256(h));
+        }
+        if let Some(hex) = s.digest.get("sha512")
+            && let Ok(bytes) = hex::decode(hex)
+            && let Ok(d) = ArtifactDigest::new(HashAlgorithm::Sha2512, bytes)
+        {
+            return Ok(d);
+        }
+    }
+    Err(Error::verification(
+        "the statement names no subject by sha256 or sha512",
+    ))
+}
+
+/// sigstore-verify's errors, with the causes people can act on spelled out.
+fn describe(e: &sigstore_verify::Error) -> String {
+    let text = e.to_string();
+    let lower = text.to_ascii_lowercase();
+    let outside = ["expired", "not yet valid", "notvalidyet", "certexpired"];
+    if lower.contains("cert") && outside.iter().any(|w| lower.contains(w)) {
+        format!("{text}: the signature's signed time is outside the certificate's validity")
+    } else {
+        text
+    }
+}
