@@ -1159,6 +1159,48 @@ fn keyless_push_to_registries_then_verify_ref() {
         out.fails_with(VERIFY, "no valid attestation");
         assert!(out.stdout.contains("source repository"), "{}", out.stdout);
 
+        // The consumer's commands take keyless attestations too: the file
+        // against what REF has attached, in one step, ...
+        let identity = [
+            "--trusted-root",
+            s(&stack.trusted_root_without_rekor),
+            "--certificate-oidc-issuer",
+            &stack.oidc_url,
+            "--repo",
+            "acme/widget",
+        ];
+        let mut from = vec!["verify", "app.bin", "--from", reference.as_str()];
+        from.extend(identity);
+        let mut from_json = from.clone();
+        from_json.extend(["--format", "json"]);
+        let v = attest(&from_json)
+            .cwd(job.dir.path())
+            .run()
+            .success()
+            .json();
+        assert_eq!(v["files"][0]["subject"], "app.bin", "{}: {v}", reg.host);
+        assert_eq!(
+            v["attestations"][0]["signer"]["identity"], GITHUB_IDENTITY,
+            "{}: {v}",
+            reg.host
+        );
+        from.extend(["--source-repo", "https://github.com/acme/other"]);
+        attest(&from)
+            .cwd(job.dir.path())
+            .run()
+            .fails_with(VERIFY, "not a subject of any valid attestation");
+        // ... and downloaded, then verified offline.
+        attest(&["download", reference.as_str(), "-o", "dl"])
+            .cwd(job.dir.path())
+            .run()
+            .success();
+        let downloaded: Vec<PathBuf> = std::fs::read_dir(job.path("dl"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(downloaded.len(), 1, "{}: {downloaded:?}", reg.host);
+        job.verify(&downloaded[0], &identity).success();
+
         // cosign v3 finds the attestation as an OCI 1.1 referrer (or the
         // referrers tag) and verifies it by identity.
         if let Some(cosign) = sigstore_stack::cosign() {
