@@ -23,6 +23,8 @@ pub(crate) struct Places<'a> {
     pub(crate) oci_layout: Option<&'a Path>,
     /// The environment snapshot, for credentials.
     pub(crate) env: &'a Env,
+    /// Where to remember which repository holds which blob.
+    pub(crate) cache_dir: Option<&'a Path>,
 }
 
 /// A resolved REF.
@@ -94,7 +96,7 @@ impl Places<'_> {
             Some(c) => tracing::debug!("{host}: credentials from {}", c.source),
             None => tracing::debug!("{host}: no credentials found; trying anonymous access"),
         }
-        Client::new(host, scheme, &self.options, credential)
+        Ok(Client::new(host, scheme, &self.options, credential)?.with_blob_sources(self.cache_dir))
     }
 
     fn locate_layout(&self, text: &str, create: bool) -> Result<Located> {

@@ -21,10 +21,17 @@ pub fn init(verbose: u8, quiet: bool) {
             _ => Level::TRACE,
         }
     };
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .event_format(Plain)
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    // Only our own events: the HTTP stack's traces say nothing a user needs.
+    let ours = tracing_subscriber::filter::Targets::new().with_target("cargo_attest", level);
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .event_format(Plain),
+        )
+        .with(ours)
         .try_init();
 }
 

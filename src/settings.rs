@@ -92,6 +92,7 @@ impl Settings {
             options: self.registry,
             oci_layout: self.oci_layout.as_deref(),
             env: &self.env,
+            cache_dir: self.cache_dir.as_deref(),
         }
     }
 }

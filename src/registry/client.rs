@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::blocking::Client as Http;
 
+use super::blob_sources::BlobSources;
 use super::policy::Options;
 use super::tokens::AuthState;
 use crate::credentials::Credential;
@@ -25,6 +26,8 @@ pub(crate) struct Client {
     pub(super) auth: AuthState,
     /// The first retry's wait; the backoff doubles from it.
     pub(super) retry_base: Duration,
+    /// Where blobs went before, for cross-repository mounts.
+    pub(super) blob_sources: BlobSources,
 }
 
 impl Client {
@@ -54,7 +57,14 @@ impl Client {
             credential,
             auth: AuthState::default(),
             retry_base: Duration::from_millis(250),
+            blob_sources: BlobSources::in_dir(None),
         })
+    }
+
+    /// Remembers where blobs went in `cache_dir`, to mount them later.
+    pub(crate) fn with_blob_sources(mut self, cache_dir: Option<&std::path::Path>) -> Self {
+        self.blob_sources = BlobSources::in_dir(cache_dir);
+        self
     }
 
     pub(crate) fn host(&self) -> &str {

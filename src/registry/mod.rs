@@ -8,6 +8,7 @@
 
 pub(crate) mod attach;
 mod auth;
+mod blob_sources;
 mod blobs;
 mod client;
 mod listing;

@@ -37,6 +37,8 @@ const QUEUED_BLOCKS: usize = 4;
 /// (docker-registry does), so this is what a dropped connection can cost;
 /// the pause between PATCHes is one round trip, nothing at this size.
 const SEGMENT: u64 = 64 << 20;
+/// Files up to this size whose digest is known go up in one PUT.
+const SMALL_MONOLITHIC: u64 = 4 << 20;
 /// Resumes of one blob before the upload starts over.
 const RESUMES: u32 = 6;
 /// Fresh starts of one blob before giving up.
@@ -49,6 +51,13 @@ enum Stop {
     /// The registry does not take PATCH: use one monolithic PUT.
     NoChunks(Error),
     Fatal(Error),
+}
+
+/// Why closing an upload failed.
+enum Finish {
+    /// The content does not hash to the digest (DIGEST_INVALID).
+    Mismatch(Error),
+    Failed(Error),
 }
 
 /// How one streamed segment went.
@@ -73,6 +82,56 @@ impl Client {
         counter: &Counter,
         on_restart: &dyn Fn(),
     ) -> Result<String> {
+        if let Some(digest) = expected
+            && let Some(from) = self.blob_sources.source(&self.host, digest, repository)
+            && self.mount(repository, digest, &from)?
+        {
+            counter.add(size);
+            return Ok(digest.to_string());
+        }
+        let digest =
+            self.upload_file_bytes(repository, path, size, expected, counter, on_restart)?;
+        self.blob_sources.record(&self.host, &digest, repository);
+        Ok(digest)
+    }
+
+    /// Asks the registry to link a blob it holds in `from` into
+    /// `repository`: true when it did (201); an upload is needed otherwise.
+    fn mount(&self, repository: &str, digest: &str, from: &str) -> Result<bool> {
+        let mut url = self.url(&format!("/v2/{repository}/blobs/uploads/"))?;
+        url.query_pairs_mut()
+            .append_pair("mount", digest)
+            .append_pair("from", from);
+        let response = self.send(
+            Request::new(Method::POST, url, Scope::push(repository)),
+            &|| {},
+        )?;
+        let mounted = response.status() == StatusCode::CREATED;
+        tracing::debug!(
+            "mount {digest} from {from}: {}",
+            if mounted {
+                "done"
+            } else {
+                "refused; uploading"
+            }
+        );
+        Ok(mounted)
+    }
+
+    fn upload_file_bytes(
+        &self,
+        repository: &str,
+        path: &Path,
+        size: u64,
+        expected: Option<&str>,
+        counter: &Counter,
+        on_restart: &dyn Fn(),
+    ) -> Result<String> {
+        // A small file whose digest is known goes in one PUT: a round trip
+        // less than a chunked upload.
+        if size <= SMALL_MONOLITHIC && expected.is_some() {
+            return self.upload_monolithic(repository, path, size, expected, counter, on_restart);
+        }
         let mut restarts = 0;
         loop {
             match self.try_chunked(repository, path, size, expected, counter) {
@@ -151,7 +210,9 @@ impl Client {
                 )))
             })?;
         let http = self.async_http().map_err(Stop::Fatal)?;
-        let mut hasher = Sha256::new();
+        // A digest known before (hashed for provenance) is checked by the
+        // registry when the upload closes: no second hash of the bytes here.
+        let mut hasher = expected.is_none().then(Sha256::new);
         let mut offset = 0u64;
         let mut resumes = 0;
         while offset < size {
@@ -200,22 +261,28 @@ impl Client {
             tracing::warn!("{}; resuming the upload at byte {stored}", failure.report());
             // The hash covers exactly what the registry holds.
             hasher = before;
-            hash_range(path, offset, stored, &mut hasher)
-                .map_err(|e| Stop::Fatal(Error::io("read", path, e)))?;
+            if let Some(hasher) = &mut hasher {
+                hash_range(path, offset, stored, hasher)
+                    .map_err(|e| Stop::Fatal(Error::io("read", path, e)))?;
+            }
             offset = stored;
         }
-        let digest = format!("sha256:{}", hex::encode(hasher.finalize()));
-        if let Some(expected) = expected
-            && digest != expected
-        {
-            return Err(Stop::Fatal(Error::invalid_input(format!(
-                "{} changed while it was pushed: it hashed to {expected}, now to {digest}",
-                path.display()
-            ))));
+        let digest = match (hasher, expected) {
+            (Some(hasher), _) => format!("sha256:{}", hex::encode(hasher.finalize())),
+            (None, Some(expected)) => expected.to_string(),
+            (None, None) => unreachable!("a hasher whenever no digest is known"),
+        };
+        match self.finish_upload(repository, location, &digest) {
+            Ok(()) => Ok(digest),
+            Err(Finish::Mismatch(e)) => Err(Stop::Fatal(
+                Error::invalid_input(format!(
+                    "{} changed since it was hashed: the registry refused its content for {digest}",
+                    path.display()
+                ))
+                .caused_by(e.report()),
+            )),
+            Err(Finish::Failed(e)) => Err(Stop::Restart(e)),
         }
-        self.finish_upload(repository, location, &digest)
-            .map_err(Stop::Restart)?;
-        Ok(digest)
     }
 
     /// The async client uploads stream through, configured like the
@@ -243,7 +310,7 @@ impl Client {
         path: &Path,
         from: u64,
         end: u64,
-        hasher: &mut Sha256,
+        hasher: &mut Option<Sha256>,
         counter: &Counter,
     ) -> std::result::Result<Segment, Stop> {
         let scope = Scope::push(repository);
@@ -256,7 +323,7 @@ impl Client {
         let len = end - from;
         std::thread::scope(|threads| {
             let mut state = hasher.clone();
-            let reader = threads.spawn(move || -> std::io::Result<Sha256> {
+            let reader = threads.spawn(move || -> std::io::Result<Option<Sha256>> {
                 let mut file = File::open(path)?;
                 file.seek(SeekFrom::Start(from))?;
                 let mut left = len;
@@ -267,7 +334,9 @@ impl Client {
                         let _ = tx.blocking_send(Err(std::io::Error::new(e.kind(), e.to_string())));
                         return Err(e);
                     }
-                    state.update(&block);
+                    if let Some(state) = &mut state {
+                        state.update(&block);
+                    }
                     left -= block.len() as u64;
                     if tx.blocking_send(Ok(Bytes::from(block))).is_err() {
                         break; // the request ended early
@@ -398,15 +467,27 @@ impl Client {
     }
 
     /// Closes the upload with its digest: the registry checks it.
-    fn finish_upload(&self, repository: &str, mut location: Url, digest: &str) -> Result<()> {
+    fn finish_upload(
+        &self,
+        repository: &str,
+        mut location: Url,
+        digest: &str,
+    ) -> std::result::Result<(), Finish> {
         location.query_pairs_mut().append_pair("digest", digest);
-        let response = self.send(
-            Request::new(Method::PUT, location, Scope::push(repository)),
-            &|| {},
-        )?;
+        let response = self
+            .send(
+                Request::new(Method::PUT, location, Scope::push(repository)),
+                &|| {},
+            )
+            .map_err(Finish::Failed)?;
         match response.status() {
             StatusCode::CREATED | StatusCode::NO_CONTENT | StatusCode::OK => Ok(()),
-            _ => Err(self.unexpected(&format!("finish blob upload {digest}"), response)),
+            StatusCode::BAD_REQUEST => Err(Finish::Mismatch(
+                self.unexpected(&format!("finish blob upload {digest}"), response),
+            )),
+            _ => Err(Finish::Failed(
+                self.unexpected(&format!("finish blob upload {digest}"), response),
+            )),
         }
     }
 

@@ -638,3 +638,55 @@ fn an_upload_cut_off_mid_blob_resumes_where_the_registry_stands() {
     pull.success();
     assert!(std::fs::read(pulled.join("big.bin")).unwrap() == data);
 }
+
+/// Issue 13: a blob the registry already holds in another repository we
+/// pushed to is mounted, not uploaded again.
+#[test]
+fn a_blob_pushed_before_to_another_repository_is_mounted() {
+    let Some(reg) = testbed::docker_open() else {
+        return;
+    };
+    let Some(proxy) = FaultProxy::start(reg) else {
+        return;
+    };
+    let bench = Bench::new();
+    std::fs::write(bench.path("app.bin"), vec![7u8; 6 << 20]).unwrap();
+    let push = |repo: &str| {
+        bench.run(&[
+            "--subject-path",
+            "app.bin",
+            "--key",
+            "k.pem",
+            "--push",
+            &proxy.reference(&format!("{repo}:v1")),
+            "-v",
+        ])
+    };
+    push("hard/mount-a").success();
+    proxy.reset();
+    let out = push("hard/mount-b");
+    out.success();
+    assert!(out.stderr.contains("mount sha256:"), "{}", out.stderr);
+    assert!(out.stderr.contains(": done"), "{}", out.stderr);
+    assert_eq!(proxy.count("PATCH upload"), 0, "{}", proxy.log_tail());
+    // The mounted blob is really there.
+    let pulled = bench.path("pulled");
+    std::fs::create_dir_all(&pulled).unwrap();
+    let oras = testbed::oras().unwrap();
+    crate::support::run(
+        oras.to_str().unwrap(),
+        &[
+            "pull",
+            "--plain-http",
+            "-o",
+            pulled.to_str().unwrap(),
+            &format!("{}/hard/mount-b:v1", reg.host),
+        ],
+        None,
+    )
+    .success();
+    assert_eq!(
+        std::fs::read(pulled.join("app.bin")).unwrap(),
+        vec![7u8; 6 << 20]
+    );
+}
