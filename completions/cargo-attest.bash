@@ -176,7 +176,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --push --help --version verify key push attach discover download inspect prune migrate login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --strict --push --help --version verify key push attach discover download inspect prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,6 +196,10 @@ _cargo__attest() {
                     ;;
                 --attach)
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --manifest-path)
@@ -297,8 +301,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__attach)
-            opts="-q -v -h --bundle --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__attach)
+            opts="-q -v -h --bundle --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -324,6 +328,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -331,8 +339,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__discover)
-            opts="-q -v -h --artifact-type --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__discover)
+            opts="-q -v -h --artifact-type --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,6 +366,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -365,8 +377,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__download)
-            opts="-o -q -v -h --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__download)
+            opts="-o -q -v -h --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,6 +408,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -403,8 +419,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help completions man help"
+        cargo__attest__subcmd__generate)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -426,6 +442,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -433,8 +453,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__generate__subcmd__completions)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,6 +476,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -463,7 +487,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__help)
+        cargo__attest__subcmd__generate__subcmd__help)
             opts="completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -477,7 +501,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__help__subcmd__completions)
+        cargo__attest__subcmd__generate__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -491,7 +515,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__help__subcmd__help)
+        cargo__attest__subcmd__generate__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -505,7 +529,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__help__subcmd__man)
+        cargo__attest__subcmd__generate__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -519,8 +543,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__generate__subcmd__man)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__generate__subcmd__man)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,6 +566,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -549,7 +577,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help)
+        cargo__attest__subcmd__help)
             opts="verify key push attach discover download inspect prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -563,7 +591,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__attach)
+        cargo__attest__subcmd__help__subcmd__attach)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -577,7 +605,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__discover)
+        cargo__attest__subcmd__help__subcmd__discover)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -591,7 +619,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__download)
+        cargo__attest__subcmd__help__subcmd__download)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -605,7 +633,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__generate)
+        cargo__attest__subcmd__help__subcmd__generate)
             opts="completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -619,7 +647,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__generate__subcmd__completions)
+        cargo__attest__subcmd__help__subcmd__generate__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -633,7 +661,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__generate__subcmd__man)
+        cargo__attest__subcmd__help__subcmd__generate__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -647,7 +675,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__help)
+        cargo__attest__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -661,7 +689,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__inspect)
+        cargo__attest__subcmd__help__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -675,7 +703,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key)
+        cargo__attest__subcmd__help__subcmd__key)
             opts="generate import export list delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -689,7 +717,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__delete)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -703,7 +731,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__export)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -717,7 +745,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__generate)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__generate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -731,7 +759,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__import)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -745,7 +773,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__key__subcmd__list)
+        cargo__attest__subcmd__help__subcmd__key__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -759,7 +787,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__login)
+        cargo__attest__subcmd__help__subcmd__login)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -773,7 +801,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__logout)
+        cargo__attest__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -787,7 +815,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__migrate)
+        cargo__attest__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -801,7 +829,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__prune)
+        cargo__attest__subcmd__help__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -815,7 +843,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__push)
+        cargo__attest__subcmd__help__subcmd__push)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -829,7 +857,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__help__subcmd__verify)
+        cargo__attest__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -843,8 +871,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__inspect)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__inspect)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -866,6 +894,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -873,8 +905,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help generate import export list delete help"
+        cargo__attest__subcmd__key)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -896,6 +928,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -903,8 +939,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__delete)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__key__subcmd__delete)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -926,6 +962,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -933,8 +973,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__export)
-            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__key__subcmd__export)
+            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -968,6 +1008,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -975,8 +1019,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__generate)
-            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__key__subcmd__generate)
+            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,6 +1050,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1013,7 +1061,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help)
+        cargo__attest__subcmd__key__subcmd__help)
             opts="generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1027,7 +1075,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__delete)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1041,7 +1089,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__export)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1055,7 +1103,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__generate)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__generate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1069,7 +1117,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__help)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1083,7 +1131,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__import)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1097,7 +1145,7 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__help__subcmd__list)
+        cargo__attest__subcmd__key__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1111,8 +1159,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__import)
-            opts="-q -v -h --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__key__subcmd__import)
+            opts="-q -v -h --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1134,6 +1182,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1141,8 +1193,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__key__subcmd__list)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__key__subcmd__list)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1164,6 +1216,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1171,8 +1227,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__login)
-            opts="-u -q -v -h --username --password-stdin --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__login)
+            opts="-u -q -v -h --username --password-stdin --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1202,6 +1258,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1209,8 +1269,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__logout)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__logout)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1232,6 +1292,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1239,8 +1303,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__migrate)
-            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__migrate)
+            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1262,6 +1326,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1269,8 +1337,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__prune)
-            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__prune)
+            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1292,6 +1360,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1299,8 +1371,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__push)
-            opts="-q -v -h --artifact-type --bundle --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__push)
+            opts="-q -v -h --artifact-type --bundle --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1330,6 +1402,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1337,8 +1413,8 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cargo__subcmd__attest__subcmd__verify)
-            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --help"
+        cargo__attest__subcmd__verify)
+            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1428,6 +1504,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
                     return 0
                     ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1443,3 +1523,19 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
 else
     complete -F _cargo__attest -o bashdefault -o default cargo-attest
 fi
+
+# `cargo attest ...`: our completion for the words after `attest`, cargo's
+# own (if it was loaded first) for every other cargo command.
+_cargo_attest_previous="$(complete -p cargo 2>/dev/null | sed -n 's/.*-F \([^ ]*\) .*/\1/p')"
+_cargo_attest_as_cargo_plugin() {
+    if [[ "${COMP_WORDS[1]}" == attest && "$COMP_CWORD" -ge 2 ]]; then
+        COMP_WORDS=("cargo-attest" "${COMP_WORDS[@]:2}")
+        COMP_CWORD=$((COMP_CWORD - 1))
+        local prev=""
+        [[ "$COMP_CWORD" -gt 0 ]] && prev="${COMP_WORDS[COMP_CWORD - 1]}"
+        _cargo__attest cargo-attest "${COMP_WORDS[COMP_CWORD]}" "$prev"
+    elif [[ -n "$_cargo_attest_previous" && "$_cargo_attest_previous" != _cargo_attest_as_cargo_plugin ]]; then
+        "$_cargo_attest_previous" "$@"
+    fi
+}
+complete -F _cargo_attest_as_cargo_plugin -o bashdefault -o default cargo

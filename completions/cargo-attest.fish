@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cargo_attest_global_optspecs
-    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure attach= redetect manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= push= h/help V/version
+    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure attach= redetect created= manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= strict push= h/help V/version
 end
 
 function __fish_cargo_attest_needs_command
@@ -33,6 +33,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l oci-layout -d
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l manifest-path -d 'Path to Cargo.toml' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s p -l package -d 'Package(s) whose outputs to attest (default: the workspace\'s default members)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l target -d 'Target triple the build was made for' -r
@@ -64,6 +65,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-default-fe
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l keyless -d 'Sign keyless: an OIDC identity token buys a short-lived Fulcio certificate for a key that lives only in memory, and a timestamp authority vouches for the time. Chosen by itself in CI when an identity token is available and no --key or --key-name is given'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l tlog-upload -d 'Record the signature in the Rekor log (key-based signing too)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-tlog-upload -d 'Do not record the signature in a transparency log'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l strict -d 'Fail (exit 4) instead of warning when the provenance has gaps: no git checkout or commit, a dirty tree, outputs older than sources'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s V -l version -d 'Print version'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
@@ -105,6 +107,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l oci
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l deny-self-hosted-runners -d 'Refuse signatures made on self-hosted runners'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l insecure-ignore-tlog -d 'Neither require nor check transparency log entries (for private Sigstore instances without a log)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s q -l quiet -d 'Print only errors'
@@ -122,6 +125,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not _
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -146,6 +150,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l unencrypted -d 'With --output: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s q -l quiet -d 'Print only errors'
@@ -163,6 +168,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
@@ -181,6 +187,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l private -d 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l unencrypted -d 'With --private: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only errors'
@@ -198,6 +205,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -213,6 +221,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -236,6 +245,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l oci-l
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -252,6 +262,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l oci
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l force -d 'Attach the bundle even if its statement does not name the image'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
@@ -269,6 +280,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l o
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -285,6 +297,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l o
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -300,6 +313,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l oc
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -315,6 +329,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l oci-
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l yes -d 'Act: without it, only print what would be done'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
@@ -331,6 +346,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l oc
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l yes -d 'Act: without it, only print what would be done'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
@@ -348,6 +364,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l oci-
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l password-stdin -d 'Read the password or token from stdin'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
@@ -364,6 +381,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l oci
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -379,6 +397,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -397,6 +416,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
@@ -412,6 +432,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'

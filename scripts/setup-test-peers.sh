@@ -175,6 +175,11 @@ setup_keyring() {
   install_apt_packages gnome-keyring libsecret-tools dbus dbus-x11
 }
 
+# Shells whose completion scripts the tests load, and man to render pages.
+setup_shells() {
+  install_apt_packages zsh fish man-db
+}
+
 # git makes the fixture workspace a checkout; openssl derives public keys
 # independently of the product.
 setup_base_tools() {
@@ -288,6 +293,7 @@ setup_keyless_stack() {
 main() {
   setup_base_tools
   setup_keyring
+  setup_shells
   setup_node_peer
   setup_python_peer
   setup_registry_apt

@@ -79,6 +79,12 @@ pub struct GlobalArgs {
     /// again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h).
     #[arg(long, global = true, help_heading = "Registry")]
     pub redetect: bool,
+
+    /// The `org.opencontainers.image.created` of what is pushed: `now`, or
+    /// an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit's
+    /// time, else none, so the same commit pushes the same digests.
+    #[arg(long, value_name = "WHEN", global = true, help_heading = "Registry")]
+    pub created: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -193,6 +199,11 @@ pub struct AttestArgs {
     /// (default: <target-dir>/attest/).
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
+
+    /// Fail (exit 4) instead of warning when the provenance has gaps: no
+    /// git checkout or commit, a dirty tree, outputs older than sources.
+    #[arg(long, help_heading = "Output")]
+    pub strict: bool,
 
     /// Push the attested files as one OCI artifact to REF, and the bundle
     /// attached to it. A REF without a registry host goes to the OCI layout

@@ -1,7 +1,189 @@
 //! The process environment as read once at start (by the binary, through
-//! the settings): core modules take an [`Env`], never `std::env`.
+//! the settings): core modules take an [`Env`], never `std::env`. Every
+//! variable the tool reads is in [`VARIABLES`], which the man page's
+//! ENVIRONMENT section is written from; reading one that is not there is a
+//! bug (debug builds panic, so the tests catch it).
 
 use std::collections::BTreeMap;
+
+/// Every environment variable cargo-attest reads, with what it means. A
+/// `*` stands for any text (a family of variables).
+pub(crate) const VARIABLES: &[(&str, &str)] = &[
+    // Ours.
+    (
+        "CARGO_ATTEST_KEY_FILE",
+        "Sign with this PEM key file (as --key).",
+    ),
+    (
+        "CARGO_ATTEST_KEY_NAME",
+        "Sign with this keyring key (as --key-name).",
+    ),
+    (
+        "CARGO_ATTEST_KEY_PASSPHRASE",
+        "The passphrase of encrypted PEM keys, instead of a prompt.",
+    ),
+    (
+        "CARGO_ATTEST_REGISTRY",
+        "The one registry host the next two variables are credentials for (CI).",
+    ),
+    (
+        "CARGO_ATTEST_REGISTRY_USERNAME",
+        "User name for CARGO_ATTEST_REGISTRY.",
+    ),
+    (
+        "CARGO_ATTEST_REGISTRY_PASSWORD",
+        "Password or token for CARGO_ATTEST_REGISTRY.",
+    ),
+    (
+        "CARGO_ATTEST_CACHE_DIR",
+        "Where capability verdicts and blob sources are remembered (default: $XDG_CACHE_HOME/cargo-attest or ~/.cache/cargo-attest).",
+    ),
+    (
+        "CARGO_TARGET_DIR",
+        "verify FILE without --bundle: a target directory whose attest/ is searched for the bundle cargo attest wrote.",
+    ),
+    ("XDG_CACHE_HOME", "Base of the default cache directory."),
+    (
+        "HOME",
+        "Base of the default cache directory when XDG_CACHE_HOME is unset.",
+    ),
+    (
+        "SOURCE_DATE_EPOCH",
+        "Seconds since 1970: the build time recorded in provenance and the created time of what is pushed (reproducible builds).",
+    ),
+    // Keyless signing.
+    (
+        "SIGSTORE_ID_TOKEN",
+        "An OIDC identity token for keyless signing (GitLab's id_tokens, or any CI).",
+    ),
+    (
+        "ACTIONS_ID_TOKEN_REQUEST_URL",
+        "GitHub Actions: where to request an identity token for keyless signing.",
+    ),
+    (
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        "GitHub Actions: the bearer token for that request.",
+    ),
+    // CI detection (builder id and invocation in provenance).
+    (
+        "CI",
+        "Set by CI systems: keyless signing is chosen when a token is available.",
+    ),
+    ("GITHUB_ACTIONS", "GitHub Actions is the builder."),
+    (
+        "GITHUB_SERVER_URL",
+        "GitHub Actions: the server, for the builder id.",
+    ),
+    (
+        "GITHUB_REPOSITORY",
+        "GitHub Actions: the repository, for the builder id.",
+    ),
+    (
+        "GITHUB_WORKFLOW_REF",
+        "GitHub Actions: the workflow, for the builder id.",
+    ),
+    (
+        "GITHUB_WORKFLOW_SHA",
+        "GitHub Actions: recorded with the builder.",
+    ),
+    (
+        "GITHUB_RUN_ID",
+        "GitHub Actions: the run, for the invocation id.",
+    ),
+    (
+        "GITHUB_RUN_ATTEMPT",
+        "GitHub Actions: the attempt, for the invocation id.",
+    ),
+    (
+        "RUNNER_ENVIRONMENT",
+        "GitHub Actions: recorded with the builder.",
+    ),
+    ("RUNNER_OS", "GitHub Actions: recorded with the builder."),
+    ("RUNNER_ARCH", "GitHub Actions: recorded with the builder."),
+    ("GITLAB_CI", "GitLab CI is the builder."),
+    (
+        "CI_SERVER_URL",
+        "GitLab CI: the server, for the builder id.",
+    ),
+    (
+        "CI_PROJECT_PATH",
+        "GitLab CI: the project, for the builder id.",
+    ),
+    ("CI_RUNNER_ID", "GitLab CI: the runner, for the builder id."),
+    (
+        "CI_RUNNER_DESCRIPTION",
+        "GitLab CI: recorded with the builder.",
+    ),
+    ("CI_RUNNER_VERSION", "GitLab CI: recorded with the builder."),
+    ("CI_JOB_NAME", "GitLab CI: recorded with the builder."),
+    ("CI_JOB_URL", "GitLab CI: the invocation id."),
+    ("BUILDKITE", "Buildkite is the builder."),
+    (
+        "BUILDKITE_AGENT_NAME",
+        "Buildkite: recorded with the builder.",
+    ),
+    ("BUILDKITE_BUILD_URL", "Buildkite: the invocation id."),
+    ("CIRCLECI", "CircleCI is the builder."),
+    ("CIRCLE_BUILD_URL", "CircleCI: the invocation id."),
+    ("JENKINS_URL", "Jenkins is the builder."),
+    ("BUILD_URL", "Jenkins: the invocation id."),
+    ("TF_BUILD", "Azure Pipelines is the builder."),
+    ("AGENT_NAME", "Azure Pipelines: recorded with the builder."),
+    ("BUILD_BUILDID", "Azure Pipelines: the invocation id."),
+    ("TRAVIS", "Travis CI is the builder."),
+    ("TRAVIS_BUILD_WEB_URL", "Travis CI: the invocation id."),
+    // Recorded in provenance because they change what cargo builds.
+    (
+        "RUSTFLAGS",
+        "Recorded in provenance (internalParameters.env).",
+    ),
+    ("CARGO_ENCODED_RUSTFLAGS", "Recorded in provenance."),
+    ("CARGO_BUILD_RUSTFLAGS", "Recorded in provenance."),
+    ("CARGO_BUILD_TARGET", "Recorded in provenance."),
+    ("CARGO_INCREMENTAL", "Recorded in provenance."),
+    ("CARGO_PROFILE_*", "Recorded in provenance."),
+    ("CARGO_TARGET_*_RUSTFLAGS", "Recorded in provenance."),
+    ("CARGO_TARGET_*_LINKER", "Recorded in provenance."),
+    ("RUSTC_BOOTSTRAP", "Recorded in provenance."),
+    ("CC", "Recorded in provenance."),
+    ("CXX", "Recorded in provenance."),
+    ("AR", "Recorded in provenance."),
+    ("CFLAGS", "Recorded in provenance."),
+    ("CXXFLAGS", "Recorded in provenance."),
+    ("LDFLAGS", "Recorded in provenance."),
+    ("MACOSX_DEPLOYMENT_TARGET", "Recorded in provenance."),
+    // Read by the libraries we use for registry credentials.
+    (
+        "DOCKER_CONFIG",
+        "The docker configuration directory (credentials: auths, credHelpers, credsStore).",
+    ),
+    (
+        "REGISTRY_AUTH_FILE",
+        "A podman/containers auth.json with registry credentials.",
+    ),
+    (
+        "XDG_RUNTIME_DIR",
+        "Where podman's auth.json is looked for by default.",
+    ),
+    (
+        "DBUS_SESSION_BUS_ADDRESS",
+        "The D-Bus session of the Secret Service keyring (Linux).",
+    ),
+];
+
+/// Whether `name` is in [`VARIABLES`] (families included).
+pub(crate) fn documented(name: &str) -> bool {
+    VARIABLES
+        .iter()
+        .any(|(pattern, _)| match pattern.split_once('*') {
+            None => *pattern == name,
+            Some((prefix, suffix)) => {
+                name.len() > prefix.len() + suffix.len()
+                    && name.starts_with(prefix)
+                    && name.ends_with(suffix)
+            }
+        })
+}
 
 /// A snapshot of the process environment, taken once. Values that are not
 /// UTF-8 are kept lossily: a stray variable must never abort a run.
@@ -26,6 +208,10 @@ impl Env {
 
     /// A variable's value, if set (empty counts as set).
     pub(crate) fn get(&self, key: &str) -> Option<String> {
+        debug_assert!(
+            documented(key),
+            "{key} is read but not in environment::VARIABLES (the man page's ENVIRONMENT)"
+        );
         self.vars.get(key).cloned()
     }
 
@@ -42,5 +228,21 @@ impl Env {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_match_whole_names_only() {
+        assert!(documented("CARGO_PROFILE_RELEASE_LTO"));
+        assert!(documented(
+            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS"
+        ));
+        assert!(!documented("CARGO_TARGET_X_RUNNER"));
+        assert!(!documented("CARGO_PROFILE_"));
+        assert!(!documented("GITHUB_TOKEN"));
     }
 }

@@ -230,21 +230,6 @@ impl Error {
         }
     }
 
-    /// No OS keyring could be reached; the hint names the alternatives for
-    /// signing (callers with another purpose reword it).
-    pub(crate) fn keyring_unavailable(detail: impl Into<String>) -> Self {
-        Error::KeyringUnavailable {
-            problem: "no OS keyring is reachable",
-            detail: detail.into(),
-            hint: "sign with a PEM key file instead: `cargo attest --key FILE.pem` \
-                   (create one with `cargo attest key generate --output FILE.pem`), \
-                   or run where a keyring service is available \
-                   (Secret Service such as gnome-keyring on Linux, Keychain on macOS, \
-                   Credential Manager on Windows)"
-                .into(),
-        }
-    }
-
     /// Keeps `cause` as this error's source (for variants that carry one).
     pub(crate) fn caused_by(
         mut self,

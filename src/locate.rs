@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::credentials::keyring::Purpose;
 use crate::credentials::{Keyring, lookup};
 use crate::environment::Env;
 use crate::error::{Error, Result};
@@ -90,7 +91,7 @@ impl Places<'_> {
     /// A client for `host` with the credentials the lookup order finds.
     pub(crate) fn connect(&self, scheme: Option<&str>, host: &str) -> Result<Client> {
         let scheme = scheme_for(host, scheme, &self.options)?;
-        let keyring = Keyring::open().ok();
+        let keyring = Keyring::open(Purpose::Login).ok();
         let credential = lookup::lookup(host, keyring.as_ref(), &|k| self.env.get(k))?;
         match &credential {
             Some(c) => tracing::debug!("{host}: credentials from {}", c.source),

@@ -176,10 +176,18 @@ impl Blob<'_> {
         };
         match &self.bar {
             Some(bar) => {
-                if status == Status::Exists
-                    && let Kind::Bars { overall, .. } = &self.progress.kind
-                {
-                    overall.inc(self.size.saturating_sub(bar.position()));
+                if status == Status::Exists {
+                    if let Kind::Bars { overall, .. } = &self.progress.kind {
+                        overall.inc(self.size.saturating_sub(bar.position()));
+                    }
+                    // Nothing was transferred: no bar and no speed (a blob
+                    // skipped in a millisecond would show terabytes/s).
+                    bar.set_style(
+                        ProgressStyle::with_template(
+                            "{prefix:>10.green.bold} {msg} ({total_bytes}, already there)",
+                        )
+                        .expect("static template"),
+                    );
                 }
                 bar.set_prefix(word);
                 bar.set_position(self.size);

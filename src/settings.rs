@@ -9,10 +9,10 @@ use jiff::Timestamp;
 
 use crate::cli::{AttachMode, Format, GlobalArgs, ProgressWhen};
 pub use crate::environment::Env;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::locate::Places;
 use crate::progress;
-use crate::provenance;
+use crate::provenance::{self, Created};
 use crate::registry::Options;
 use crate::registry::attach::Strategy;
 
@@ -31,6 +31,8 @@ pub struct Settings {
     pub(crate) cache_dir: Option<PathBuf>,
     /// SOURCE_DATE_EPOCH, parsed.
     pub(crate) source_date_epoch: Option<Timestamp>,
+    /// `--created`.
+    pub(crate) created: Created,
     /// The `cargo attest` command line as provenance records it.
     pub(crate) recorded_command: Vec<String>,
     pub(crate) env: Env,
@@ -53,6 +55,15 @@ impl Settings {
                     .map(|h| PathBuf::from(h).join(".cache/cargo-attest"))
             });
         let quiet_or_json = global.quiet || global.format == Format::Json;
+        let created = match global.created.as_deref() {
+            None => Created::Reproducible,
+            Some("now") => Created::Now,
+            Some(time) => Created::At(time.parse::<Timestamp>().map_err(|e| {
+                Error::usage(format!(
+                    "--created `{time}`: give `now` or an RFC 3339 time such as 2024-05-01T12:00:00Z ({e})"
+                ))
+            })?),
+        };
         Ok(Settings {
             format: global.format,
             progress: if quiet_or_json {
@@ -77,6 +88,7 @@ impl Settings {
             redetect: global.redetect,
             cache_dir,
             source_date_epoch,
+            created,
             recorded_command,
             env,
         })

@@ -32,14 +32,18 @@ pub(super) fn run(settings: &Settings, args: &AttachArgs) -> Result<Report> {
         );
     }
     let predicate_type = statement.predicate_type;
-    let created = provenance::created_annotation(settings.source_date_epoch);
+    let created = provenance::created_annotation(
+        settings.created,
+        settings.source_date_epoch,
+        provenance::source::commit_time(std::path::Path::new(".")),
+    );
     let memory = memory(settings);
     let attached = attach_bundle(
         located.store.as_ref(),
         &subject,
         text.as_bytes(),
         &predicate_type,
-        &attach_options(settings, &memory, Some(&created)),
+        &attach_options(settings, &memory, created.as_deref()),
     )?;
     let mut report = Report::new(&attached)?;
     report.line(attached.describe());

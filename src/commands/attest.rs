@@ -72,7 +72,7 @@ struct PushPlan {
     reference: String,
     files: Vec<ArtifactFile>,
     manifest: Vec<u8>,
-    created: String,
+    created: Option<String>,
 }
 
 pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
@@ -92,6 +92,16 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         env: &settings.env,
     };
     let mut gathered = gather::gather(&request)?;
+    if args.strict && !gathered.gaps.is_empty() {
+        let gaps: Vec<String> = gathered.gaps.iter().map(|g| format!("  {g}")).collect();
+        return Err(Error::invalid_input(format!(
+            "--strict: the provenance would have gaps:\n{}",
+            gaps.join("\n")
+        )));
+    }
+    for gap in &gathered.gaps {
+        tracing::warn!("{gap}");
+    }
 
     // Keyless: the certificate comes first, as the statement names the
     // builder and run it certifies.
@@ -344,8 +354,12 @@ fn plan_push(settings: &Settings, reference: &str, gathered: &mut Gathered) -> R
             size: f.size,
         })
         .collect();
-    let created = provenance::created_annotation(settings.source_date_epoch);
-    let (_, manifest) = artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, Some(&created))?;
+    let created = provenance::created_annotation(
+        settings.created,
+        settings.source_date_epoch,
+        gathered.input.source.as_ref().and_then(|s| s.commit_time),
+    );
+    let (_, manifest) = artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, created.as_deref())?;
     gathered.input.subjects.push(Subject {
         name: reference.to_string(),
         digest: BTreeMap::from([(
@@ -385,7 +399,7 @@ fn publish(
         &artifact,
         bundle,
         predicate_type,
-        &attach_options(settings, &memory, Some(&plan.created)),
+        &attach_options(settings, &memory, plan.created.as_deref()),
     )?;
     Ok(PushedOutput {
         reference: located.display,

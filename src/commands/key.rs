@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::Report;
 use crate::cli::{KeyAlgorithm, KeyCommand, KeyExportArgs, KeyGenerateArgs, KeyImportArgs};
 use crate::credentials::Keyring;
+use crate::credentials::keyring::Purpose;
 use crate::credentials::keyring::validate_key_name;
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
@@ -99,7 +100,8 @@ fn generate(settings: &Settings, args: &KeyGenerateArgs) -> Result<Report> {
             path.display().to_string()
         }
         None => {
-            Keyring::open()?.store_signing_key(&args.name, &key, args.force)?;
+            Keyring::open(Purpose::KeyManagement)?
+                .store_signing_key(&args.name, &key, args.force)?;
             "keyring".to_string()
         }
     };
@@ -124,7 +126,7 @@ fn generate(settings: &Settings, args: &KeyGenerateArgs) -> Result<Report> {
 fn import(settings: &Settings, args: &KeyImportArgs) -> Result<Report> {
     validate_key_name(&args.name)?;
     let key = load_key_file(&args.file, &settings.env)?;
-    Keyring::open()?.store_signing_key(&args.name, &key, args.force)?;
+    Keyring::open(Purpose::KeyManagement)?.store_signing_key(&args.name, &key, args.force)?;
     let mut report = Report::new(&KeyOutput::new(&args.name, &key, "keyring".into()))?;
     report.line(format!(
         "Imported {} key `{}` into the OS keyring, key id {}",
@@ -152,7 +154,7 @@ fn export(settings: &Settings, args: &KeyExportArgs) -> Result<Report> {
             "--private with --format json needs --output FILE: a private key is never part of JSON output",
         ));
     }
-    let key = keyring_key(&Keyring::open()?, &args.name)?;
+    let key = keyring_key(&Keyring::open(Purpose::KeyManagement)?, &args.name)?;
     let (text, private) = if args.private {
         let pem = if args.unencrypted {
             key.to_pem(None)
@@ -241,7 +243,7 @@ struct ListedKey {
 }
 
 fn list() -> Result<Report> {
-    let keys = Keyring::open()?.list()?;
+    let keys = Keyring::open(Purpose::KeyManagement)?.list()?;
     let listed: Vec<ListedKey> = keys
         .iter()
         .map(|k| ListedKey {
@@ -277,7 +279,7 @@ fn list() -> Result<Report> {
 }
 
 fn delete(name: &str) -> Result<Report> {
-    if !Keyring::open()?.delete_signing_key(name)? {
+    if !Keyring::open(Purpose::KeyManagement)?.delete_signing_key(name)? {
         return Err(Error::key(format!(
             "no signing key named `{name}` in the OS keyring"
         )));

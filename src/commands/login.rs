@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use super::Report;
 use crate::cli::{LoginArgs, LogoutArgs};
+use crate::credentials::keyring::Purpose;
 use crate::credentials::lookup::keyring_host;
 use crate::credentials::{Credential, Keyring, Secret, Source};
 use crate::error::{Error, Result};
@@ -90,7 +91,11 @@ pub(super) fn login(settings: &Settings, args: &LoginArgs) -> Result<Report> {
         ),
         other => other,
     })?;
-    Keyring::open()?.store_registry_credential(&keyring_host(host), &username, &password)?;
+    Keyring::open(Purpose::Login)?.store_registry_credential(
+        &keyring_host(host),
+        &username,
+        &password,
+    )?;
     let mut report = Report::new(&LoginOutput {
         registry: host,
         username: &username,
@@ -104,7 +109,7 @@ pub(super) fn login(settings: &Settings, args: &LoginArgs) -> Result<Report> {
 
 pub(super) fn logout(_settings: &Settings, args: &LogoutArgs) -> Result<Report> {
     let (_, host) = registry_host(&args.registry)?;
-    let removed = Keyring::open()?.delete_registry_credential(&keyring_host(host))?;
+    let removed = Keyring::open(Purpose::Login)?.delete_registry_credential(&keyring_host(host))?;
     let mut report = Report::new(&LogoutOutput {
         registry: host,
         removed,

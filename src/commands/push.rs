@@ -50,11 +50,15 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
             args.reference
         )));
     };
-    let created = provenance::created_annotation(settings.source_date_epoch);
+    let created = provenance::created_annotation(
+        settings.created,
+        settings.source_date_epoch,
+        provenance::source::commit_time(std::path::Path::new(".")),
+    );
     let progress = crate::progress::Progress::new(settings.progress);
     let store = located.store.as_ref();
     let layers = push_layers(store, &files, &progress)?;
-    let (_, bytes) = artifact_manifest(&layers, &args.artifact_type, Some(&created))?;
+    let (_, bytes) = artifact_manifest(&layers, &args.artifact_type, created.as_deref())?;
     let descriptor = push_manifest(store, &bytes, Some(tag), &progress)?;
     let attached = match &bundle {
         Some((text, predicate_type)) => {
@@ -64,7 +68,7 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
                 &descriptor,
                 text.as_bytes(),
                 predicate_type,
-                &attach_options(settings, &memory, Some(&created)),
+                &attach_options(settings, &memory, created.as_deref()),
             )?)
         }
         None => None,

@@ -20,6 +20,73 @@ pub(crate) const REGISTRY_SERVICE: &str = "cargo-attest registry";
 
 pub(crate) struct Keyring {
     store: Arc<CredentialStore>,
+    purpose: Purpose,
+}
+
+/// What the keyring is opened for: an error names the alternative that
+/// fits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Signing,
+    Verifying,
+    Login,
+    KeyManagement,
+}
+
+impl Purpose {
+    /// What to do without the keyring.
+    fn alternative(self) -> &'static str {
+        match self {
+            Purpose::Signing => {
+                "sign with a PEM key file instead: `cargo attest --key FILE.pem` (create one with \
+                 `cargo attest key generate --output FILE.pem`), or sign keyless in CI (`--keyless`)"
+            }
+            Purpose::Verifying => {
+                "pass the signer's public key with `--key PUB.pem` (`cargo attest key export NAME` \
+                 prints it where the key lives)"
+            }
+            Purpose::Login => {
+                "give the credentials another way: CARGO_ATTEST_REGISTRY with \
+                 CARGO_ATTEST_REGISTRY_USERNAME and CARGO_ATTEST_REGISTRY_PASSWORD for a run, \
+                 or a docker credential helper (`credHelpers` in ~/.docker/config.json)"
+            }
+            Purpose::KeyManagement => {
+                "keep keys in files instead: `cargo attest key generate --output FILE.pem` writes \
+                 FILE.pem and FILE.pub"
+            }
+        }
+    }
+
+    /// The error for a keyring that cannot be used, locked or unreachable.
+    fn unusable(self, detail: String) -> Error {
+        let lower = detail.to_ascii_lowercase();
+        // gnome-keyring asks through a prompt to unlock (or to create the
+        // login keyring); headless, the prompt is dismissed or never answers.
+        let locked = lower.contains("locked")
+            || lower.contains("dismissed")
+            || lower.contains("result not returned");
+        if locked {
+            Error::KeyringUnavailable {
+                problem: "the OS keyring is locked",
+                detail,
+                hint: format!(
+                    "unlock it (log in to the desktop session, or unlock the login keyring, e.g. \
+                     `printf PASSWORD | gnome-keyring-daemon --unlock`), or {}",
+                    self.alternative()
+                ),
+            }
+        } else {
+            Error::KeyringUnavailable {
+                problem: "no OS keyring is reachable",
+                detail,
+                hint: format!(
+                    "{}; or run where a keyring service is available (Secret Service such as \
+                     gnome-keyring on Linux, Keychain on macOS, Credential Manager on Windows)",
+                    self.alternative()
+                ),
+            }
+        }
+    }
 }
 
 /// A signing key found in the keyring, described by its public half only.
@@ -30,22 +97,26 @@ pub(crate) struct KeyInfo {
 }
 
 impl Keyring {
-    /// Connects to the platform keyring.
-    pub(crate) fn open() -> Result<Self> {
+    /// Connects to the platform keyring, for `purpose`.
+    pub(crate) fn open(purpose: Purpose) -> Result<Self> {
         Ok(Keyring {
-            store: platform_store()?,
+            store: platform_store().map_err(|detail| purpose.unusable(detail))?,
+            purpose,
         })
     }
 
     /// Uses a given store (keyring-core's mock store in unit tests).
     #[cfg(test)]
     pub(crate) fn with_store(store: Arc<CredentialStore>) -> Self {
-        Keyring { store }
+        Keyring {
+            store,
+            purpose: Purpose::KeyManagement,
+        }
     }
 
     fn entry(&self, name: &str) -> Result<Entry> {
         validate_key_name(name)?;
-        Entry::new_in_store(&self.store, SIGNING_KEY_SERVICE, name).map_err(map_err)
+        Entry::new_in_store(&self.store, SIGNING_KEY_SERVICE, name).map_err(|e| self.map_err(e))
     }
 
     /// The named key, or `None` when the keyring has no key of that name.
@@ -61,7 +132,7 @@ impl Keyring {
                 })
             }
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_err(e)),
+            Err(e) => Err(self.map_err(e)),
         }
     }
 
@@ -80,7 +151,7 @@ impl Keyring {
         }
         self.entry(name)?
             .set_secret(key.pkcs8_der())
-            .map_err(map_err)
+            .map_err(|e| self.map_err(e))
     }
 
     /// Removes the named key. Returns false when there was none.
@@ -88,14 +159,14 @@ impl Keyring {
         match self.entry(name)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring_core::Error::NoEntry) => Ok(false),
-            Err(e) => Err(map_err(e)),
+            Err(e) => Err(self.map_err(e)),
         }
     }
 
     /// All signing keys, sorted by name.
     pub(crate) fn list(&self) -> Result<Vec<KeyInfo>> {
         let spec = HashMap::from([("service", SIGNING_KEY_SERVICE)]);
-        let entries = self.store.search(&spec).map_err(map_err)?;
+        let entries = self.store.search(&spec).map_err(|e| self.map_err(e))?;
         let mut keys = Vec::new();
         for entry in entries {
             let Some((service, name)) = entry.get_specifiers() else {
@@ -105,7 +176,7 @@ impl Keyring {
             if service != SIGNING_KEY_SERVICE {
                 continue;
             }
-            let der = zeroize::Zeroizing::new(entry.get_secret().map_err(map_err)?);
+            let der = zeroize::Zeroizing::new(entry.get_secret().map_err(|e| self.map_err(e))?);
             if let Ok(key) = SigningKey::from_pkcs8_der(&der) {
                 keys.push(KeyInfo {
                     name,
@@ -129,7 +200,7 @@ impl Keyring {
 
 impl Keyring {
     fn registry_entry(&self, host: &str) -> Result<Entry> {
-        Entry::new_in_store(&self.store, REGISTRY_SERVICE, host).map_err(map_err)
+        Entry::new_in_store(&self.store, REGISTRY_SERVICE, host).map_err(|e| self.map_err(e))
     }
 
     /// The credentials `login` stored for `host`.
@@ -148,7 +219,7 @@ impl Keyring {
                 }))
             }
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_err(e)),
+            Err(e) => Err(self.map_err(e)),
         }
     }
 
@@ -164,7 +235,7 @@ impl Keyring {
         );
         self.registry_entry(host)?
             .set_secret(&json)
-            .map_err(map_err)
+            .map_err(|e| self.map_err(e))
     }
 
     /// Removes stored credentials. Returns false when there were none.
@@ -172,7 +243,7 @@ impl Keyring {
         match self.registry_entry(host)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring_core::Error::NoEntry) => Ok(false),
-            Err(e) => Err(map_err(e)),
+            Err(e) => Err(self.map_err(e)),
         }
     }
 }
@@ -204,47 +275,45 @@ pub(crate) fn validate_key_name(name: &str) -> Result<()> {
     }
 }
 
-fn map_err(e: keyring_core::Error) -> Error {
-    use keyring_core::Error as K;
-    match e {
-        K::NoStorageAccess(err) | K::PlatformFailure(err) => {
-            Error::keyring_unavailable(err.to_string())
+impl Keyring {
+    fn map_err(&self, e: keyring_core::Error) -> Error {
+        use keyring_core::Error as K;
+        match e {
+            K::NoStorageAccess(err) | K::PlatformFailure(err) => {
+                self.purpose.unusable(chain(err.as_ref()))
+            }
+            K::NoDefaultStore => self
+                .purpose
+                .unusable("no keyring store for this platform".into()),
+            other => Error::key(format!("keyring error: {other}")),
         }
-        K::NoDefaultStore => Error::keyring_unavailable("no keyring store for this platform"),
-        other => Error::key(format!("keyring error: {other}")),
     }
 }
 
 #[cfg(target_os = "linux")]
-fn platform_store() -> Result<Arc<CredentialStore>> {
+fn platform_store() -> std::result::Result<Arc<CredentialStore>, String> {
     zbus_secret_service_keyring_store::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| {
-            Error::keyring_unavailable(format!("Secret Service over D-Bus: {}", chain(&e)))
-        })
+        .map_err(|e| format!("Secret Service over D-Bus: {}", chain(&e)))
 }
 
 #[cfg(target_os = "macos")]
-fn platform_store() -> Result<Arc<CredentialStore>> {
+fn platform_store() -> std::result::Result<Arc<CredentialStore>, String> {
     apple_native_keyring_store::keychain::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| Error::keyring_unavailable(format!("macOS Keychain: {}", chain(&e))))
+        .map_err(|e| format!("macOS Keychain: {}", chain(&e)))
 }
 
 #[cfg(target_os = "windows")]
-fn platform_store() -> Result<Arc<CredentialStore>> {
+fn platform_store() -> std::result::Result<Arc<CredentialStore>, String> {
     windows_native_keyring_store::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| {
-            Error::keyring_unavailable(format!("Windows Credential Manager: {}", chain(&e)))
-        })
+        .map_err(|e| format!("Windows Credential Manager: {}", chain(&e)))
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
-fn platform_store() -> Result<Arc<CredentialStore>> {
-    Err(Error::keyring_unavailable(
-        "no supported keyring on this platform",
-    ))
+fn platform_store() -> std::result::Result<Arc<CredentialStore>, String> {
+    Err("no supported keyring on this platform".into())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::Keyring;
+use super::keyring::Purpose;
 use crate::environment::Env;
 use crate::error::{Error, Result};
 use crate::signing::keyfile::load_key_file;
@@ -24,7 +25,7 @@ pub(crate) fn signing_key(choice: KeyChoice<'_>, env: &Env) -> Result<(SigningKe
             Ok((key, format!("key file {}", path.display())))
         }
         KeyChoice::Keyring(name) => {
-            let keyring = Keyring::open()?;
+            let keyring = Keyring::open(Purpose::Signing)?;
             match keyring.signing_key(name)? {
                 Some(key) => Ok((key, format!("keyring key `{name}`"))),
                 None => {

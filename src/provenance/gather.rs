@@ -41,12 +41,50 @@ impl Request<'_> {
     }
 }
 
-/// Everything gathered: the provenance input (subjects included) and the
-/// files behind the first subjects, which `--push` can upload.
+/// Everything gathered: the provenance input (subjects included), the
+/// files behind the first subjects, which `--push` can upload, and what
+/// the provenance cannot vouch for.
 pub(crate) struct Gathered {
     pub(crate) input: ProvenanceInput,
     pub(crate) files: Vec<SubjectFile>,
     pub(crate) workspace: Option<Workspace>,
+    pub(crate) gaps: Vec<Gap>,
+}
+
+/// Something the provenance cannot vouch for: said on stderr, an error
+/// with `--strict`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Gap {
+    NoCheckout,
+    NoCommit,
+    Dirty,
+    /// An output older than a source file of its package.
+    StaleOutput {
+        output: PathBuf,
+        source: PathBuf,
+    },
+}
+
+impl std::fmt::Display for Gap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Gap::NoCheckout => f.write_str(
+                "not in a git checkout: no source repository or commit is recorded",
+            ),
+            Gap::NoCommit => f.write_str(
+                "the git repository has no commit yet: no source commit is recorded",
+            ),
+            Gap::Dirty => f.write_str(
+                "the working tree has uncommitted changes: the recorded commit is not exactly what was built",
+            ),
+            Gap::StaleOutput { output, source } => write!(
+                f,
+                "{} is older than {}: it was not rebuilt after that change (run cargo build again)",
+                output.display(),
+                source.display()
+            ),
+        }
+    }
 }
 
 pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
@@ -148,9 +186,28 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
             finished.unwrap_or_else(Timestamp::now),
         ),
     };
-    let git = source::git_source(&context_dir);
-    if git.is_none() {
-        tracing::debug!("not in a git checkout: no source recorded");
+    let mut gaps = Vec::new();
+    let git = match source::git_checkout(&context_dir) {
+        source::Checkout::At(git) => {
+            if git.dirty {
+                gaps.push(Gap::Dirty);
+            }
+            Some(git)
+        }
+        source::Checkout::Unborn => {
+            gaps.push(Gap::NoCommit);
+            None
+        }
+        source::Checkout::None => {
+            gaps.push(Gap::NoCheckout);
+            None
+        }
+    };
+    if let (Some(ws), false) = (&workspace, explicit)
+        && request.cargo_json.is_none()
+        && let Some(gap) = stale_output(ws, &files)
+    {
+        gaps.push(gap);
     }
     let builder = ci::detect(&|k| request.env.get(k));
     tracing::debug!("builder {} ({})", builder.id, builder.kind);
@@ -208,6 +265,55 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
         input,
         files,
         workspace,
+        gaps,
+    })
+}
+
+/// The first output older than the newest file of its packages' sources
+/// (outside target directories and hidden ones), if any: an output the
+/// last `cargo build` did not refresh.
+fn stale_output(ws: &Workspace, outputs: &[SubjectFile]) -> Option<Gap> {
+    const MAX_FILES: usize = 20_000;
+    let mtime = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
+    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
+    let mut seen = 0;
+    let mut dirs: Vec<PathBuf> = ws.selected.iter().map(|p| p.manifest_dir.clone()).collect();
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_FILES {
+                return None; // too large a tree to judge cheaply
+            }
+            let path = entry.path();
+            let name = entry.file_name();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if name != "target"
+                    && !name.to_string_lossy().starts_with('.')
+                    && path != ws.target_dir
+                {
+                    dirs.push(path);
+                }
+            } else if kind.is_file()
+                && let Some(t) = mtime(&path)
+                && newest.as_ref().is_none_or(|(n, _)| t > *n)
+            {
+                newest = Some((t, path));
+            }
+        }
+    }
+    let (newest, source) = newest?;
+    outputs.iter().find_map(|o| {
+        let t = mtime(&o.path)?;
+        (t < newest).then(|| Gap::StaleOutput {
+            output: o.path.clone(),
+            source: source.clone(),
+        })
     })
 }
 

@@ -204,10 +204,29 @@ pub(crate) fn source_date_epoch(value: Option<&str>) -> Result<Option<Timestamp>
         .map_err(|e| Error::usage(format!("SOURCE_DATE_EPOCH=`{value}` is out of range: {e}")))
 }
 
-/// `org.opencontainers.image.created` of what we push: SOURCE_DATE_EPOCH
-/// when set, else now.
-pub(crate) fn created_annotation(source_date_epoch: Option<Timestamp>) -> String {
-    rfc3339(source_date_epoch.unwrap_or_else(Timestamp::now))
+/// When what we push says it was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Created {
+    /// SOURCE_DATE_EPOCH, else the commit's time, else no annotation: the
+    /// same inputs push the same manifests.
+    Reproducible,
+    Now,
+    At(Timestamp),
+}
+
+/// `org.opencontainers.image.created` of what we push, if any.
+pub(crate) fn created_annotation(
+    policy: Created,
+    source_date_epoch: Option<Timestamp>,
+    commit_time: Option<i64>,
+) -> Option<String> {
+    match policy {
+        Created::Now => Some(rfc3339(Timestamp::now())),
+        Created::At(t) => Some(rfc3339(t)),
+        Created::Reproducible => source_date_epoch
+            .or_else(|| commit_time.and_then(|s| Timestamp::from_second(s).ok()))
+            .map(rfc3339),
+    }
 }
 
 /// RFC 3339 in whole seconds, as every timestamp we write.
@@ -355,6 +374,7 @@ mod tests {
                 commit: "1".repeat(40),
                 reference: Some("refs/heads/main".into()),
                 dirty: false,
+                commit_time: None,
             }),
             lock: vec![LockedPackage {
                 name: "itoa".into(),

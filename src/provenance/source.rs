@@ -12,23 +12,53 @@ pub(crate) struct GitSource {
     pub(crate) reference: Option<String>,
     /// Tracked files differ from the commit.
     pub(crate) dirty: bool,
+    /// The commit's committer time (seconds since the epoch).
+    pub(crate) commit_time: Option<i64>,
+}
+
+/// What the build's directory is, as far as git tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Checkout {
+    /// Not in a git checkout, or git is not installed.
+    None,
+    /// A repository without a commit yet.
+    Unborn,
+    At(GitSource),
+}
+
+/// Reads the git checkout containing `dir`.
+pub(crate) fn git_checkout(dir: &Path) -> Checkout {
+    match git_source(dir) {
+        Some(source) => Checkout::At(source),
+        None if run_git(dir, &["rev-parse", "--git-dir"]).is_some() => Checkout::Unborn,
+        None => Checkout::None,
+    }
+}
+
+/// The committer time of HEAD in the checkout containing `dir`.
+pub(crate) fn commit_time(dir: &Path) -> Option<i64> {
+    run_git(dir, &["show", "-s", "--format=%ct", "HEAD"])?
+        .parse()
+        .ok()
+}
+
+fn run_git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Reads the git checkout containing `dir`; `None` outside one or when git
 /// is not installed.
 pub(crate) fn git_source(dir: &Path) -> Option<GitSource> {
-    let git = |args: &[&str]| -> Option<String> {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-    };
+    let git = |args: &[&str]| run_git(dir, args);
     let commit = git(&["rev-parse", "--verify", "-q", "HEAD"])?;
     if commit.is_empty() {
         return None;
@@ -44,11 +74,13 @@ pub(crate) fn git_source(dir: &Path) -> Option<GitSource> {
     let dirty = git(&["status", "--porcelain", "--untracked-files=no"])
         .map(|s| !s.is_empty())
         .unwrap_or(false);
+    let commit_time = git(&["show", "-s", "--format=%ct", "HEAD"]).and_then(|t| t.parse().ok());
     Some(GitSource {
         url,
         commit,
         reference,
         dirty,
+        commit_time,
     })
 }
 

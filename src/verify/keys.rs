@@ -6,6 +6,7 @@ use std::cell::OnceCell;
 use std::path::PathBuf;
 
 use crate::credentials::Keyring;
+use crate::credentials::keyring::Purpose;
 use crate::environment::Env;
 use crate::error::{Error, Result};
 use crate::signing::keyfile::load_public_key_file;
@@ -53,10 +54,10 @@ impl Keys {
                 let hint = bundle.key_hint().ok_or_else(|| {
                     Error::key("the bundle names no key (no publicKey hint); pass --key PUB.pem")
                 })?;
-                let ring = match cell.get_or_init(|| Keyring::open().ok()) {
+                let ring = match cell.get_or_init(|| Keyring::open(Purpose::Verifying).ok()) {
                     Some(r) => r,
                     None => {
-                        return Err(Keyring::open()
+                        return Err(Keyring::open(Purpose::Verifying)
                             .err()
                             .unwrap_or_else(|| Error::key("no keyring")));
                     }

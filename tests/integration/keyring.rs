@@ -183,3 +183,46 @@ fn keys_live_in_the_real_keyring() {
     let list = attest(&["key", "list", "--format", "json"]).envs(env).run();
     assert_eq!(list.success().json(), serde_json::json!([]));
 }
+
+/// A keyring that needs unlocking is called locked, not unreachable, and
+/// each command names the alternative that fits it; all exit 6.
+#[test]
+fn a_locked_keyring_is_called_locked_with_the_remedy_for_each_command() {
+    let Some(session) = crate::support::KeyringSession::start_locked() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f.bin"), b"f").unwrap();
+    let run = |args: &[&str]| {
+        crate::support::attest(args)
+            .envs(&session.env)
+            .cwd(dir.path())
+            .run()
+    };
+    let out = run(&["key", "generate", "release"]);
+    out.fails_with(6, "the OS keyring is locked");
+    assert!(out.stderr.contains("unlock"), "{}", out.stderr);
+    assert!(out.stderr.contains("--output FILE.pem"), "{}", out.stderr);
+    let out = run(&["--subject-path", "f.bin"]);
+    out.fails_with(6, "the OS keyring is locked");
+    assert!(out.stderr.contains("--key FILE.pem"), "{}", out.stderr);
+    if let Some(reg) = crate::testbed::docker_htpasswd() {
+        let out = crate::support::attest(&[
+            "login",
+            &reg.host,
+            "-u",
+            crate::testbed::TEST_USER,
+            "--password-stdin",
+        ])
+        .envs(&session.env)
+        .stdin(crate::testbed::TEST_PASSWORD)
+        .run();
+        out.fails_with(6, "the OS keyring is locked");
+        assert!(
+            out.stderr.contains("CARGO_ATTEST_REGISTRY"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains(crate::testbed::TEST_PASSWORD));
+    }
+}

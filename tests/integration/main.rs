@@ -23,4 +23,5 @@ mod soak;
 mod support;
 mod testbed;
 mod testbed_smoke;
+mod ux;
 mod verify_ref;

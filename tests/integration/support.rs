@@ -294,6 +294,16 @@ pub struct KeyringSession {
 
 impl KeyringSession {
     pub fn start() -> Option<Self> {
+        Self::start_with(true)
+    }
+
+    /// A session whose keyring was never unlocked: every use needs a prompt,
+    /// which nobody answers.
+    pub fn start_locked() -> Option<Self> {
+        Self::start_with(false)
+    }
+
+    fn start_with(unlock: bool) -> Option<Self> {
         for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
             if !have_command(tool) {
                 missing_peer(tool)
@@ -310,8 +320,13 @@ impl KeyringSession {
             std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
         }
         let addr_file = dir.path().join("bus-address");
+        let daemon = if unlock {
+            "printf 'keyring-test-pw' | gnome-keyring-daemon --unlock --components=secrets"
+        } else {
+            "gnome-keyring-daemon --start --components=secrets"
+        };
         let script = format!(
-            "printf 'keyring-test-pw' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; \
+            "{daemon} >/dev/null 2>&1; \
              echo \"$DBUS_SESSION_BUS_ADDRESS\" > {addr}.tmp && mv {addr}.tmp {addr}; \
              exec sleep 900",
             addr = addr_file.display()
