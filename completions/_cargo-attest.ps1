@@ -73,6 +73,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push files as one OCI artifact to a registry or an OCI layout')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach an existing Sigstore bundle to an image or artifact')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List what is attached to an image or artifact')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Write the Sigstore bundles attached to an image to files, for offline use')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a bundle, or each attestation attached to an image, says (unverified)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove fallback tags, attestations and superseded indexes whose subject is gone')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store registry credentials in the OS keyring (checked first)')
@@ -82,11 +84,14 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;verify' {
-            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'The Sigstore bundle to check the files against')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Public key (PEM) to check the signature with. Without it, the keyring key whose id equals the bundle''s key hint is used')
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'The Sigstore bundle to check the files against. Without it and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Check the files against the attestations attached to REF (registry or OCI layout), in one step')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key to check a key-signed bundle''s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle''s key hint is used. Keyless bundles are checked with the identity flags instead')
             [CompletionResult]::new('--predicate-type', '--predicate-type', [CompletionResultType]::ParameterName, 'Require this predicate type')
             [CompletionResult]::new('--builder-id', '--builder-id', [CompletionResultType]::ParameterName, 'Require this builder id (runDetails.builder.id)')
-            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)')
+            [CompletionResult]::new('--source-repo', '--source-repo', [CompletionResultType]::ParameterName, 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing). For a keyless bundle, the certificate''s source repository must match too, when it names one')
+            [CompletionResult]::new('--source-ref', '--source-ref', [CompletionResultType]::ParameterName, 'Require the build''s source ref, a full git ref such as refs/heads/main or refs/tags/v1.0 (the source URI''s `@ref`, or GitHub''s workflow ref). For a keyless bundle, the certificate''s source ref must be it too')
+            [CompletionResult]::new('--source-digest', '--source-digest', [CompletionResultType]::ParameterName, 'Require the build''s source commit (hex, as `git rev-parse HEAD` prints it). For a keyless bundle, the certificate''s source digest must be it too')
             [CompletionResult]::new('--trusted-root', '--trusted-root', [CompletionResultType]::ParameterName, 'Sigstore trusted root (JSON) with the certificate and timestamp authorities to trust (default: Sigstore''s public-good root, built in; nothing is fetched)')
             [CompletionResult]::new('--certificate-identity', '--certificate-identity', [CompletionResultType]::ParameterName, 'Require this certificate identity (the SAN: a workflow URI or an email)')
             [CompletionResult]::new('--certificate-identity-regexp', '--certificate-identity-regexp', [CompletionResultType]::ParameterName, 'Require a certificate identity matching this regular expression')
@@ -139,7 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;key;generate' {
             [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'Signature algorithm')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
@@ -177,6 +182,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;key;export' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Export the public key of this key file instead of a keyring key''s: a private key (plain, or encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt) or a public key')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
@@ -298,6 +304,42 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;discover' {
             [CompletionResult]::new('--artifact-type', '--artifact-type', [CompletionResultType]::ParameterName, 'Only list referrers of this artifactType')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only')
+            [CompletionResult]::new('--created', '--created', [CompletionResultType]::ParameterName, 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
+            [CompletionResult]::new('--redetect', '--redetect', [CompletionResultType]::ParameterName, 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cargo-attest;download' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only')
+            [CompletionResult]::new('--created', '--created', [CompletionResultType]::ParameterName, 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
+            [CompletionResult]::new('--redetect', '--redetect', [CompletionResultType]::ParameterName, 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cargo-attest;inspect' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
@@ -462,6 +504,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push files as one OCI artifact to a registry or an OCI layout')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach an existing Sigstore bundle to an image or artifact')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List what is attached to an image or artifact')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Write the Sigstore bundles attached to an image to files, for offline use')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a bundle, or each attestation attached to an image, says (unverified)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove fallback tags, attestations and superseded indexes whose subject is gone')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store registry credentials in the OS keyring (checked first)')
@@ -503,6 +547,12 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;help;discover' {
+            break
+        }
+        'cargo-attest;help;download' {
+            break
+        }
+        'cargo-attest;help;inspect' {
             break
         }
         'cargo-attest;help;prune' {

@@ -22,11 +22,17 @@ _cargo__attest() {
             cargo__attest,discover)
                 cmd="cargo__attest__subcmd__discover"
                 ;;
+            cargo__attest,download)
+                cmd="cargo__attest__subcmd__download"
+                ;;
             cargo__attest,generate)
                 cmd="cargo__attest__subcmd__generate"
                 ;;
             cargo__attest,help)
                 cmd="cargo__attest__subcmd__help"
+                ;;
+            cargo__attest,inspect)
+                cmd="cargo__attest__subcmd__inspect"
                 ;;
             cargo__attest,key)
                 cmd="cargo__attest__subcmd__key"
@@ -73,11 +79,17 @@ _cargo__attest() {
             cargo__attest__subcmd__help,discover)
                 cmd="cargo__attest__subcmd__help__subcmd__discover"
                 ;;
+            cargo__attest__subcmd__help,download)
+                cmd="cargo__attest__subcmd__help__subcmd__download"
+                ;;
             cargo__attest__subcmd__help,generate)
                 cmd="cargo__attest__subcmd__help__subcmd__generate"
                 ;;
             cargo__attest__subcmd__help,help)
                 cmd="cargo__attest__subcmd__help__subcmd__help"
+                ;;
+            cargo__attest__subcmd__help,inspect)
+                cmd="cargo__attest__subcmd__help__subcmd__inspect"
                 ;;
             cargo__attest__subcmd__help,key)
                 cmd="cargo__attest__subcmd__help__subcmd__key"
@@ -164,7 +176,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --strict --push --help --version verify key push attach discover prune migrate login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --strict --push --help --version verify key push attach discover download inspect prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -365,6 +377,48 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cargo__attest__subcmd__download)
+            opts="-o -q -v -h --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cargo__attest__subcmd__generate)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -524,7 +578,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__help)
-            opts="verify key push attach discover prune migrate login logout generate help"
+            opts="verify key push attach discover download inspect prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +606,20 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__help__subcmd__discover)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__attest__subcmd__help__subcmd__download)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -608,6 +676,20 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__attest__subcmd__help__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -789,6 +871,40 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cargo__attest__subcmd__inspect)
+            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cargo__attest__subcmd__key)
             opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -858,12 +974,16 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__export)
-            opts="-o -q -v -h --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1294,13 +1414,17 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__verify)
-            opts="-q -v -h --bundle --key --predicate-type --builder-id --source-repo --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1317,6 +1441,14 @@ _cargo__attest() {
                     return 0
                     ;;
                 --source-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-ref)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-digest)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -70,6 +70,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'
             cand discover 'List what is attached to an image or artifact'
+            cand download 'Write the Sigstore bundles attached to an image to files, for offline use'
+            cand inspect 'Show what a bundle, or each attestation attached to an image, says (unverified)'
             cand prune 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
             cand migrate 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags'
             cand login 'Store registry credentials in the OS keyring (checked first)'
@@ -78,11 +80,14 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cargo-attest;verify'= {
-            cand --bundle 'The Sigstore bundle to check the files against'
-            cand --key 'Public key (PEM) to check the signature with. Without it, the keyring key whose id equals the bundle''s key hint is used'
+            cand --bundle 'The Sigstore bundle to check the files against. Without it and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)'
+            cand --from 'Check the files against the attestations attached to REF (registry or OCI layout), in one step'
+            cand --key 'Key to check a key-signed bundle''s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle''s key hint is used. Keyless bundles are checked with the identity flags instead'
             cand --predicate-type 'Require this predicate type'
             cand --builder-id 'Require this builder id (runDetails.builder.id)'
-            cand --source-repo 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)'
+            cand --source-repo 'Require the build''s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing). For a keyless bundle, the certificate''s source repository must match too, when it names one'
+            cand --source-ref 'Require the build''s source ref, a full git ref such as refs/heads/main or refs/tags/v1.0 (the source URI''s `@ref`, or GitHub''s workflow ref). For a keyless bundle, the certificate''s source ref must be it too'
+            cand --source-digest 'Require the build''s source commit (hex, as `git rev-parse HEAD` prints it). For a keyless bundle, the certificate''s source digest must be it too'
             cand --trusted-root 'Sigstore trusted root (JSON) with the certificate and timestamp authorities to trust (default: Sigstore''s public-good root, built in; nothing is fetched)'
             cand --certificate-identity 'Require this certificate identity (the SAN: a workflow URI or an email)'
             cand --certificate-identity-regexp 'Require a certificate identity matching this regular expression'
@@ -133,7 +138,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key;generate'= {
             cand --algorithm 'Signature algorithm'
-            cand --output 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted'
+            cand --output 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
             cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
@@ -169,6 +174,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --help 'Print help'
         }
         &'cargo-attest;key;export'= {
+            cand --key 'Export the public key of this key file instead of a keyring key''s: a private key (plain, or encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt) or a public key'
             cand -o 'Write to FILE instead of stdout'
             cand --output 'Write to FILE instead of stdout'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
@@ -278,6 +284,40 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;discover'= {
             cand --artifact-type 'Only list referrers of this artifactType'
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
+            cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;download'= {
+            cand -o 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)'
+            cand --output 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)'
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
+            cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;inspect'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
             cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
@@ -430,6 +470,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'
             cand discover 'List what is attached to an image or artifact'
+            cand download 'Write the Sigstore bundles attached to an image to files, for offline use'
+            cand inspect 'Show what a bundle, or each attestation attached to an image, says (unverified)'
             cand prune 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
             cand migrate 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags'
             cand login 'Store registry credentials in the OS keyring (checked first)'
@@ -461,6 +503,10 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;help;attach'= {
         }
         &'cargo-attest;help;discover'= {
+        }
+        &'cargo-attest;help;download'= {
+        }
+        &'cargo-attest;help;inspect'= {
         }
         &'cargo-attest;help;prune'= {
         }

@@ -73,17 +73,22 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "key" -d '
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "attach" -d 'Attach an existing Sigstore bundle to an image or artifact'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "discover" -d 'List what is attached to an image or artifact'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "download" -d 'Write the Sigstore bundles attached to an image to files, for offline use'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "inspect" -d 'Show what a bundle, or each attestation attached to an image, says (unverified)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "prune" -d 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "migrate" -d 'Move fallback-tag referrers to a registry\'s referrers API, then drop the tags'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check the files against' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l key -d 'Public key (PEM) to check the signature with. Without it, the keyring key whose id equals the bundle\'s key hint is used' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check the files against. Without it and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l from -d 'Check the files against the attestations attached to REF (registry or OCI layout), in one step' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l key -d 'Key to check a key-signed bundle\'s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle\'s key hint is used. Keyless bundles are checked with the identity flags instead' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l predicate-type -d 'Require this predicate type' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l builder-id -d 'Require this builder id (runDetails.builder.id)' -r
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-repo -d 'Require the build\'s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing)' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-repo -d 'Require the build\'s source to be this repository (URL; `git+` prefix, `.git` suffix and ref are ignored when comparing). For a keyless bundle, the certificate\'s source repository must match too, when it names one' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-ref -d 'Require the build\'s source ref, a full git ref such as refs/heads/main or refs/tags/v1.0 (the source URI\'s `@ref`, or GitHub\'s workflow ref). For a keyless bundle, the certificate\'s source ref must be it too' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l source-digest -d 'Require the build\'s source commit (hex, as `git rev-parse HEAD` prints it). For a keyless bundle, the certificate\'s source digest must be it too' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l trusted-root -d 'Sigstore trusted root (JSON) with the certificate and timestamp authorities to trust (default: Sigstore\'s public-good root, built in; nothing is fetched)' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l certificate-identity -d 'Require this certificate identity (the SAN: a workflow URI or an email)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l certificate-identity-regexp -d 'Require a certificate identity matching this regular expression' -r
@@ -135,7 +140,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not _
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l algorithm -d 'Signature algorithm' -r -f -a "p256\t'ECDSA on NIST P-256 with SHA-256'
 ed25519\t'Ed25519 (pure EdDSA)'"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l output -d 'Write the private key to this PEM file instead of the keyring. It is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l output -d 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
@@ -171,6 +176,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l key -d 'Export the public key of this key file instead of a keyring key\'s: a private key (plain, or encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt) or a public key' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -281,6 +287,39 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l p
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s o -l output -d 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
@@ -403,17 +442,19 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages for the command and each subcommand'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "key" -d 'Manage signing keys in the OS keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "attach" -d 'Attach an existing Sigstore bundle to an image or artifact'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "discover" -d 'List what is attached to an image or artifact'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "prune" -d 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "migrate" -d 'Move fallback-tag referrers to a registry\'s referrers API, then drop the tags'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover prune migrate login logout generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "key" -d 'Manage signing keys in the OS keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "attach" -d 'Attach an existing Sigstore bundle to an image or artifact'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "discover" -d 'List what is attached to an image or artifact'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "download" -d 'Write the Sigstore bundles attached to an image to files, for offline use'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "inspect" -d 'Show what a bundle, or each attestation attached to an image, says (unverified)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "prune" -d 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "migrate" -d 'Move fallback-tag referrers to a registry\'s referrers API, then drop the tags'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export" -d 'Print a key as PEM: the public key, or with --private the private key'

@@ -7,6 +7,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod signing;
+mod verify;
+
+pub use signing::{
+    KeyAlgorithm, KeyCommand, KeyExportArgs, KeyGenerateArgs, KeyImportArgs, KeyNameArg,
+    KeylessArgs, SigningKeyArgs, TlogUploadArgs,
+};
+pub use verify::{IdentityArgs, PolicyArgs, TlogPolicyArgs, VerifyArgs};
+
 /// Signed SLSA v1 build provenance for cargo builds.
 ///
 /// Run after `cargo build`: finds the build's outputs, writes SLSA v1
@@ -111,6 +120,10 @@ pub enum Command {
     Attach(AttachArgs),
     /// List what is attached to an image or artifact.
     Discover(DiscoverArgs),
+    /// Write the Sigstore bundles attached to an image to files, for offline use.
+    Download(DownloadArgs),
+    /// Show what a bundle, or each attestation attached to an image, says (unverified).
+    Inspect(InspectArgs),
     /// Remove fallback tags, attestations and superseded indexes whose subject is gone.
     Prune(MaintainArgs),
     /// Move fallback-tag referrers to a registry's referrers API, then drop the tags.
@@ -272,6 +285,27 @@ pub struct DiscoverArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// The subject, as for `attach`.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// Directory to write the bundles to, as sha256-<hex>.sigstore.json
+    /// (created if missing).
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// A bundle file (*.sigstore.json, or a bare DSSE envelope), or a REF
+    /// whose attached attestations are shown. Nothing is verified: use
+    /// `verify` for that.
+    #[arg(value_name = "BUNDLE|REF")]
+    pub target: String,
+}
+
+#[derive(Debug, Args)]
 pub struct MaintainArgs {
     /// The repository: [http(s)://]REGISTRY/REPOSITORY, or NAME for the
     /// OCI layout target/oci/NAME (or --oci-layout).
@@ -303,286 +337,6 @@ pub struct LogoutArgs {
     /// Registry host.
     #[arg(value_name = "REGISTRY")]
     pub registry: String,
-}
-
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Signing")]
-pub struct SigningKeyArgs {
-    /// Sign with this PEM private key (PKCS#8, plain or encrypted) instead
-    /// of a keyring key. The passphrase comes from
-    /// CARGO_ATTEST_KEY_PASSPHRASE or a prompt.
-    #[arg(long, value_name = "FILE", env = "CARGO_ATTEST_KEY_FILE")]
-    pub key: Option<PathBuf>,
-
-    /// Name of the keyring key to sign with. If no key of this name exists
-    /// yet, a P-256 key is created in the keyring.
-    #[arg(
-        long,
-        value_name = "NAME",
-        default_value = "default",
-        env = "CARGO_ATTEST_KEY_NAME",
-        conflicts_with = "key"
-    )]
-    pub key_name: String,
-}
-
-/// Keyless signing (an OIDC identity, a Fulcio certificate) and the
-/// Sigstore services, named as cosign names them.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Signing")]
-pub struct KeylessArgs {
-    /// Sign keyless: an OIDC identity token buys a short-lived Fulcio
-    /// certificate for a key that lives only in memory, and a timestamp
-    /// authority vouches for the time. Chosen by itself in CI when an
-    /// identity token is available and no --key or --key-name is given.
-    #[arg(long)]
-    pub keyless: bool,
-
-    /// The OIDC identity token for keyless signing, or @FILE to read it
-    /// from a file (implies --keyless). Default: SIGSTORE_ID_TOKEN, else
-    /// GitHub Actions' ID token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN).
-    #[arg(long, value_name = "TOKEN|@FILE")]
-    pub identity_token: Option<String>,
-
-    /// Fulcio to get the signing certificate from (default: the signing
-    /// config's, else https://fulcio.sigstore.dev).
-    #[arg(long, value_name = "URL")]
-    pub fulcio_url: Option<String>,
-
-    /// RFC 3161 timestamp authority to timestamp the signature with; keyless
-    /// signing always uses one (default: the signing config's, else
-    /// Sigstore's public one), key-based signing only when one is named here
-    /// or in --signing-config.
-    #[arg(long, value_name = "URL")]
-    pub timestamp_server_url: Option<String>,
-
-    /// A Sigstore signing config (v0.2 JSON, as cosign v3 takes) naming the
-    /// Fulcio and timestamp authority to use.
-    #[arg(long, value_name = "FILE")]
-    pub signing_config: Option<PathBuf>,
-
-    /// Whether --key or --key-name was given (on the command line or in the
-    /// environment): keyless is then never chosen by itself.
-    #[arg(skip)]
-    pub key_given: bool,
-}
-
-/// Recording signatures in a Rekor v2 transparency log.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Signing")]
-pub struct TlogUploadArgs {
-    /// Rekor v2 log to record the signature in (default: the signing
-    /// config's Rekor v2 log). Keyless signatures are recorded whenever a
-    /// log is known; key-based ones with --tlog-upload.
-    #[arg(long, value_name = "URL")]
-    pub rekor_url: Option<String>,
-
-    /// Record the signature in the Rekor log (key-based signing too).
-    #[arg(long, overrides_with = "no_tlog_upload")]
-    pub tlog_upload: bool,
-
-    /// Do not record the signature in a transparency log.
-    #[arg(long, overrides_with = "tlog_upload")]
-    pub no_tlog_upload: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct VerifyArgs {
-    /// Files that must be subjects of the bundle; or, without --bundle, one
-    /// REF whose attached attestations are checked (registry or OCI layout).
-    #[arg(value_name = "FILE|REF", required = true)]
-    pub files: Vec<PathBuf>,
-
-    /// The Sigstore bundle to check the files against.
-    #[arg(long, value_name = "BUNDLE")]
-    pub bundle: Option<PathBuf>,
-
-    /// Public key (PEM) to check the signature with. Without it, the keyring
-    /// key whose id equals the bundle's key hint is used.
-    #[arg(long, value_name = "PUB.pem")]
-    pub key: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub policy: PolicyArgs,
-
-    #[command(flatten)]
-    pub identity: IdentityArgs,
-
-    #[command(flatten)]
-    pub tlog: TlogPolicyArgs,
-}
-
-/// How many transparency log entries a bundle must carry.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Transparency log")]
-pub struct TlogPolicyArgs {
-    /// Require at least N verified transparency log entries (default: 1 for
-    /// keyless bundles when the trusted root lists a log, else 0). Entries a
-    /// bundle carries are always verified against the trusted root's logs.
-    #[arg(long, value_name = "N")]
-    pub tlog_threshold: Option<usize>,
-
-    /// Neither require nor check transparency log entries (for private
-    /// Sigstore instances without a log).
-    #[arg(long, conflicts_with = "tlog_threshold")]
-    pub insecure_ignore_tlog: bool,
-}
-
-/// Who must have signed a keyless bundle, and what to trust: flags as
-/// cosign and `gh attestation verify` name them.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Keyless identity")]
-pub struct IdentityArgs {
-    /// Sigstore trusted root (JSON) with the certificate and timestamp
-    /// authorities to trust (default: Sigstore's public-good root, built in;
-    /// nothing is fetched).
-    #[arg(long, value_name = "FILE")]
-    pub trusted_root: Option<PathBuf>,
-
-    /// Require this certificate identity (the SAN: a workflow URI or an email).
-    #[arg(long, value_name = "IDENTITY")]
-    pub certificate_identity: Option<String>,
-
-    /// Require a certificate identity matching this regular expression.
-    #[arg(long, value_name = "REGEX", conflicts_with = "certificate_identity")]
-    pub certificate_identity_regexp: Option<String>,
-
-    /// Require this OIDC issuer (default with --owner, --repo or
-    /// --signer-workflow: https://token.actions.githubusercontent.com).
-    #[arg(long, value_name = "URL")]
-    pub certificate_oidc_issuer: Option<String>,
-
-    /// Require an OIDC issuer matching this regular expression.
-    #[arg(long, value_name = "REGEX", conflicts_with = "certificate_oidc_issuer")]
-    pub certificate_oidc_issuer_regexp: Option<String>,
-
-    /// Require the source repository's owner (GitHub organization or user).
-    #[arg(long, value_name = "OWNER")]
-    pub owner: Option<String>,
-
-    /// Require the source repository (OWNER/REPO).
-    #[arg(long, value_name = "OWNER/REPO")]
-    pub repo: Option<String>,
-
-    /// Require the workflow that signed ([HOST/]OWNER/REPO/PATH, e.g.
-    /// acme/tool/.github/workflows/release.yml), at any ref.
-    #[arg(long, value_name = "WORKFLOW")]
-    pub signer_workflow: Option<String>,
-
-    /// Refuse signatures made on self-hosted runners.
-    #[arg(long)]
-    pub deny_self_hosted_runners: bool,
-}
-
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Policy")]
-pub struct PolicyArgs {
-    /// Require this predicate type.
-    #[arg(
-        long,
-        value_name = "URI",
-        default_value = "https://slsa.dev/provenance/v1"
-    )]
-    pub predicate_type: String,
-
-    /// Require this builder id (runDetails.builder.id).
-    #[arg(long, value_name = "URI")]
-    pub builder_id: Option<String>,
-
-    /// Require the build's source to be this repository (URL; `git+` prefix,
-    /// `.git` suffix and ref are ignored when comparing).
-    #[arg(long, value_name = "URL")]
-    pub source_repo: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum KeyCommand {
-    /// Create a new signing key in the keyring (or a PEM file with --output).
-    Generate(KeyGenerateArgs),
-    /// Store a PEM private key (PKCS#8, plain or encrypted) in the keyring.
-    Import(KeyImportArgs),
-    /// Print a key as PEM: the public key, or with --private the private key.
-    Export(KeyExportArgs),
-    /// List the signing keys in the keyring.
-    List,
-    /// Remove a signing key from the keyring.
-    Delete(KeyNameArg),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KeyAlgorithm {
-    /// ECDSA on NIST P-256 with SHA-256.
-    #[value(name = "p256", alias = "ecdsa-p256")]
-    P256,
-    /// Ed25519 (pure EdDSA).
-    Ed25519,
-}
-
-#[derive(Debug, Args)]
-pub struct KeyNameArg {
-    /// Key name.
-    #[arg(value_name = "NAME", default_value = "default")]
-    pub name: String,
-}
-
-#[derive(Debug, Args)]
-pub struct KeyGenerateArgs {
-    /// Key name.
-    #[arg(value_name = "NAME", default_value = "default")]
-    pub name: String,
-
-    /// Signature algorithm.
-    #[arg(long, value_enum, default_value_t = KeyAlgorithm::P256)]
-    pub algorithm: KeyAlgorithm,
-
-    /// Write the private key to this PEM file instead of the keyring. It is
-    /// encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a
-    /// prompt, unless --unencrypted.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// With --output: write the private key unencrypted.
-    #[arg(long, requires = "output")]
-    pub unencrypted: bool,
-
-    /// Replace an existing key of the same name.
-    #[arg(long)]
-    pub force: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct KeyImportArgs {
-    /// Key name.
-    #[arg(value_name = "NAME")]
-    pub name: String,
-
-    /// PEM file with a PKCS#8 private key (`-` for stdin).
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-
-    /// Replace an existing key of the same name.
-    #[arg(long)]
-    pub force: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct KeyExportArgs {
-    /// Key name.
-    #[arg(value_name = "NAME", default_value = "default")]
-    pub name: String,
-
-    /// Export the private key (PKCS#8 PEM, encrypted with the passphrase
-    /// from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted).
-    #[arg(long)]
-    pub private: bool,
-
-    /// With --private: write the private key unencrypted.
-    #[arg(long, requires = "private")]
-    pub unencrypted: bool,
-
-    /// Write to FILE instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

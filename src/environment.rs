@@ -38,6 +38,10 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
         "CARGO_ATTEST_CACHE_DIR",
         "Where capability verdicts and blob sources are remembered (default: $XDG_CACHE_HOME/cargo-attest or ~/.cache/cargo-attest).",
     ),
+    (
+        "CARGO_TARGET_DIR",
+        "verify FILE without --bundle: a target directory whose attest/ is searched for the bundle cargo attest wrote.",
+    ),
     ("XDG_CACHE_HOME", "Base of the default cache directory."),
     (
         "HOME",

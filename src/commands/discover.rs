@@ -87,7 +87,10 @@ fn tree(referrers: &[Referrer]) -> Vec<String> {
                 "├──"
             };
             let stem = if last_group { "    " } else { "│   " };
-            let sources: Vec<&str> = r.sources.iter().map(|s| s.name()).collect();
+            let mut sources: Vec<String> = r.sources.iter().map(|s| s.name().into()).collect();
+            if let Some(legacy) = &r.cosign {
+                sources.push(legacy.tag.clone());
+            }
             lines.push(format!(
                 "{stem}{branch} {} [{}]",
                 r.descriptor.digest,

@@ -169,7 +169,11 @@ fn write_page(dir: &Path, cmd: &clap::Command, name: &str, pages: &[String]) -> 
             .collect();
     }
     see.push("cargo(1)".into());
+    // Page names are never hyphenated where the list wraps: a reader copies
+    // them whole.
+    roff.control("nh", []);
     roff.text([roman(see.join(", "))]);
+    roff.control("hy", []);
     out.extend_from_slice(roff.to_roff().as_bytes());
     man.render_version_section(&mut out).map_err(io)?;
     let path = dir.join(format!("{name}.1"));
@@ -225,6 +229,10 @@ fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
                 "Sign with a key file, for CI:",
                 "cargo attest --release --key attest-key.pem",
             ),
+            (
+                "Sign keyless with the CI job's OIDC identity (a Fulcio certificate and a timestamp):",
+                "cargo attest --release --keyless",
+            ),
         ],
         "cargo attest verify" => vec![
             (
@@ -232,10 +240,30 @@ fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
                 "cargo attest verify target/release/tool --bundle tool.sigstore.json --key tool.pub",
             ),
             (
+                "Check a file against the bundle cargo attest wrote for it:",
+                "cargo attest verify target/release/tool --key tool.pub",
+            ),
+            (
                 "Check what is attached to an image:",
                 "cargo attest verify ghcr.io/acme/tool:1.0 --key tool.pub",
             ),
+            (
+                "Check a file against the attestations attached to an image:",
+                "cargo attest verify tool --from ghcr.io/acme/tool:1.0 --key tool.pub",
+            ),
+            (
+                "Check a keyless attestation by who signed it:",
+                "cargo attest verify ghcr.io/acme/tool:1.0 --owner acme --repo acme/tool --signer-workflow acme/tool/.github/workflows/release.yml",
+            ),
         ],
+        "cargo attest download" => vec![(
+            "Write the bundles attached to an image to files, for offline verification:",
+            "cargo attest download ghcr.io/acme/tool:1.0 -o attestations",
+        )],
+        "cargo attest inspect" => vec![(
+            "Show what a bundle says (nothing is verified):",
+            "cargo attest inspect tool.sigstore.json",
+        )],
         "cargo attest push" => vec![(
             "Push two files as one artifact:",
             "cargo attest push ghcr.io/acme/tool:1.0 target/release/tool README.md",
@@ -270,6 +298,10 @@ fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
                 "cargo attest key generate --output k.pem",
             ),
         ],
+        "cargo attest key export" => vec![(
+            "The public key of a key file, for verifiers:",
+            "cargo attest key export --key k.pem -o k.pub",
+        )],
         _ => Vec::new(),
     }
 }

@@ -1,5 +1,7 @@
 //! `cargo attest key ...`: signing keys in the OS keyring.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use super::Report;
@@ -10,8 +12,10 @@ use crate::credentials::keyring::validate_key_name;
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
 use crate::settings::Settings;
-use crate::signing::keyfile::{load_key_file, read_passphrase};
-use crate::signing::{Algorithm, SigningKey};
+use crate::signing::keyfile::{
+    load_key_file, load_public_key_file, public_key_path, read_passphrase,
+};
+use crate::signing::{Algorithm, PublicKey, SigningKey};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -22,16 +26,24 @@ struct KeyOutput {
     /// `keyring`, or the path of the file written.
     location: String,
     public_key: String,
+    /// `key generate --output`: the public key file written beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_key_file: Option<String>,
 }
 
 impl KeyOutput {
     fn new(name: &str, key: &SigningKey, location: String) -> Self {
+        Self::of_public(name, &key.public_key(), location)
+    }
+
+    fn of_public(name: &str, key: &PublicKey, location: String) -> Self {
         KeyOutput {
             name: name.to_string(),
             algorithm: key.algorithm(),
             key_id: key.key_id(),
             location,
-            public_key: key.public_key().to_pem(),
+            public_key: key.to_pem(),
+            public_key_file: None,
         }
     }
 }
@@ -53,13 +65,24 @@ fn generate(settings: &Settings, args: &KeyGenerateArgs) -> Result<Report> {
         KeyAlgorithm::Ed25519 => Algorithm::Ed25519,
     };
     let key = SigningKey::generate(algorithm).map_err(|e| Error::key(e.to_string()))?;
+    let public_file = args.output.as_deref().map(public_key_path);
     let location = match &args.output {
         Some(path) => {
-            if path.exists() && !args.force {
+            let public = public_key_path(path);
+            if public == *path {
                 return Err(Error::usage(format!(
-                    "{} exists; pass --force to overwrite it",
+                    "{} would hold both halves of the key pair: name the private key file \
+                     otherwise (such as key.pem); its public key goes to key.pub",
                     path.display()
                 )));
+            }
+            for file in [path, &public] {
+                if file.exists() && !args.force {
+                    return Err(Error::usage(format!(
+                        "{} exists; pass --force to overwrite it",
+                        file.display()
+                    )));
+                }
             }
             let pem = if args.unencrypted {
                 key.to_pem(None)
@@ -73,6 +96,7 @@ fn generate(settings: &Settings, args: &KeyGenerateArgs) -> Result<Report> {
             }
             .map_err(|e| Error::key(e.to_string()))?;
             fsutil::write_atomically(path, pem.as_bytes(), Mode::Private)?;
+            fsutil::write_atomically(&public, key.public_key().to_pem().as_bytes(), Mode::Public)?;
             path.display().to_string()
         }
         None => {
@@ -81,12 +105,16 @@ fn generate(settings: &Settings, args: &KeyGenerateArgs) -> Result<Report> {
             "keyring".to_string()
         }
     };
-    let place = if location == "keyring" {
-        format!("key `{}` in the OS keyring", args.name)
-    } else {
-        format!("private key file {location}")
+    let place = match &public_file {
+        None => format!("key `{}` in the OS keyring", args.name),
+        Some(public) => format!(
+            "private key file {location} (public key {})",
+            public.display()
+        ),
     };
-    let mut report = Report::new(&KeyOutput::new(&args.name, &key, location))?;
+    let mut output = KeyOutput::new(&args.name, &key, location);
+    output.public_key_file = public_file.map(|p| p.display().to_string());
+    let mut report = Report::new(&output)?;
     report.line(format!(
         "Generated {} {place}, key id {}",
         key.algorithm(),
@@ -118,6 +146,9 @@ fn keyring_key(keyring: &Keyring, name: &str) -> Result<SigningKey> {
 }
 
 fn export(settings: &Settings, args: &KeyExportArgs) -> Result<Report> {
+    if let Some(file) = &args.key {
+        return export_file(settings, args, file);
+    }
     if args.private && args.output.is_none() && settings.json() {
         return Err(Error::usage(
             "--private with --format json needs --output FILE: a private key is never part of JSON output",
@@ -164,6 +195,38 @@ fn export(settings: &Settings, args: &KeyExportArgs) -> Result<Report> {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::io("write", "stdout", e))?;
+            Report::new(&serde_json::Value::Null)
+        }
+    }
+}
+
+/// `key export --key FILE`: the public key of a key file.
+fn export_file(settings: &Settings, args: &KeyExportArgs, file: &Path) -> Result<Report> {
+    let public = load_public_key_file(file, &settings.env)?;
+    let name = file.display().to_string();
+    let pem = public.to_pem();
+    match &args.output {
+        Some(path) => {
+            fsutil::write_atomically(path, pem.as_bytes(), Mode::Public)?;
+            let mut report = Report::new(&KeyOutput::of_public(
+                &name,
+                &public,
+                path.display().to_string(),
+            ))?;
+            report.line(format!(
+                "Wrote the public key of {name} to {}",
+                path.display()
+            ));
+            Ok(report)
+        }
+        None if settings.json() => Report::new(&KeyOutput::of_public(&name, &public, name.clone())),
+        None => {
+            // The PEM is the output itself, printed even with -q.
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(pem.as_bytes())
                 .and_then(|()| out.flush())
                 .map_err(|e| Error::io("write", "stdout", e))?;
             Report::new(&serde_json::Value::Null)

@@ -7,7 +7,9 @@
 mod attach;
 mod attest;
 mod discover;
+mod download;
 mod generate;
+mod inspect;
 mod key;
 mod login;
 mod maintain;
@@ -97,6 +99,8 @@ pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
         Some(Command::Push(args)) => push::run(settings, &args),
         Some(Command::Attach(args)) => attach::run(settings, &args),
         Some(Command::Discover(args)) => discover::run(settings, &args),
+        Some(Command::Download(args)) => download::run(settings, &args),
+        Some(Command::Inspect(args)) => inspect::run(settings, &args),
         Some(Command::Prune(args)) => maintain::prune(settings, &args),
         Some(Command::Migrate(args)) => maintain::migrate(settings, &args),
         Some(Command::Login(args)) => login::login(settings, &args),

@@ -1,140 +1,38 @@
-//! `cargo attest verify FILE... --bundle BUNDLE` and `verify REF`.
+//! `cargo attest verify FILE... --bundle BUNDLE`, `verify FILE...` (the
+//! bundle `cargo attest` wrote), `verify FILE... --from REF` and
+//! `verify REF`: key-signed and keyless bundles alike.
 
-use serde::Serialize;
+mod output;
+
+use std::path::{Path, PathBuf};
 
 use super::Report;
 use crate::cli::{IdentityArgs, PolicyArgs, VerifyArgs};
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::provenance;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
 use crate::verify::{
     IdentityFlags, IdentityPolicy, Keys, Policy, SignedBy, TlogPolicy, Trust, TrustRoot,
-    verify_attached, verify_files,
+    bundle_dirs, find_bundles, hash_files, verify_attached, verify_files, verify_files_from,
 };
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct VerifyOutput {
-    verified: bool,
-    bundle: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signer: Option<SignerOutput>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    signed_timestamps: Vec<String>,
-    /// The bundle's transparency log entries were verified.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    transparency_log_verified: bool,
-    predicate_type: String,
-    builder_id: Option<String>,
-    files: Vec<VerifiedFile>,
-}
-
-/// A keyless signer, as its (verified) certificate names it.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SignerOutput {
-    identity: Option<String>,
-    issuer: Option<String>,
-    certificate_not_before: String,
-    certificate_not_after: String,
-    /// Fulcio's CI extensions that the certificate carries.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    extensions: std::collections::BTreeMap<&'static str, String>,
-    /// Whether the bundle's transparency log entries were verified (only
-    /// bundles that carry entries).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    transparency_log_verified: bool,
-}
-
-impl SignerOutput {
-    fn of(signed_by: &SignedBy) -> Option<Self> {
-        let SignedBy::Certificate(c) = signed_by else {
-            return None;
-        };
-        let claims = &c.info.ci_claims;
-        let extensions = [
-            ("sourceRepositoryUri", &claims.source_repository_uri),
-            ("sourceRepositoryRef", &claims.source_repository_ref),
-            ("sourceRepositoryDigest", &claims.source_repository_digest),
-            (
-                "sourceRepositoryOwnerUri",
-                &claims.source_repository_owner_uri,
-            ),
-            ("buildSignerUri", &claims.build_signer_uri),
-            ("buildConfigUri", &claims.build_config_uri),
-            ("buildTrigger", &claims.build_trigger),
-            ("runInvocationUri", &claims.run_invocation_uri),
-            ("runnerEnvironment", &claims.runner_environment),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
-        .collect();
-        Some(SignerOutput {
-            identity: c.info.identity.as_ref().map(|i| i.as_str().to_string()),
-            issuer: c.info.issuer.clone(),
-            certificate_not_before: provenance::rfc3339(c.info.not_before),
-            certificate_not_after: provenance::rfc3339(c.info.not_after),
-            extensions,
-            transparency_log_verified: c.tlog_verified,
-        })
-    }
-}
-
-fn times(timestamps: &[jiff::Timestamp]) -> Vec<String> {
-    timestamps.iter().map(|t| provenance::rfc3339(*t)).collect()
-}
-
-#[derive(Serialize)]
-struct VerifiedFile {
-    path: String,
-    sha256: String,
-    subject: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RefOutput {
-    subject: String,
-    digest: String,
-    verified: bool,
-    attestations: Vec<AttestationResult>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AttestationResult {
-    digest: String,
-    verified: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signer: Option<SignerOutput>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    signed_timestamps: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    predicate_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    builder_id: Option<String>,
-}
+use output::{
+    FromOutput, RefOutput, SignerOutput, VerifiedFile, VerifyOutput, attestation_results,
+    result_lines, signed_at, times,
+};
 
 fn policy(args: &PolicyArgs) -> Policy {
     Policy {
         predicate_type: args.predicate_type.clone(),
         builder_id: args.builder_id.clone(),
         source_repo: args.source_repo.clone(),
+        source_ref: args.source_ref.clone(),
+        source_digest: args.source_digest.clone(),
     }
 }
 
 /// The keys, trusted root and identity policy the flags name.
-fn trust(args: &VerifyArgs) -> Result<Trust> {
+fn trust(settings: &Settings, args: &VerifyArgs) -> Result<Trust> {
     let IdentityArgs {
         trusted_root,
         certificate_identity,
@@ -154,15 +52,15 @@ fn trust(args: &VerifyArgs) -> Result<Trust> {
         owner: owner.as_deref(),
         repo: repo.as_deref(),
         signer_workflow: signer_workflow.as_deref(),
+        // The statement policy flags hold for a keyless signer's
+        // certificate too, not only for what the statement claims.
         source_repo: args.policy.source_repo.as_deref(),
-        // --source-ref / --source-digest (statement policy flags) are
-        // checked against the certificate too once they exist.
-        source_ref: None,
-        source_digest: None,
+        source_ref: args.policy.source_ref.as_deref(),
+        source_digest: args.policy.source_digest.as_deref(),
         deny_self_hosted_runners: *deny_self_hosted_runners,
     })?;
     Ok(Trust {
-        keys: Keys::new(args.key.as_deref())?,
+        keys: Keys::new(&args.key, &settings.env)?,
         root: TrustRoot::new(trusted_root.as_deref()),
         identity,
         tlog: TlogPolicy {
@@ -173,20 +71,36 @@ fn trust(args: &VerifyArgs) -> Result<Trust> {
 }
 
 pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
-    let Some(bundle_path) = &args.bundle else {
-        return match args.files.as_slice() {
-            [reference] => run_ref(settings, args, &reference.to_string_lossy()),
-            _ => Err(Error::usage(
-                "give FILE... --bundle BUNDLE to verify files, or a single REF to verify what is attached to it",
-            )),
-        };
-    };
+    if let Some(reference) = &args.from {
+        return run_from(settings, args, reference);
+    }
+    if let Some(bundle_path) = &args.bundle {
+        return run_bundle(settings, args, bundle_path);
+    }
+    match args.files.as_slice() {
+        [one] if !one.is_file() => run_ref(settings, args, &one.to_string_lossy()),
+        files => {
+            if let Some(other) = files.iter().find(|f| !f.is_file()) {
+                return Err(Error::usage(format!(
+                    "{} is not a file: give FILE... (with --bundle BUNDLE or --from REF), or a single REF",
+                    other.display()
+                )));
+            }
+            run_local(settings, args)
+        }
+    }
+}
+
+fn run_bundle(settings: &Settings, args: &VerifyArgs, bundle_path: &Path) -> Result<Report> {
+    let trust = trust(settings, args)?;
     let text = fsutil::read_text(bundle_path)?;
-    let shown = bundle_path.display().to_string();
+    check_bundle(args, &trust, &text, bundle_path.display().to_string())
+}
+
+fn check_bundle(args: &VerifyArgs, trust: &Trust, text: &str, shown: String) -> Result<Report> {
     let bundle =
-        DsseBundle::parse(&text).map_err(|e| Error::invalid_input(format!("{shown}: {e}")))?;
-    let trust = trust(args)?;
-    let verified = verify_files(&bundle, &shown, &trust, &args.files, &policy(&args.policy))?;
+        DsseBundle::parse(text).map_err(|e| Error::invalid_input(format!("{shown}: {e}")))?;
+    let verified = verify_files(&bundle, &shown, trust, &args.files, &policy(&args.policy))?;
     let count = verified.files.len();
     let line = format!(
         "Verified {count} file{} against {shown} (signed by {}{}{})",
@@ -219,6 +133,7 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
                 path: f.path,
                 sha256: f.sha256,
                 subject: f.subject,
+                attestation: None,
             })
             .collect(),
     })?;
@@ -226,66 +141,78 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
     Ok(report)
 }
 
+/// `verify FILE...` alone: the bundles `cargo attest` wrote that name the
+/// files; the newest that passes wins. Without one, say what to pass.
+fn run_local(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
+    let hashed = hash_files(&args.files)?;
+    let target_dir = settings.env.get("CARGO_TARGET_DIR").map(PathBuf::from);
+    let dirs = bundle_dirs(&args.files, target_dir.as_deref());
+    let found = find_bundles(&dirs, &hashed);
+    if found.is_empty() {
+        let files: Vec<String> = hashed
+            .iter()
+            .map(|f| format!("{} (sha256:{})", f.name, f.sha256))
+            .collect();
+        let looked = if dirs.is_empty() {
+            "no <target-dir>/attest directory was found".to_string()
+        } else {
+            format!(
+                "none in {} names {}",
+                dirs.iter()
+                    .map(|d| fsutil::display_path(d))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if files.len() == 1 { "it" } else { "them all" }
+            )
+        };
+        return Err(Error::usage(format!(
+            "no bundle found for {}: {looked}. Pass --bundle BUNDLE (a *.sigstore.json, for \
+             example from `cargo attest download REF`), or --from REF to check against the \
+             attestations attached to an image",
+            files.join(", ")
+        )));
+    }
+    let trust = trust(settings, args)?;
+    let mut first_error = None;
+    for path in &found {
+        let shown = fsutil::display_path(path);
+        tracing::debug!("trying {shown}");
+        let text = fsutil::read_text(path)?;
+        match check_bundle(args, &trust, &text, shown) {
+            Ok(report) => return Ok(report),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| Error::internal("no bundle was checked")))
+}
+
 /// `verify REF`: success needs at least one attached attestation that
 /// passes everything.
 fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Report> {
-    let located = settings.places().locate(reference, false)?;
+    let located = settings.places().locate(reference, false).map_err(|e| {
+        // Something that looks like a path and is no file is a file the
+        // user meant, not an image: say so instead of a lookup error.
+        if Path::new(reference).components().count() > 1 && matches!(e, Error::Usage { .. }) {
+            Error::usage(format!(
+                "{reference} is neither a file nor an image reference ({e})"
+            ))
+        } else {
+            e
+        }
+    })?;
     let subject = located.store.resolve(&located.target)?;
-    let trust = trust(args)?;
+    let trust = trust(settings, args)?;
     let checks = verify_attached(
         located.store.as_ref(),
         &subject,
         &trust,
         &policy(&args.policy),
     )?;
-    let attestations: Vec<AttestationResult> = checks
-        .into_iter()
-        .map(|check| match check.outcome {
-            Ok(passed) => AttestationResult {
-                digest: check.digest,
-                verified: true,
-                error: None,
-                key_id: passed.signed_by.key_id().map(str::to_string),
-                signer: SignerOutput::of(&passed.signed_by),
-                signed_timestamps: times(&passed.timestamps),
-                predicate_type: Some(passed.statement.predicate_type),
-                builder_id: passed.builder_id,
-            },
-            Err(e) => AttestationResult {
-                digest: check.digest,
-                verified: false,
-                error: Some(e.report()),
-                key_id: None,
-                signer: None,
-                signed_timestamps: Vec::new(),
-                predicate_type: None,
-                builder_id: None,
-            },
-        })
-        .collect();
+    let attestations = attestation_results(checks);
     let any = attestations.iter().any(|r| r.verified);
-    let mut lines = Vec::new();
-    for r in &attestations {
-        lines.push(match &r.error {
-            None => format!(
-                "ok      {} ({}{})",
-                r.digest,
-                match (&r.key_id, &r.signer) {
-                    (Some(key_id), _) => format!("key {key_id}"),
-                    (None, Some(signer)) => format!(
-                        "signed by {}",
-                        signer.identity.as_deref().unwrap_or("a certificate")
-                    ),
-                    (None, None) => String::new(),
-                },
-                r.builder_id
-                    .as_deref()
-                    .map(|b| format!(", built by {b}"))
-                    .unwrap_or_default()
-            ),
-            Some(e) => format!("FAILED  {}: {e}", r.digest),
-        });
-    }
+    let lines = result_lines(&attestations);
     let mut report = Report::new(&RefOutput {
         subject: located.display.clone(),
         digest: subject.digest.clone(),
@@ -310,11 +237,68 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
     }
 }
 
-/// ", signed at T" for the first verified timestamp, if any.
-fn signed_at(timestamps: &[jiff::Timestamp]) -> String {
-    timestamps
-        .iter()
-        .min()
-        .map(|t| format!(", signed at {}", provenance::rfc3339(*t)))
-        .unwrap_or_default()
+/// `verify FILE... --from REF`: every file must be a subject of an
+/// attestation attached to REF that passes everything.
+fn run_from(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Report> {
+    if let Some(other) = args.files.iter().find(|f| !f.is_file()) {
+        return Err(Error::usage(format!(
+            "{} is not a file: --from REF checks files against what is attached to REF",
+            other.display()
+        )));
+    }
+    let located = settings.places().locate(reference, false)?;
+    let subject = located.store.resolve(&located.target)?;
+    let trust = trust(settings, args)?;
+    let result = verify_files_from(
+        located.store.as_ref(),
+        &subject,
+        &trust,
+        &args.files,
+        &policy(&args.policy),
+    )?;
+    let attestations = attestation_results(result.checks);
+    let failure = match result.unmatched.first() {
+        Some(_) if attestations.is_empty() => Some(Error::verification(format!(
+            "no attestation is attached to {} ({})",
+            located.display, subject.digest
+        ))),
+        Some((name, sha256)) => Some(Error::verification(format!(
+            "{name} (sha256:{sha256}) is not a subject of any valid attestation attached to {} ({})",
+            located.display, subject.digest
+        ))),
+        None => None,
+    };
+    let lines = result_lines(&attestations);
+    let count = result.files.len();
+    let mut report = Report::new(&FromOutput {
+        verified: failure.is_none(),
+        subject: located.display.clone(),
+        digest: subject.digest.clone(),
+        files: result
+            .files
+            .into_iter()
+            .map(|(f, attestation)| VerifiedFile {
+                path: f.path,
+                sha256: f.sha256,
+                subject: f.subject,
+                attestation: Some(attestation),
+            })
+            .collect(),
+        attestations,
+    })?;
+    for line in lines {
+        report.line(line);
+    }
+    match failure {
+        None => {
+            report.line(format!(
+                "Verified {count} file{} against the attestations attached to {} ({})",
+                if count == 1 { "" } else { "s" },
+                located.display,
+                subject.digest
+            ));
+            Ok(report)
+        }
+        Some(error) => Ok(report.fail(error)),
+    }
 }

@@ -1,7 +1,6 @@
 //! DSSE envelopes inside Sigstore bundles v0.3, signed with a key (no
 //! certificate, no transparency log): writing and checking them.
 
-#[cfg(test)]
 use sigstore_bundle::{BundleV03, VerificationMaterialV03};
 use sigstore_types::bundle::{SignatureContent, VerificationMaterialContent};
 use sigstore_types::{Bundle, DsseEnvelope, DsseSignature, KeyId, PayloadBytes, SignatureBytes};
@@ -11,10 +10,9 @@ use super::keys::{KeyError, PublicKey, SigningKey};
 pub(crate) const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 
 /// Signs `payload` as a DSSE envelope and wraps it in a v0.3 bundle whose
-/// verification material is the key hint. The DSSE signature carries the same
-/// id as `keyid`: some verifiers (securesystemslib) reject a signature
-/// without one. (Signing goes through `signer::sign_dsse`; this key-only
-/// form stays for tests.)
+/// verification material is the key hint, its signature made by
+/// [`sign_envelope`]. (Signing goes through `signer::sign_dsse`; this
+/// key-only form stays for tests.)
 #[cfg(test)]
 pub(crate) fn sign_bundle(
     payload: &[u8],
@@ -35,8 +33,13 @@ pub(crate) fn sign_bundle(
     Ok(json)
 }
 
-/// The DSSE envelope of `payload` signed with `key`, its signature carrying
-/// the key id (see [`sign_bundle`]).
+/// The DSSE envelope of `payload` signed with `key`: every key signature
+/// is made here. The bundle's `publicKey.hint` stays the hex SHA-256 of the
+/// SPKI (which our keyring lookup uses), but the signature's `keyid` is the
+/// key's OpenSSH fingerprint: cosign (through go-securesystemslib) derives
+/// that id itself and skips a signature carrying any other;
+/// securesystemslib (Python) needs a `keyid` at all, and @sigstore/verify
+/// ignores it.
 pub(crate) fn sign_envelope(
     payload: &[u8],
     payload_type: &str,
@@ -47,7 +50,10 @@ pub(crate) fn sign_envelope(
     Ok(DsseEnvelope::new(
         payload_type,
         PayloadBytes::from_bytes(payload),
-        DsseSignature::new(SignatureBytes::new(signature), KeyId::new(key.key_id())),
+        DsseSignature::new(
+            SignatureBytes::new(signature),
+            KeyId::new(key.dsse_key_id().unwrap_or_default()),
+        ),
     ))
 }
 
@@ -66,6 +72,8 @@ pub(crate) struct DsseBundle {
 pub(crate) enum BundleError {
     #[error("not a Sigstore bundle: {0}")]
     Malformed(String),
+    #[error("not a DSSE envelope: {0}")]
+    MalformedEnvelope(String),
     #[error("the bundle holds a message signature, not a DSSE envelope")]
     NotDsse,
 }
@@ -95,6 +103,27 @@ impl DsseBundle {
             }),
             _ => Err(BundleError::NotDsse),
         }
+    }
+
+    /// A bare DSSE envelope (`{"payloadType", "payload", "signatures"}`),
+    /// as cosign's legacy `.att` layers hold: no key hint.
+    pub(crate) fn parse_envelope(json: &str) -> Result<Self, BundleError> {
+        let envelope: DsseEnvelope = serde_json::from_str(json)
+            .map_err(|e| BundleError::MalformedEnvelope(e.to_string()))?;
+        // Modelled as a key-signed bundle without a hint: no certificate,
+        // timestamps or log entries, so it is checked like one.
+        let bundle = BundleV03::new(
+            VerificationMaterialV03::PublicKey {
+                hint: String::new(),
+            },
+            SignatureContent::DsseEnvelope(envelope.clone()),
+        )
+        .into_bundle();
+        Ok(DsseBundle {
+            envelope,
+            hint: None,
+            bundle,
+        })
     }
 
     /// The parsed bundle as sigstore-rust models it.
@@ -130,6 +159,11 @@ impl DsseBundle {
     /// The payload, unverified: for labelling only, never for decisions.
     pub(crate) fn unverified_payload(&self) -> &[u8] {
         self.envelope.payload.as_bytes()
+    }
+
+    /// The signature's `keyid`, if not empty (unauthenticated).
+    pub(crate) fn signature_key_id(&self) -> Option<&str> {
+        Some(self.envelope.signature.keyid.as_str()).filter(|k| !k.is_empty())
     }
 
     /// The unauthenticated key hint: only a lookup aid for finding a key.
@@ -226,7 +260,7 @@ mod tests {
             );
             assert_eq!(
                 value["dsseEnvelope"]["signatures"][0]["keyid"],
-                key.key_id()
+                key.dsse_key_id().unwrap()
             );
 
             let bundle = DsseBundle::parse(&json).unwrap();
@@ -249,6 +283,20 @@ mod tests {
                 Err(VerifyError::BadSignature { .. })
             ));
         }
+    }
+
+    #[test]
+    fn bare_envelopes_verify_like_bundles() {
+        let key = SigningKey::generate(Algorithm::EcdsaP256).unwrap();
+        let json = sign_bundle(br#"{"a":1}"#, IN_TOTO_PAYLOAD_TYPE, &key).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut envelope = value["dsseEnvelope"].clone();
+        // cosign writes an empty keyid.
+        envelope["signatures"][0]["keyid"] = "".into();
+        let bare = DsseBundle::parse_envelope(&envelope.to_string()).unwrap();
+        assert_eq!(bare.key_hint(), None);
+        assert_eq!(bare.verify(&key.public_key()).unwrap(), br#"{"a":1}"#);
+        assert!(DsseBundle::parse_envelope(&json).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use super::keys::{KeyError, SigningKey};
+use super::keys::{KeyError, PublicKey, SigningKey};
 use crate::environment::Env;
 use crate::error::{Error, Result};
 use crate::fsutil;
@@ -66,4 +66,22 @@ pub(crate) fn load_key_file(path: &Path, env: &Env) -> Result<SigningKey> {
         }
         other => other.map_err(fail),
     }
+}
+
+/// Reads the public key of a key file: a `PUBLIC KEY` PEM, or the public
+/// half of a private key file (asking for the passphrase of an encrypted
+/// one), so a key pair's either file serves verification.
+pub(crate) fn load_public_key_file(path: &Path, env: &Env) -> Result<PublicKey> {
+    let text = fsutil::read_text(path)?;
+    match PublicKey::from_pem(&text) {
+        Ok(key) => Ok(key),
+        Err(KeyError::PassphraseRequired) => Ok(load_key_file(path, env)?.public_key()),
+        Err(e) => Err(Error::key(format!("{}: {e}", path.display()))),
+    }
+}
+
+/// The public key file written beside a private key file: `k.pem` ->
+/// `k.pub` (cosign's `cosign.key` -> `cosign.pub` convention).
+pub(crate) fn public_key_path(private: &Path) -> std::path::PathBuf {
+    private.with_extension("pub")
 }

@@ -69,11 +69,47 @@ pub(crate) enum KeyError {
     Crypto(String),
 }
 
-/// Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo. Used as the DSSE
-/// `keyid` and the bundle's `publicKey.hint`: stable, derivable by any
-/// verifier from the public key alone, and free of names a user picked.
+/// Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo. Used as the
+/// bundle's `publicKey.hint` and wherever we name a key to people: stable,
+/// derivable by any verifier from the public key alone, and free of names a
+/// user picked.
 pub(crate) fn key_id_of_spki(spki_der: &[u8]) -> String {
     hex::encode(Sha256::digest(spki_der))
+}
+
+/// The OpenSSH SHA-256 fingerprint of a key (`SHA256:` and the unpadded
+/// base64 of SHA-256 over the SSH wire encoding), as `ssh-keygen -l` prints
+/// it. It is the DSSE signature's `keyid` because go-securesystemslib
+/// derives exactly this id for a key (`dsse.SHA256KeyID`) and skips a
+/// signature whose non-empty `keyid` differs, which is how cosign and
+/// sigstore-go check DSSE; an id they could not derive would make every
+/// bundle unverifiable there.
+fn ssh_fingerprint(algorithm: Algorithm, point: &[u8]) -> Option<String> {
+    use base64::Engine;
+    fn string(out: &mut Vec<u8>, bytes: &[u8]) {
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    let mut wire = Vec::new();
+    match algorithm {
+        // SSH carries the uncompressed point only (RFC 5656 via Go's
+        // elliptic.Marshal); a compressed one would give another id.
+        Algorithm::EcdsaP256 if point.len() == 65 && point[0] == 4 => {
+            string(&mut wire, b"ecdsa-sha2-nistp256");
+            string(&mut wire, b"nistp256");
+            string(&mut wire, point);
+        }
+        Algorithm::Ed25519 if point.len() == 32 => {
+            string(&mut wire, b"ssh-ed25519");
+            string(&mut wire, point);
+        }
+        _ => return None,
+    }
+    let digest = Sha256::digest(&wire);
+    Some(format!(
+        "SHA256:{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest)
+    ))
 }
 
 /// A public key, as DER SubjectPublicKeyInfo.
@@ -110,13 +146,14 @@ impl PublicKey {
     }
 
     /// Reads a `PUBLIC KEY` PEM. A private key PEM (plain) is accepted too,
-    /// and its public half used, since users often have only that file.
+    /// and its public half used, since users often have only that file; an
+    /// encrypted one is [`KeyError::PassphraseRequired`].
     pub(crate) fn from_pem(pem_text: &str) -> Result<Self, KeyError> {
         let (label, der) = decode_pem(pem_text)?;
         match label.as_str() {
             PEM_PUBLIC => Self::from_spki_der(&der),
             PEM_PRIVATE => Ok(SigningKey::from_pkcs8_der(&der)?.public_key()),
-            PEM_ENCRYPTED => Err(KeyError::WrongPublicPemLabel(label)),
+            PEM_ENCRYPTED => Err(KeyError::PassphraseRequired),
             _ => Err(KeyError::WrongPublicPemLabel(label)),
         }
     }
@@ -127,6 +164,14 @@ impl PublicKey {
 
     pub(crate) fn key_id(&self) -> String {
         key_id_of_spki(&self.spki_der)
+    }
+
+    /// The `keyid` of DSSE signatures made with this key: its OpenSSH
+    /// SHA-256 fingerprint (see [`ssh_fingerprint`]). `None` for a P-256
+    /// key given with a compressed point, which no key of ours is.
+    pub(crate) fn dsse_key_id(&self) -> Option<String> {
+        let spki = pkcs8::spki::SubjectPublicKeyInfoRef::from_der(&self.spki_der).ok()?;
+        ssh_fingerprint(self.algorithm, spki.subject_public_key.raw_bytes())
     }
 
     /// The DER SubjectPublicKeyInfo.
@@ -267,6 +312,10 @@ impl SigningKey {
         self.public.key_id()
     }
 
+    pub(crate) fn dsse_key_id(&self) -> Option<String> {
+        self.public.dsse_key_id()
+    }
+
     pub(crate) fn pkcs8_der(&self) -> &[u8] {
         &self.pkcs8_der
     }
@@ -384,6 +433,32 @@ mod tests {
             let public = PublicKey::from_pem(&key.public_key().to_pem()).unwrap();
             assert_eq!(public, key.public_key());
             assert_eq!(public.key_id().len(), 64);
+        }
+    }
+
+    #[test]
+    fn dsse_key_ids_are_openssh_fingerprints() {
+        // Expected values printed by `ssh-keygen -l` for these keys.
+        let p256 = "-----BEGIN PUBLIC KEY-----\n\
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEgKd8x49wcuu1Q+TuZlkg2cf996oO\n\
+LfZst1NB95xL/w3HknX5RBO5R/+7LaCMJ7aP/y8G3Fj31LCTIK6cSDk4eQ==\n\
+-----END PUBLIC KEY-----\n";
+        let ed25519 = "-----BEGIN PUBLIC KEY-----\n\
+MCowBQYDK2VwAyEA5Hm9scRoc4MgxBFQtfKMy43yZ9K9Ab8QAQyGEKFA41w=\n\
+-----END PUBLIC KEY-----\n";
+        for (pem, want) in [
+            (p256, "SHA256:ydG9BdfdOhcWeczE6ftPUV4U4wTVNx/zTGc3Dk7VcZw"),
+            (
+                ed25519,
+                "SHA256:G53Hic+6UaSMiof1Ppf1Pq+c1B42ih4CXKtUKVAqc5s",
+            ),
+        ] {
+            let key = PublicKey::from_pem(pem).unwrap();
+            assert_eq!(key.dsse_key_id().as_deref(), Some(want));
+        }
+        for alg in [Algorithm::EcdsaP256, Algorithm::Ed25519] {
+            let key = SigningKey::generate(alg).unwrap();
+            assert!(key.dsse_key_id().unwrap().starts_with("SHA256:"));
         }
     }
 

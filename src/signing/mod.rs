@@ -5,6 +5,7 @@ pub(crate) mod dsse;
 pub(crate) mod keyfile;
 pub(crate) mod keyless;
 pub(crate) mod keys;
+pub(crate) mod material;
 pub(crate) mod signer;
 
 pub(crate) use dsse::{DsseBundle, IN_TOTO_PAYLOAD_TYPE};

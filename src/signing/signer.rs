@@ -246,6 +246,11 @@ mod tests {
             value["dsseEnvelope"]["signatures"][0]["keyid"],
             reference["dsseEnvelope"]["signatures"][0]["keyid"]
         );
+        // The keyid cosign derives itself (see `sign_envelope`), not the hint.
+        assert_eq!(
+            value["dsseEnvelope"]["signatures"][0]["keyid"],
+            key.dsse_key_id().unwrap()
+        );
         let bundle = DsseBundle::parse(&plain.json).unwrap();
         bundle.verify(&key.public_key()).unwrap();
 

@@ -1,6 +1,7 @@
 //! `verify FILE... --bundle B`: the files must be subjects of the bundle.
+//! Also where `verify FILE` looks for a bundle when none is given.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::policy::{Policy, check_policy};
 use super::signature::{SignedBy, Trust, authenticate};
@@ -26,8 +27,64 @@ pub(crate) struct FilesVerified {
     pub(crate) files: Vec<MatchedFile>,
 }
 
+/// A file given to verify, hashed.
+pub(crate) struct HashedFile {
+    pub(crate) name: String,
+    pub(crate) path: PathBuf,
+    pub(crate) sha256: String,
+}
+
+/// Hashes the files (several in parallel), named as given.
+pub(crate) fn hash_files(files: &[PathBuf]) -> Result<Vec<HashedFile>> {
+    let named: Vec<SubjectFile> = files
+        .iter()
+        .map(|p| SubjectFile {
+            name: p.display().to_string(),
+            path: p.clone(),
+        })
+        .collect();
+    let hashed = subjects::hash_files(&named)?;
+    Ok(named
+        .into_iter()
+        .zip(hashed)
+        .map(|(file, subject)| HashedFile {
+            sha256: subject.sha256().unwrap_or_default().to_string(),
+            name: file.name,
+            path: file.path,
+        })
+        .collect())
+}
+
+/// The name of the subject of `statement` that `file` is: by sha256, or by
+/// sha512 for subjects known only by that (computed only when one exists).
+pub(crate) fn subject_for(statement: &Statement, file: &HashedFile) -> Result<Option<String>> {
+    if let Some(s) = statement.subject.iter().find(|s| {
+        s.sha256()
+            .is_some_and(|d| d.eq_ignore_ascii_case(&file.sha256))
+    }) {
+        return Ok(Some(s.name.clone()));
+    }
+    if !statement
+        .subject
+        .iter()
+        .any(|s| s.digest.contains_key("sha512"))
+    {
+        return Ok(None);
+    }
+    let sha512 = subjects::sha512_file(&file.path)?;
+    Ok(statement
+        .subject
+        .iter()
+        .find(|s| {
+            s.digest
+                .get("sha512")
+                .is_some_and(|d| d.eq_ignore_ascii_case(&sha512))
+        })
+        .map(|s| s.name.clone()))
+}
+
 /// Checks `files` against `bundle`: signature, types, that every file is
-/// a subject (by sha256, or sha512 for subjects known only by that), policy.
+/// a subject, policy.
 pub(crate) fn verify_files(
     bundle: &DsseBundle,
     bundle_label: &str,
@@ -37,49 +94,18 @@ pub(crate) fn verify_files(
 ) -> Result<FilesVerified> {
     let authenticated = authenticate(bundle, trust, policy, bundle_label)?;
     let statement = authenticated.statement;
-    let files: Vec<SubjectFile> = files
-        .iter()
-        .map(|p| SubjectFile {
-            name: p.display().to_string(),
-            path: p.clone(),
-        })
-        .collect();
-    let hashed = subjects::hash_files(&files)?;
-    let has_sha512 = statement
-        .subject
-        .iter()
-        .any(|s| s.digest.contains_key("sha512"));
     let mut matched = Vec::new();
-    for (file, hashed) in files.iter().zip(&hashed) {
-        let digest = hashed.sha256().unwrap_or_default();
-        let by_sha256 = statement
-            .subject
-            .iter()
-            .find(|s| s.sha256().is_some_and(|d| d.eq_ignore_ascii_case(digest)));
-        // A subject known only by sha512 (from a sha512sum file) is checked
-        // with sha512; it is computed only when such a subject exists.
-        let subject = match by_sha256 {
-            Some(s) => Some(s),
-            None if has_sha512 => {
-                let sha512 = subjects::sha512_file(&file.path)?;
-                statement.subject.iter().find(|s| {
-                    s.digest
-                        .get("sha512")
-                        .is_some_and(|d| d.eq_ignore_ascii_case(&sha512))
-                })
-            }
-            None => None,
-        }
-        .ok_or_else(|| {
+    for file in hash_files(files)? {
+        let subject = subject_for(&statement, &file)?.ok_or_else(|| {
             Error::verification(format!(
-                "{} (sha256:{digest}) is not a subject of the attestation",
-                file.name
+                "{} (sha256:{}) is not a subject of the attestation",
+                file.name, file.sha256
             ))
         })?;
         matched.push(MatchedFile {
-            path: file.name.clone(),
-            sha256: digest.to_string(),
-            subject: subject.name.clone(),
+            path: file.name,
+            sha256: file.sha256,
+            subject,
         });
     }
     let builder_id = check_policy(&statement, policy)?;
@@ -90,4 +116,83 @@ pub(crate) fn verify_files(
         builder_id,
         files: matched,
     })
+}
+
+/// The directories `cargo attest` may have written bundles about `files`
+/// to, nearest first, each once: `<target-dir>/attest` for the target
+/// directory `target_dir` names (CARGO_TARGET_DIR), for every cargo target
+/// directory (it holds `CACHEDIR.TAG`) among the files' ancestors, and for
+/// `target/` in the current directory and its ancestors.
+pub(crate) fn bundle_dirs(files: &[PathBuf], target_dir: Option<&Path>) -> Vec<PathBuf> {
+    let mut targets: Vec<PathBuf> = Vec::new();
+    targets.extend(target_dir.map(Path::to_path_buf));
+    for file in files {
+        let Ok(full) = std::fs::canonicalize(file) else {
+            continue;
+        };
+        for ancestor in full.ancestors().skip(1) {
+            if ancestor.join("CACHEDIR.TAG").is_file() {
+                targets.push(ancestor.to_path_buf());
+            }
+        }
+    }
+    if let Ok(cwd) = std::fs::canonicalize(".") {
+        for ancestor in cwd.ancestors() {
+            targets.push(ancestor.join("target"));
+        }
+    }
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for target in targets {
+        let dir = std::fs::canonicalize(target.join("attest")).unwrap_or(target.join("attest"));
+        if dir.is_dir() && !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    dirs
+}
+
+/// Bundles in `dirs` whose statement (unverified: this only picks which to
+/// check) names every file as a subject by sha256, newest first.
+pub(crate) fn find_bundles(dirs: &[PathBuf], files: &[HashedFile]) -> Vec<PathBuf> {
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().ends_with(".sigstore.json"))
+            {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(bundle) = DsseBundle::parse(&text) else {
+                tracing::debug!("{}: not a bundle we read", path.display());
+                continue;
+            };
+            let Ok(statement) = serde_json::from_slice::<Statement>(bundle.unverified_payload())
+            else {
+                continue;
+            };
+            let names_all = files.iter().all(|f| {
+                statement.subject.iter().any(|s| {
+                    s.sha256()
+                        .is_some_and(|d| d.eq_ignore_ascii_case(&f.sha256))
+                })
+            });
+            if names_all {
+                let modified = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH);
+                found.push((modified, path));
+            }
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().map(|(_, p)| p).collect()
 }

@@ -1,45 +1,55 @@
-//! The key that checks a bundle's signature: a file the user gave, or the
-//! keyring key whose id equals the bundle's (unauthenticated) hint.
+//! The keys that check a bundle's signature: files the user gave (public
+//! keys, or key pairs' private halves), or the keyring key whose id equals
+//! the bundle's (unauthenticated) hint.
 
 use std::cell::OnceCell;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::credentials::Keyring;
 use crate::credentials::keyring::Purpose;
+use crate::environment::Env;
 use crate::error::{Error, Result};
-use crate::fsutil;
+use crate::signing::keyfile::load_public_key_file;
 use crate::signing::{DsseBundle, PublicKey};
 
-/// Where the key that checks a signature comes from.
+/// A key that may check a signature, and how to name it to people.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub(crate) key: PublicKey,
+    pub(crate) label: String,
+}
+
+/// Where the keys that check a signature come from.
 pub(crate) enum Keys {
-    /// A public key file the user gave.
-    File { key: PublicKey, path: PathBuf },
+    /// Key files the user gave (`--key`, repeatable): any one suffices.
+    Files(Vec<Candidate>),
     /// The keyring key whose id equals a bundle's hint; the keyring is
     /// opened once, when first needed.
     Keyring(OnceCell<Option<Keyring>>),
 }
 
 impl Keys {
-    /// `--key FILE`, else the keyring.
-    pub(crate) fn new(key_file: Option<&Path>) -> Result<Self> {
-        match key_file {
-            Some(path) => {
-                let pem = fsutil::read_text(path)?;
-                let key = PublicKey::from_pem(&pem)
-                    .map_err(|e| Error::key(format!("{}: {e}", path.display())))?;
-                Ok(Keys::File {
-                    key,
-                    path: path.to_path_buf(),
-                })
-            }
-            None => Ok(Keys::Keyring(OnceCell::new())),
+    /// `--key FILE...`, else the keyring. A private key file gives its
+    /// public half (an encrypted one asks for its passphrase, once, here).
+    pub(crate) fn new(key_files: &[PathBuf], env: &Env) -> Result<Self> {
+        if key_files.is_empty() {
+            return Ok(Keys::Keyring(OnceCell::new()));
         }
+        let mut candidates = Vec::with_capacity(key_files.len());
+        for path in key_files {
+            let key = load_public_key_file(path, env)?;
+            candidates.push(Candidate {
+                key,
+                label: format!("key file {}", path.display()),
+            });
+        }
+        Ok(Keys::Files(candidates))
     }
 
-    /// The key for `bundle`, and how to name it to people.
-    pub(crate) fn for_bundle(&self, bundle: &DsseBundle) -> Result<(PublicKey, String)> {
+    /// The keys to try on `bundle`, in order.
+    pub(crate) fn for_bundle(&self, bundle: &DsseBundle) -> Result<Vec<Candidate>> {
         match self {
-            Keys::File { key, path } => Ok((key.clone(), format!("key file {}", path.display()))),
+            Keys::Files(candidates) => Ok(candidates.clone()),
             Keys::Keyring(cell) => {
                 let hint = bundle.key_hint().ok_or_else(|| {
                     Error::key("the bundle names no key (no publicKey hint); pass --key PUB.pem")
@@ -58,7 +68,10 @@ impl Keys {
                          pass its public key with --key PUB.pem"
                     ))
                 })?;
-                Ok((found.public, format!("keyring key `{}`", found.name)))
+                Ok(vec![Candidate {
+                    key: found.public,
+                    label: format!("keyring key `{}`", found.name),
+                }])
             }
         }
     }

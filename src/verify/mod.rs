@@ -11,10 +11,11 @@ mod keys;
 mod policy;
 mod signature;
 mod statement;
+pub(crate) mod summary;
 mod trusted;
 
-pub(crate) use attached::verify_attached;
-pub(crate) use files::verify_files;
+pub(crate) use attached::{AttachedCheck, verify_attached, verify_files_from};
+pub(crate) use files::{bundle_dirs, find_bundles, hash_files, verify_files};
 pub(crate) use identity::{IdentityFlags, IdentityPolicy};
 pub(crate) use keys::Keys;
 pub(crate) use policy::Policy;

@@ -87,27 +87,35 @@ pub(crate) fn authenticate(
                  cannot hold for it"
             )));
         }
-        let (key, key_label) = trust.keys.for_bundle(bundle)?;
-        tracing::debug!("checking the signature with {key_label} ({})", key.key_id());
-        let statement = check_signed_statement(bundle, &key, policy, label)?;
+        let candidates = trust.keys.for_bundle(bundle)?;
+        let (statement, key) = check_signed_statement(bundle, &candidates, policy, label)?;
+        tracing::debug!(
+            "signature verified with {} ({})",
+            key.label,
+            key.key.key_id()
+        );
         let witnessed = trust
             .root
-            .verify_key_witnesses(bundle, key.spki_der(), trust.tlog)?;
+            .verify_key_witnesses(bundle, key.key.spki_der(), trust.tlog)?;
         return Ok(Authenticated {
             statement,
             signed_by: SignedBy::Key {
-                key_id: key.key_id(),
-                label: key_label,
+                key_id: key.key.key_id(),
+                label: key.label,
                 tlog_verified: witnessed.tlog_verified,
             },
             timestamps: witnessed.times,
         });
     }
-    if let Keys::File { path, .. } = &trust.keys {
+    if let Keys::Files(candidates) = &trust.keys {
         return Err(Error::verification(format!(
             "{label} is signed keyless (it carries a certificate), not with {}: verify it with \
              the identity flags (--certificate-identity, --owner, --repo, ...)",
-            path.display()
+            candidates
+                .iter()
+                .map(|c| c.label.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
         )));
     }
     tracing::debug!("checking the certificate with {}", trust.root.label());

@@ -1,9 +1,11 @@
 //! The signed statement: signature, statement type and predicate type.
 
+use super::keys::Candidate;
 use super::policy::Policy;
 use crate::error::{Error, Result};
 use crate::provenance::Statement;
-use crate::signing::{DsseBundle, PublicKey};
+use crate::signing::DsseBundle;
+use crate::signing::dsse::VerifyError;
 
 /// Statement types we accept: v1, and v0.1 which older producers still write.
 const STATEMENT_TYPES: [&str; 2] = [
@@ -11,18 +13,43 @@ const STATEMENT_TYPES: [&str; 2] = [
     "https://in-toto.io/Statement/v0.1",
 ];
 
-/// Signature, statement type and predicate type: the statement, once all
-/// of them hold.
+/// Signature (with any one of `keys`), statement type and predicate type:
+/// the statement and the key that verified it, once all of them hold.
 pub(crate) fn check_signed_statement(
     bundle: &DsseBundle,
-    key: &PublicKey,
+    keys: &[Candidate],
     policy: &Policy,
     label: &str,
-) -> Result<Statement> {
-    let payload = bundle
-        .verify(key)
-        .map_err(|e| Error::verification(format!("{label}: {e}")))?;
-    parse_statement(payload, policy)
+) -> Result<(Statement, Candidate)> {
+    let mut verified = None;
+    let mut first_error = None;
+    for candidate in keys {
+        match bundle.verify(&candidate.key) {
+            Ok(payload) => {
+                verified = Some((payload, candidate));
+                break;
+            }
+            Err(e) => {
+                tracing::debug!("{label}: {e} ({})", candidate.label);
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    let Some((payload, candidate)) = verified else {
+        return Err(Error::verification(match (keys, first_error) {
+            ([_], Some(e)) | (_, Some(e @ VerifyError::PayloadType(_))) => format!("{label}: {e}"),
+            _ => format!(
+                "{label}: the signature does not verify with any of the {} keys given ({})",
+                keys.len(),
+                keys.iter()
+                    .map(|k| k.key.key_id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }));
+    };
+    let statement = parse_statement(payload, policy)?;
+    Ok((statement, candidate.clone()))
 }
 
 /// Statement type and predicate type of an authenticated payload.

@@ -413,6 +413,67 @@ fn keyless_in_github_actions_certifies_the_workflow_and_verifies_by_identity() {
 }
 
 #[test]
+fn source_ref_and_digest_hold_for_the_statement_and_the_certificate() {
+    let Some(stack) = sigstore_stack() else {
+        return;
+    };
+    let head = |job: &Job| {
+        let out = crate::support::run("git", &["rev-parse", "HEAD"], Some(job.dir.path()));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout.trim().to_string()
+    };
+    let who = [
+        "--trusted-root",
+        s(&stack.trusted_root_without_rekor),
+        "--certificate-oidc-issuer",
+        &stack.oidc_url,
+        "--owner",
+        "acme",
+    ];
+    let with = |extra: &[&str]| -> Vec<String> {
+        who.iter().chain(extra).map(|a| a.to_string()).collect()
+    };
+
+    // The token's ref and sha are the checkout's: both agree.
+    let job =
+        Job::new("one source, two witnesses\n").checkout("https://github.com/acme/widget.git");
+    let commit = head(&job);
+    let spec = TokenSpec::github().git_ref("refs/heads/main").sha(&commit);
+    job.sign(&github_env(stack, &spec), &strs(&services(stack)))
+        .success();
+    job.verify(
+        &job.bundle(),
+        &strs(&with(&[
+            "--source-ref",
+            "refs/heads/main",
+            "--source-digest",
+            &commit,
+        ])),
+    )
+    .success();
+
+    // The certificate names another ref and commit than the statement
+    // (built on main at `commit`): each flag must hold for both.
+    let other =
+        Job::new("a certificate that disagrees\n").checkout("https://github.com/acme/widget.git");
+    let other_commit = head(&other);
+    let certified_sha = "0123456789abcdef0123456789abcdef01234567";
+    let spec = TokenSpec::github()
+        .git_ref("refs/heads/release")
+        .sha(certified_sha);
+    other
+        .sign(&github_env(stack, &spec), &strs(&services(stack)))
+        .success();
+    let verify = |extra: &[&str]| other.verify(&other.bundle(), &strs(&with(extra)));
+    verify(&["--source-ref", "refs/heads/main"]).fails_with(VERIFY, "certificate's source ref");
+    verify(&["--source-ref", "refs/heads/release"])
+        .fails_with(VERIFY, "source ref is `refs/heads/main`");
+    verify(&["--source-digest", &other_commit]).fails_with(VERIFY, "certificate's source digest");
+    verify(&["--source-digest", certified_sha]).fails_with(VERIFY, "source commit");
+    verify(&[]).success();
+}
+
+#[test]
 fn keyless_in_gitlab_ci_with_sigstore_id_token_and_a_signing_config() {
     let Some(stack) = sigstore_stack() else {
         return;
@@ -1097,6 +1158,48 @@ fn keyless_push_to_registries_then_verify_ref() {
         let out = verify(&["--repo", "evil/widget"]);
         out.fails_with(VERIFY, "no valid attestation");
         assert!(out.stdout.contains("source repository"), "{}", out.stdout);
+
+        // The consumer's commands take keyless attestations too: the file
+        // against what REF has attached, in one step, ...
+        let identity = [
+            "--trusted-root",
+            s(&stack.trusted_root_without_rekor),
+            "--certificate-oidc-issuer",
+            &stack.oidc_url,
+            "--repo",
+            "acme/widget",
+        ];
+        let mut from = vec!["verify", "app.bin", "--from", reference.as_str()];
+        from.extend(identity);
+        let mut from_json = from.clone();
+        from_json.extend(["--format", "json"]);
+        let v = attest(&from_json)
+            .cwd(job.dir.path())
+            .run()
+            .success()
+            .json();
+        assert_eq!(v["files"][0]["subject"], "app.bin", "{}: {v}", reg.host);
+        assert_eq!(
+            v["attestations"][0]["signer"]["identity"], GITHUB_IDENTITY,
+            "{}: {v}",
+            reg.host
+        );
+        from.extend(["--source-repo", "https://github.com/acme/other"]);
+        attest(&from)
+            .cwd(job.dir.path())
+            .run()
+            .fails_with(VERIFY, "not a subject of any valid attestation");
+        // ... and downloaded, then verified offline.
+        attest(&["download", reference.as_str(), "-o", "dl"])
+            .cwd(job.dir.path())
+            .run()
+            .success();
+        let downloaded: Vec<PathBuf> = std::fs::read_dir(job.path("dl"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(downloaded.len(), 1, "{}: {downloaded:?}", reg.host);
+        job.verify(&downloaded[0], &identity).success();
 
         // cosign v3 finds the attestation as an OCI 1.1 referrer (or the
         // referrers tag) and verifies it by identity.

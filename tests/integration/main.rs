@@ -5,7 +5,9 @@
 mod attach;
 mod bad_input;
 mod cli;
+mod consumer;
 mod hardening;
+mod interop;
 mod keyless;
 mod keyring;
 mod maintain;

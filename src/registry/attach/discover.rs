@@ -1,7 +1,8 @@
 //! Finding what is attached to a subject: the referrers API where it
 //! answers, the referrers tag fallback, both merged (a registry that gained
-//! the API keeps its old tags), or a layout's index. Linear in the number
-//! of referrers.
+//! the API keeps its old tags), or a layout's index; and cosign's legacy
+//! `sha256-<hex>.att`/`.sig`/`.sbom` tags, which many images still carry
+//! alone. Linear in the number of referrers.
 
 use std::collections::HashMap;
 
@@ -22,7 +23,67 @@ labelled_enum! {
         ReferrersApi => "referrers-api",
         TagFallback => "tag-fallback",
         OciLayout => "oci-layout",
+        /// A cosign tag `sha256-<hex>.att`, `.sig` or `.sbom`.
+        CosignLegacy => "cosign-legacy",
     }
+}
+
+labelled_enum! {
+    /// What a cosign legacy tag holds.
+    pub(crate) enum LegacyKind {
+        /// `.att`: DSSE envelopes (in-toto attestations), one per layer.
+        Attestation => "attestation",
+        /// `.sig`: simple-signing payloads with their signatures.
+        Signature => "signature",
+        /// `.sbom`: SBOM documents.
+        Sbom => "sbom",
+    }
+}
+
+impl LegacyKind {
+    const ALL: [LegacyKind; 3] = [
+        LegacyKind::Attestation,
+        LegacyKind::Signature,
+        LegacyKind::Sbom,
+    ];
+
+    fn suffix(self) -> &'static str {
+        match self {
+            LegacyKind::Attestation => "att",
+            LegacyKind::Signature => "sig",
+            LegacyKind::Sbom => "sbom",
+        }
+    }
+
+    /// The `artifactType` we report: cosign's manifests have none, and
+    /// their config type says nothing, so the first layer's media type
+    /// (cosign's own constant where the manifest has no layer).
+    fn default_type(self) -> &'static str {
+        match self {
+            LegacyKind::Attestation => DSSE_ENVELOPE_MEDIA_TYPE,
+            LegacyKind::Signature => "application/vnd.dev.cosign.simplesigning.v1+json",
+            LegacyKind::Sbom => "application/vnd.dev.cosign.sbom",
+        }
+    }
+}
+
+/// The media type of a bare DSSE envelope, cosign's legacy attestation
+/// layers.
+pub(crate) const DSSE_ENVELOPE_MEDIA_TYPE: &str = "application/vnd.dsse.envelope.v1+json";
+
+/// Where a cosign legacy entry was found.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Legacy {
+    pub(crate) kind: LegacyKind,
+    pub(crate) tag: String,
+}
+
+/// The cosign legacy tag of `subject` for `kind`: the digest with `:`
+/// replaced by `-`, and the kind's suffix. `None` where that is no valid
+/// tag (digests longer than sha256's).
+pub(crate) fn legacy_tag(subject: &str, kind: LegacyKind) -> Option<String> {
+    let tag = format!("{}.{}", subject.replace(':', "-"), kind.suffix());
+    crate::oci::reference::valid_tag(&tag).then_some(tag)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +92,9 @@ pub(crate) struct Referrer {
     #[serde(flatten)]
     pub(crate) descriptor: Descriptor,
     pub(crate) sources: Vec<Source>,
+    /// For cosign's legacy tags: what the tag holds and its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cosign: Option<Legacy>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +136,7 @@ impl Found {
                     self.referrers.push(Referrer {
                         descriptor: d,
                         sources: vec![source],
+                        cosign: None,
                     });
                 }
             }
@@ -91,6 +156,7 @@ pub(crate) fn discover(
         if let Referrers::Index { manifests, .. } = store.referrers(subject, artifact_type)? {
             found.add(manifests, Source::OciLayout);
         }
+        add_legacy(store, subject, &mut found)?;
         return Ok(finish(
             found,
             artifact_type,
@@ -141,7 +207,36 @@ pub(crate) fn discover(
             }
         }
     }
+    add_legacy(store, subject, &mut found)?;
     Ok(finish(found, artifact_type, api, fallback))
+}
+
+/// cosign's legacy tags for `subject`, read by tag (one GET each; a
+/// missing tag is no error). Their manifests have no `subject`: the tag
+/// name is the only link, so whatever they hold is checked against the
+/// subject digest by whoever uses it.
+fn add_legacy(store: &dyn Store, subject: &str, found: &mut Found) -> Result<()> {
+    for kind in LegacyKind::ALL {
+        let Some(tag) = legacy_tag(subject, kind) else {
+            continue;
+        };
+        let Some(fetched) = store.get_manifest(&Target::Tag(tag.clone()))? else {
+            continue;
+        };
+        let mut descriptor = fetched.descriptor();
+        let first_layer = serde_json::from_slice::<ImageManifest>(&fetched.bytes)
+            .ok()
+            .and_then(|m| m.layers.into_iter().next())
+            .map(|l| l.media_type);
+        descriptor.artifact_type =
+            Some(first_layer.unwrap_or_else(|| kind.default_type().to_string()));
+        tracing::debug!("cosign legacy tag {tag}: {}", descriptor.digest);
+        found.add(vec![descriptor.clone()], Source::CosignLegacy);
+        if let Some(&i) = found.by_digest.get(&descriptor.digest) {
+            found.referrers[i].cosign = Some(Legacy { kind, tag });
+        }
+    }
+    Ok(())
 }
 
 fn finish(found: Found, artifact_type: Option<&str>, api: String, fallback: String) -> Discovery {

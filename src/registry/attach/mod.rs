@@ -8,6 +8,7 @@
 //! [`capabilities`] memory.
 
 pub(crate) mod capabilities;
+pub(crate) mod content;
 pub(crate) mod discover;
 mod fallback;
 pub(crate) mod migrate;

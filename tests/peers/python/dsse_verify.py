@@ -7,11 +7,16 @@ usage: python dsse_verify.py BUNDLE.json PUBKEY.pem
                        bad signature, ...)
   exit 2               usage error (wrong arguments, unreadable file, unusable key)
 
-The key's keyid is the lowercase hex SHA-256 of the DER SubjectPublicKeyInfo,
-and securesystemslib only tries a key on signatures whose "keyid" equals it;
-a signature without that keyid fails verification.
+securesystemslib only tries a key on signatures whose "keyid" equals the key
+object's keyid, and a signature without one fails. The key object is built the
+way a securesystemslib user verifying a cargo-attest (or cosign) envelope
+would: with the keyid documented for those envelopes, the key's OpenSSH
+SHA-256 fingerprint ("SHA256:" + unpadded base64 of SHA-256 over the SSH wire
+encoding, as `ssh-keygen -l` prints it and go-securesystemslib's SHA256KeyID
+derives it). Nothing is read from the envelope to build the key.
 """
 
+import base64
 import copy
 import hashlib
 import json
@@ -46,8 +51,11 @@ def load_key(path):
         scheme = "ed25519"
     else:
         raise ValueError(f"unsupported key {type(pub).__name__} (need EC P-256 or Ed25519)")
-    spki_der = pub.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-    keyid = hashlib.sha256(spki_der).hexdigest()
+    # The OpenSSH public key line is "TYPE BASE64(WIRE)"; the fingerprint
+    # hashes WIRE.
+    wire = base64.b64decode(pub.public_bytes(Encoding.OpenSSH, PublicFormat.OpenSSH).split()[1])
+    digest = base64.b64encode(hashlib.sha256(wire).digest()).decode().rstrip("=")
+    keyid = f"SHA256:{digest}"
     return SSlibKey.from_crypto(pub, keyid=keyid, scheme=scheme)
 
 
