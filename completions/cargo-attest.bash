@@ -176,7 +176,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --strict --push --help --version verify key push attach discover download inspect prune migrate login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --strict --push --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key push attach discover download inspect prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -184,22 +184,6 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --manifest-path)
@@ -294,6 +278,22 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attach)
+                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
+                    return 0
+                    ;;
+                --created)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -302,7 +302,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__attach)
-            opts="-q -v -h --bundle --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --bundle --force --oci-layout --plain-http --insecure --attach --redetect --created --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -310,14 +310,6 @@ _cargo__attest() {
             case "${prev}" in
                 --bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -330,6 +322,10 @@ _cargo__attest() {
                     ;;
                 --created)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -340,7 +336,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__discover)
-            opts="-q -v -h --artifact-type --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --artifact-type --oci-layout --plain-http --insecure --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,24 +346,12 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -378,7 +362,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__download)
-            opts="-o -q -v -h --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-o -q -v -h --output --oci-layout --plain-http --insecure --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -392,24 +376,12 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -420,7 +392,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__generate)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help completions man help"
+            opts="-q -v -h --format --quiet --verbose --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -428,22 +400,6 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -454,7 +410,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,22 +418,6 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -544,7 +484,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__generate__subcmd__man)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,22 +492,6 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -872,30 +796,18 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__inspect)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --oci-layout --plain-http --insecure --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -906,7 +818,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help generate import export list delete help"
+            opts="-q -v -h --format --quiet --verbose --help generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,22 +826,6 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -940,7 +836,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__delete)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --yes --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -948,22 +844,6 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -974,7 +854,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__export)
-            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -996,22 +876,6 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1020,7 +884,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__generate)
-            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1036,22 +900,6 @@ _cargo__attest() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1160,7 +1008,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__import)
-            opts="-q -v -h --force --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --force --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1168,22 +1016,6 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1194,7 +1026,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__list)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1202,22 +1034,6 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1228,7 +1044,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__login)
-            opts="-u -q -v -h --username --password-stdin --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-u -q -v -h --username --password-stdin --plain-http --insecure --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1246,22 +1062,6 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1270,7 +1070,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__logout)
-            opts="-q -v -h --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1278,22 +1078,6 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1304,30 +1088,18 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__migrate)
-            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1338,30 +1110,18 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__prune)
-            opts="-q -v -h --yes --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1372,7 +1132,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__push)
-            opts="-q -v -h --artifact-type --bundle --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --artifact-type --bundle --oci-layout --plain-http --insecure --attach --redetect --created --progress --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1386,14 +1146,6 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1406,6 +1158,14 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1414,7 +1174,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__verify)
-            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --format --quiet --verbose --progress --oci-layout --plain-http --insecure --attach --redetect --created --help"
+            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1488,24 +1248,12 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --attach)
-                    COMPREPLY=($(compgen -W "auto referrers tag" -- "${cur}"))
-                    return 0
-                    ;;
-                --created)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cargo_attest_global_optspecs
-    string join \n format= q/quiet v/verbose progress= oci-layout= plain-http insecure attach= redetect created= manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= strict push= h/help V/version
+    string join \n format= q/quiet v/verbose manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= strict push= oci-layout= plain-http insecure attach= redetect created= progress= h/help V/version
 end
 
 function __fish_cargo_attest_needs_command
@@ -26,14 +26,6 @@ end
 
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l manifest-path -d 'Path to Cargo.toml' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s p -l package -d 'Package(s) whose outputs to attest (default: the workspace\'s default members)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l target -d 'Target triple the build was made for' -r
@@ -54,11 +46,16 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l signing-confi
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l rekor-url -d 'Rekor v2 log to record the signature in (default: the signing config\'s Rekor v2 log). Keyless signatures are recorded whenever a log is known; key-based ones with --tlog-upload' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s o -l output -d 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l push -d 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. A REF without a registry host goes to the OCI layout target/oci/<name>' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
+referrers\t''
+tag\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s r -l release -d 'The build used the release profile'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l all-features -d 'The build enabled all features'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-default-features -d 'The build disabled default features'
@@ -66,6 +63,9 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l keyless -d 'S
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l tlog-upload -d 'Record the signature in the Rekor log (key-based signing too)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-tlog-upload -d 'Do not record the signature in a transparency log'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l strict -d 'Fail (exit 4) instead of warning when the provenance has gaps: no git checkout or commit, a dirty tree, outputs older than sources'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s V -l version -d 'Print version'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
@@ -98,346 +98,177 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l own
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l repo -d 'Require the source repository (OWNER/REPO)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l signer-workflow -d 'Require the workflow that signed ([HOST/]OWNER/REPO/PATH, e.g. acme/tool/.github/workflows/release.yml), at any ref' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l tlog-threshold -d 'Require at least N verified transparency log entries (default: 1 for keyless bundles when the trusted root lists a log, else 0). Entries a bundle carries are always verified against the trusted root\'s logs' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l deny-self-hosted-runners -d 'Refuse signatures made on self-hosted runners'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l insecure-ignore-tlog -d 'Neither require nor check transparency log entries (for private Sigstore instances without a log)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s q -l quiet -d 'Print only errors'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "export" -d 'Print a key as PEM: the public key, or with --private the private key'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "list" -d 'List the signing keys in the keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "delete" -d 'Remove a signing key from the keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "delete" -d 'Remove a signing key from the keyring (asks first; --yes off a terminal)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l algorithm -d 'Signature algorithm' -r -f -a "p256\t'ECDSA on NIST P-256 with SHA-256'
 ed25519\t'Ed25519 (pure EdDSA)'"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l output -d 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l unencrypted -d 'With --output: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l key -d 'Export the public key of this key file instead of a keyring key\'s: a private key (plain, or encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt) or a public key' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l private -d 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l unencrypted -d 'With --private: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l yes -d 'Delete without asking (required when there is no terminal to ask on)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print a key as PEM: the public key, or with --private the private key'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the signing keys in the keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove a signing key from the keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove a signing key from the keyring (asks first; --yes off a terminal)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l artifact-type -d 'The artifact\'s artifactType' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l bundle -d 'Attach this Sigstore bundle to the pushed artifact' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
-json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s q -l quiet -d 'Print only errors'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l bundle -d 'The Sigstore bundle (*.sigstore.json) to attach' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
-json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
 tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l force -d 'Attach the bundle even if its statement does not name the image'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s q -l quiet -d 'Print only errors'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l artifact-type -d 'Only list referrers of this artifactType' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s q -l quiet -d 'Print only errors'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s o -l output -d 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s q -l quiet -d 'Print only errors'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s q -l quiet -d 'Print only errors'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l yes -d 'Act: without it, only print what would be done'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -s q -l quiet -d 'Print only errors'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l yes -d 'Act: without it, only print what would be done'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s q -l quiet -d 'Print only errors'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s u -l username -d 'User name (prompted for on a terminal when missing)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l password-stdin -d 'Read the password or token from stdin'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s q -l quiet -d 'Print only errors'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages for the command and each subcommand'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l progress -d 'Progress bars on a terminal (auto), always, or plain lines only (never)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
-referrers\t''
-tag\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l insecure -d 'Do not verify registries\' TLS certificates'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages for the command and each subcommand'
@@ -459,6 +290,6 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fi
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export" -d 'Print a key as PEM: the public key, or with --private the private key'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "list" -d 'List the signing keys in the keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "delete" -d 'Remove a signing key from the keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "delete" -d 'Remove a signing key from the keyring (asks first; --yes off a terminal)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages for the command and each subcommand'

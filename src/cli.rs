@@ -7,11 +7,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod registry;
 mod signing;
 mod verify;
 
+pub use registry::{
+    AttachMode, AttachingArgs, ConnectArgs, ProgressArgs, ProgressWhen, RegistryArgs,
+};
 pub use signing::{
-    KeyAlgorithm, KeyCommand, KeyExportArgs, KeyGenerateArgs, KeyImportArgs, KeyNameArg,
+    KeyAlgorithm, KeyCommand, KeyDeleteArgs, KeyExportArgs, KeyGenerateArgs, KeyImportArgs,
     KeylessArgs, SigningKeyArgs, TlogUploadArgs,
 };
 pub use verify::{IdentityArgs, PolicyArgs, TlogPolicyArgs, VerifyArgs};
@@ -53,52 +57,6 @@ pub struct GlobalArgs {
     /// Print more about each step (repeat for more). Secrets are never printed.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
-
-    /// Progress bars on a terminal (auto), always, or plain lines only (never).
-    #[arg(long, value_enum, default_value_t = ProgressWhen::Auto, global = true)]
-    pub progress: ProgressWhen,
-
-    /// Use this OCI image layout directory instead of a registry.
-    #[arg(long, value_name = "DIR", global = true, help_heading = "Registry")]
-    pub oci_layout: Option<PathBuf>,
-
-    /// Allow plain HTTP to registries that are not on a loopback address.
-    #[arg(long, global = true, help_heading = "Registry")]
-    pub plain_http: bool,
-
-    /// Do not verify registries' TLS certificates.
-    #[arg(long, global = true, help_heading = "Registry")]
-    pub insecure: bool,
-
-    /// How attestations are attached: decide on evidence (auto), the OCI 1.1
-    /// referrers API only, or the sha256-<hex> referrers tag fallback only.
-    #[arg(long, value_enum, default_value_t = AttachMode::Auto, global = true, help_heading = "Registry")]
-    pub attach: AttachMode,
-
-    /// Forget the remembered attach verdict for the repository and detect
-    /// again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h).
-    #[arg(long, global = true, help_heading = "Registry")]
-    pub redetect: bool,
-
-    /// The `org.opencontainers.image.created` of what is pushed: `now`, or
-    /// an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit's
-    /// time, else none, so the same commit pushes the same digests.
-    #[arg(long, value_name = "WHEN", global = true, help_heading = "Registry")]
-    pub created: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AttachMode {
-    Auto,
-    Referrers,
-    Tag,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProgressWhen {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -210,6 +168,15 @@ pub struct AttestArgs {
     /// target/oci/<name>.
     #[arg(long, value_name = "REF", help_heading = "Output")]
     pub push: Option<String>,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+
+    #[command(flatten)]
+    pub attaching: AttachingArgs,
+
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 /// Subjects named explicitly instead of the build's outputs.
@@ -255,6 +222,15 @@ pub struct PushArgs {
     /// Attach this Sigstore bundle to the pushed artifact.
     #[arg(long, value_name = "FILE")]
     pub bundle: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+
+    #[command(flatten)]
+    pub attaching: AttachingArgs,
+
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 #[derive(Debug, Args)]
@@ -271,6 +247,12 @@ pub struct AttachArgs {
     /// Attach the bundle even if its statement does not name the image.
     #[arg(long)]
     pub force: bool,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+
+    #[command(flatten)]
+    pub attaching: AttachingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -282,6 +264,9 @@ pub struct DiscoverArgs {
     /// Only list referrers of this artifactType.
     #[arg(long, value_name = "TYPE")]
     pub artifact_type: Option<String>,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -294,6 +279,9 @@ pub struct DownloadArgs {
     /// (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -303,6 +291,9 @@ pub struct InspectArgs {
     /// `verify` for that.
     #[arg(value_name = "BUNDLE|REF")]
     pub target: String,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -315,6 +306,9 @@ pub struct MaintainArgs {
     /// Act: without it, only print what would be done.
     #[arg(long)]
     pub yes: bool,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -330,6 +324,9 @@ pub struct LoginArgs {
     /// Read the password or token from stdin.
     #[arg(long)]
     pub password_stdin: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 #[derive(Debug, Args)]
@@ -353,6 +350,50 @@ pub enum GenerateCommand {
     },
 }
 
+impl Cli {
+    /// The registry flags of the command given, if it takes any.
+    pub fn registry(&self) -> Option<&RegistryArgs> {
+        Some(match &self.command {
+            None => &self.attest.registry,
+            Some(Command::Push(a)) => &a.registry,
+            Some(Command::Attach(a)) => &a.registry,
+            Some(Command::Discover(a)) => &a.registry,
+            Some(Command::Download(a)) => &a.registry,
+            Some(Command::Inspect(a)) => &a.registry,
+            Some(Command::Prune(a) | Command::Migrate(a)) => &a.registry,
+            Some(Command::Verify(a)) => &a.registry,
+            _ => return None,
+        })
+    }
+
+    /// How the command given connects to registries.
+    pub fn connect(&self) -> Option<&ConnectArgs> {
+        match &self.command {
+            Some(Command::Login(a)) => Some(&a.connect),
+            _ => self.registry().map(|r| &r.connect),
+        }
+    }
+
+    /// The attaching flags of the command given, if it attaches.
+    pub fn attaching(&self) -> Option<&AttachingArgs> {
+        match &self.command {
+            None => Some(&self.attest.attaching),
+            Some(Command::Push(a)) => Some(&a.attaching),
+            Some(Command::Attach(a)) => Some(&a.attaching),
+            _ => None,
+        }
+    }
+
+    /// How the command given shows upload progress.
+    pub fn progress(&self) -> ProgressWhen {
+        match &self.command {
+            None => self.attest.progress.progress,
+            Some(Command::Push(a)) => a.progress.progress,
+            _ => ProgressWhen::Auto,
+        }
+    }
+}
+
 /// The parsed command line, and the part of it provenance records.
 pub struct Parsed {
     pub cli: Cli,
@@ -371,9 +412,14 @@ const RECORDED_FLAGS: [&str; 1] = ["push"];
 /// Parses the command line. Options of the default command are refused
 /// next to a subcommand (`cargo attest --release verify ...` is a mistake);
 /// clap's own conflict rule would also refuse global options there.
-pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Parsed, clap::Error> {
+pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Parsed, clap::Error> {
     use clap::{CommandFactory, FromArgMatches};
+    let (args, via_cargo) = normalize_args(args);
     let mut command = Cli::command();
+    if via_cargo {
+        // Usage lines as the user typed the command.
+        command = command.bin_name("cargo attest");
+    }
     let matches = command.try_get_matches_from_mut(args)?;
     let default_command_args = AttestArgs::augment_args(clap::Command::new("attest"));
     if let Some((sub, _)) = matches.subcommand() {
@@ -446,14 +492,15 @@ fn recorded_command(attest: &clap::Command, matches: &clap::ArgMatches) -> Vec<S
 
 /// Drops the `attest` word cargo inserts when run as `cargo attest ...`, so
 /// one clap model serves both `cargo attest` and `cargo-attest`.
-pub fn normalize_args(
+fn normalize_args(
     args: impl IntoIterator<Item = std::ffi::OsString>,
-) -> Vec<std::ffi::OsString> {
+) -> (Vec<std::ffi::OsString>, bool) {
     let mut args: Vec<_> = args.into_iter().collect();
-    if args.get(1).is_some_and(|a| a == "attest") {
+    let via_cargo = args.get(1).is_some_and(|a| a == "attest");
+    if via_cargo {
         args.remove(1);
     }
-    args
+    (args, via_cargo)
 }
 
 #[cfg(test)]
@@ -482,7 +529,7 @@ mod tests {
             "--push",
             "r:v1",
         ];
-        let parsed = parse(args.iter().map(Into::into).collect()).unwrap();
+        let parsed = parse(args.iter().map(Into::into)).unwrap();
         assert_eq!(
             parsed.recorded_command,
             [

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
-use crate::cli::{AttachMode, Format, GlobalArgs, ProgressWhen};
+use crate::cli::{AttachMode, Cli, Format, ProgressWhen};
 pub use crate::environment::Env;
 use crate::error::{Error, Result};
 use crate::locate::Places;
@@ -39,8 +39,9 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Resolves the global flags against the environment.
-    pub fn resolve(global: &GlobalArgs, recorded_command: Vec<String>, env: Env) -> Result<Self> {
+    /// Resolves the command line's flags against the environment.
+    pub fn resolve(cli: &Cli, recorded_command: Vec<String>, env: Env) -> Result<Self> {
+        let global = &cli.global;
         let source_date_epoch =
             provenance::source_date_epoch(env.get("SOURCE_DATE_EPOCH").as_deref())?;
         let cache_dir = env
@@ -55,7 +56,9 @@ impl Settings {
                     .map(|h| PathBuf::from(h).join(".cache/cargo-attest"))
             });
         let quiet_or_json = global.quiet || global.format == Format::Json;
-        let created = match global.created.as_deref() {
+        let attaching = cli.attaching();
+        let connect = cli.connect();
+        let created = match attaching.and_then(|a| a.created.as_deref()) {
             None => Created::Reproducible,
             Some("now") => Created::Now,
             Some(time) => Created::At(time.parse::<Timestamp>().map_err(|e| {
@@ -69,23 +72,23 @@ impl Settings {
             progress: if quiet_or_json {
                 progress::Mode::Quiet
             } else {
-                match global.progress {
+                match cli.progress() {
                     ProgressWhen::Auto => progress::Mode::Auto,
                     ProgressWhen::Always => progress::Mode::Bars,
                     ProgressWhen::Never => progress::Mode::Plain,
                 }
             },
             registry: Options {
-                plain_http: global.plain_http,
-                insecure: global.insecure,
+                plain_http: connect.is_some_and(|c| c.plain_http),
+                insecure: connect.is_some_and(|c| c.insecure),
             },
-            oci_layout: global.oci_layout.clone(),
-            strategy: match global.attach {
+            oci_layout: cli.registry().and_then(|r| r.oci_layout.clone()),
+            strategy: match attaching.map_or(AttachMode::Auto, |a| a.attach) {
                 AttachMode::Auto => Strategy::Auto,
                 AttachMode::Referrers => Strategy::Referrers,
                 AttachMode::Tag => Strategy::Tag,
             },
-            redetect: global.redetect,
+            redetect: attaching.is_some_and(|a| a.redetect),
             cache_dir,
             source_date_epoch,
             created,

@@ -97,8 +97,8 @@ pub enum KeyCommand {
     Export(KeyExportArgs),
     /// List the signing keys in the keyring.
     List,
-    /// Remove a signing key from the keyring.
-    Delete(KeyNameArg),
+    /// Remove a signing key from the keyring (asks first; --yes off a terminal).
+    Delete(KeyDeleteArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,10 +111,14 @@ pub enum KeyAlgorithm {
 }
 
 #[derive(Debug, Args)]
-pub struct KeyNameArg {
+pub struct KeyDeleteArgs {
     /// Key name.
     #[arg(value_name = "NAME", default_value = "default")]
     pub name: String,
+
+    /// Delete without asking (required when there is no terminal to ask on).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,9 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub tlog: TlogPolicyArgs,
+
+    #[command(flatten)]
+    pub registry: super::RegistryArgs,
 }
 
 /// How many transparency log entries a bundle must carry.

@@ -54,7 +54,7 @@ pub(super) fn run(settings: &Settings, cmd: KeyCommand) -> Result<Report> {
         KeyCommand::Import(args) => import(settings, &args),
         KeyCommand::Export(args) => export(settings, &args),
         KeyCommand::List => list(),
-        KeyCommand::Delete(args) => delete(&args.name),
+        KeyCommand::Delete(args) => delete(&args.name, args.yes),
     }
 }
 
@@ -278,8 +278,33 @@ fn list() -> Result<Report> {
     Ok(report)
 }
 
-fn delete(name: &str) -> Result<Report> {
-    if !Keyring::open(Purpose::KeyManagement)?.delete_signing_key(name)? {
+fn delete(name: &str, yes: bool) -> Result<Report> {
+    let keyring = Keyring::open(Purpose::KeyManagement)?;
+    let key = keyring_key(&keyring, name)?;
+    if !yes {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            return Err(Error::usage(format!(
+                "refusing to delete the signing key `{name}` without --yes: there is no terminal \
+                 to ask on, and what it signed can then only be verified with its exported \
+                 public key"
+            )));
+        }
+        eprint!(
+            "Delete the signing key `{name}` ({}, key id {}) from the OS keyring? \
+             What it signed can then only be verified with its exported public key. [y/N] ",
+            key.algorithm(),
+            key.key_id()
+        );
+        let mut answer = String::new();
+        std::io::stdin()
+            .read_line(&mut answer)
+            .map_err(|e| Error::io("read", "stdin", e))?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Err(Error::usage(format!("kept the signing key `{name}`")));
+        }
+    }
+    if !keyring.delete_signing_key(name)? {
         return Err(Error::key(format!(
             "no signing key named `{name}` in the OS keyring"
         )));

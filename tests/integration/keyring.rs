@@ -172,11 +172,23 @@ fn keys_live_in_the_real_keyring() {
     .run();
     assert_eq!(imported.success().json()["keyId"], ed["keyId"]);
 
+    // Off a terminal, delete asks for --yes (exit 2) and deletes nothing.
+    attest(&["key", "delete", "release"])
+        .envs(env)
+        .run()
+        .fails_with(2, "--yes");
+    attest(&["key", "export", "release"])
+        .envs(env)
+        .run()
+        .success();
     // Delete them all; deleting again is a key error.
     for name in ["release", "edkey", "copy", "default"] {
-        attest(&["key", "delete", name]).envs(env).run().success();
+        attest(&["key", "delete", name, "--yes"])
+            .envs(env)
+            .run()
+            .success();
     }
-    attest(&["key", "delete", "release"])
+    attest(&["key", "delete", "release", "--yes"])
         .envs(env)
         .run()
         .fails_with(6, "no signing key named `release`");

@@ -356,3 +356,26 @@ fn regex_lite(src: &Path) -> Vec<String> {
     names.dedup();
     names
 }
+
+#[test]
+fn usage_reads_cargo_attest_when_run_through_cargo() {
+    let through_cargo = attest(&["attest", "push", "--help"]).run();
+    assert!(
+        through_cargo
+            .success()
+            .stdout
+            .contains("Usage: cargo attest push"),
+        "{}",
+        through_cargo.stdout
+    );
+    let direct = attest(&["push", "--help"]).run();
+    assert!(direct.success().stdout.contains("Usage: cargo-attest push"));
+    // Each command shows only its own options.
+    let key = attest(&["key", "generate", "--help"]).run();
+    for absent in ["--oci-layout", "--attach", "--plain-http", "--progress"] {
+        assert!(!key.stdout.contains(absent), "{absent}:\n{}", key.stdout);
+    }
+    let login = attest(&["login", "--help"]).run();
+    assert!(login.stdout.contains("--plain-http"));
+    assert!(!login.stdout.contains("--oci-layout"));
+}
