@@ -210,6 +210,12 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
         &trust,
         &policy(&args.policy),
     )?;
+    // A key that could not be found or read is a set-up problem (exit 6),
+    // not a bad artifact (exit 5): CI must be able to tell them apart.
+    let setup_problem = checks.iter().find_map(|c| match &c.outcome {
+        Err(e) if e.exit_code() == crate::error::ExitCode::Key => Some(e.report()),
+        _ => None,
+    });
     let attestations = attestation_results(checks);
     let any = attestations.iter().any(|r| r.verified);
     let lines = result_lines(&attestations);
@@ -228,6 +234,12 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
             located.display, subject.digest
         ));
         Ok(report)
+    } else if let Some(problem) = setup_problem {
+        let error = Error::key(format!(
+            "could not check the attestations attached to {} ({}): {problem}",
+            located.display, subject.digest
+        ));
+        Ok(report.fail(error))
     } else {
         let error = Error::verification(format!(
             "no valid attestation is attached to {} ({})",

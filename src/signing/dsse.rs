@@ -82,8 +82,21 @@ pub(crate) enum BundleError {
 pub(crate) enum VerifyError {
     #[error("payload type is `{0}`, expected `{IN_TOTO_PAYLOAD_TYPE}`")]
     PayloadType(String),
-    #[error("the {algorithm} signature does not verify with key {key_id}")]
-    BadSignature { algorithm: String, key_id: String },
+    #[error("the {algorithm} signature does not verify with key {key_id}{}", signer_note(.signer))]
+    BadSignature {
+        algorithm: String,
+        key_id: String,
+        /// The key the bundle says signed it (its hint), if it names one.
+        signer: Option<String>,
+    },
+}
+
+/// Names the bundle's signer when it is another key than the one tried.
+fn signer_note(signer: &Option<String>) -> String {
+    match signer {
+        Some(hint) => format!("; the bundle names key {hint} as its signer"),
+        None => String::new(),
+    }
 }
 
 impl DsseBundle {
@@ -181,6 +194,7 @@ impl DsseBundle {
             .map_err(|_| VerifyError::BadSignature {
                 algorithm: key.algorithm().to_string(),
                 key_id: key.key_id(),
+                signer: self.key_hint().map(str::to_string),
             })?;
         Ok(self.envelope.payload.as_bytes())
     }

@@ -22,7 +22,10 @@ pub(crate) fn read_passphrase(
 ) -> Result<Zeroizing<String>> {
     if let Some(pass) = env.get(PASSPHRASE_ENV) {
         if pass.is_empty() {
-            return Err(Error::key(format!("{PASSPHRASE_ENV} is set but empty")));
+            return Err(Error::key(format!(
+                "{PASSPHRASE_ENV} is set but empty: set a passphrase, or pass --unencrypted to \
+                 write a key without encryption (key generate --output, key export --private)"
+            )));
         }
         return Ok(Zeroizing::new(pass));
     }
@@ -36,7 +39,10 @@ pub(crate) fn read_passphrase(
         rpassword::prompt_password(format!("Passphrase for {purpose}: ")).map_err(no_tty)?,
     );
     if pass.is_empty() {
-        return Err(Error::key("empty passphrase"));
+        return Err(Error::key(
+            "empty passphrase: give one, or pass --unencrypted to write the key without \
+             encryption (key generate --output, key export --private)",
+        ));
     }
     if confirm {
         let again =

@@ -385,6 +385,13 @@ fn algorithm_of(
 }
 
 fn decode_pem(text: &str) -> Result<(String, Vec<u8>), KeyError> {
+    if !text.trim_start().starts_with("-----BEGIN ") {
+        return Err(KeyError::NotPem(
+            "it does not start with a `-----BEGIN ...-----` line; give a PEM key file \
+             (`cargo attest key generate --output k.pem` writes one)"
+                .into(),
+        ));
+    }
     let (label, der) = pkcs8::der::pem::decode_vec(text.trim().as_bytes())
         .map_err(|e| KeyError::NotPem(e.to_string()))?;
     Ok((label.to_string(), der))

@@ -379,3 +379,62 @@ fn usage_reads_cargo_attest_when_run_through_cargo() {
     assert!(login.stdout.contains("--plain-http"));
     assert!(!login.stdout.contains("--oci-layout"));
 }
+
+#[test]
+fn key_errors_say_what_to_do_and_exit_6() {
+    let dir = checkout();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+    attest(&["--subject-path", "app.bin", "--key", "Cargo.toml"])
+        .cwd(dir.path())
+        .run()
+        .fails_with(6, "does not start with a `-----BEGIN");
+    // The wrong key names the bundle's signer too.
+    attest(&["key", "generate", "--output", "other.pem", "--unencrypted"])
+        .cwd(dir.path())
+        .run()
+        .success();
+    attest(&[
+        "--subject-path",
+        "app.bin",
+        "--key",
+        "k.pem",
+        "-o",
+        "b.json",
+    ])
+    .cwd(dir.path())
+    .run()
+    .success();
+    attest(&[
+        "verify",
+        "app.bin",
+        "--bundle",
+        "b.json",
+        "--key",
+        "other.pem",
+    ])
+    .cwd(dir.path())
+    .run()
+    .fails_with(5, "the bundle names key");
+    // verify REF with no key and no keyring to find one: a set-up problem.
+    attest(&[
+        "--subject-path",
+        "app.bin",
+        "--key",
+        "k.pem",
+        "--push",
+        "keyless-ref:v1",
+        "-o",
+        "c.json",
+    ])
+    .cwd(dir.path())
+    .run()
+    .success();
+    let out = attest(&["verify", "keyless-ref:v1"]).cwd(dir.path()).run();
+    out.fails_with(6, "--key PUB.pem");
+    // An empty passphrase names --unencrypted.
+    attest(&["key", "generate", "--output", "enc.pem"])
+        .env("CARGO_ATTEST_KEY_PASSPHRASE", "")
+        .cwd(dir.path())
+        .run()
+        .fails_with(6, "--unencrypted");
+}
