@@ -7,10 +7,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod attest;
 mod registry;
 mod signing;
 mod verify;
 
+pub use attest::{AttestArgs, SubjectArgs};
 pub use registry::{
     AttachMode, AttachingArgs, ConnectArgs, ProgressArgs, ProgressWhen, RegistryArgs,
 };
@@ -93,111 +95,6 @@ pub enum Command {
     /// Write shell completions or man pages (for packagers).
     #[command(hide = true, subcommand)]
     Generate(GenerateCommand),
-}
-
-/// Options of the default command: attest the current build.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Build selection")]
-pub struct AttestArgs {
-    /// Path to Cargo.toml.
-    #[arg(long, value_name = "PATH")]
-    pub manifest_path: Option<PathBuf>,
-
-    /// Package(s) whose outputs to attest (default: the workspace's default members).
-    #[arg(short, long = "package", value_name = "SPEC")]
-    pub packages: Vec<String>,
-
-    /// Target triple the build was made for.
-    #[arg(long, value_name = "TRIPLE")]
-    pub target: Option<String>,
-
-    /// Profile the build used.
-    #[arg(long, value_name = "NAME", conflicts_with = "release")]
-    pub profile: Option<String>,
-
-    /// The build used the release profile.
-    #[arg(short, long)]
-    pub release: bool,
-
-    /// Directory of build outputs (default: cargo's target directory).
-    #[arg(long, value_name = "DIR")]
-    pub target_dir: Option<PathBuf>,
-
-    /// Features the build enabled (comma or space separated).
-    #[arg(short = 'F', long, value_name = "FEATURES", value_delimiter = ',')]
-    pub features: Vec<String>,
-
-    /// The build enabled all features.
-    #[arg(long)]
-    pub all_features: bool,
-
-    /// The build disabled default features.
-    #[arg(long)]
-    pub no_default_features: bool,
-
-    /// Read a `cargo build --message-format=json` stream from FILE (`-` for
-    /// stdin) instead of looking in the target directory. A piped stdin is
-    /// read automatically.
-    #[arg(long, value_name = "FILE")]
-    pub cargo_json: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub subjects: SubjectArgs,
-
-    #[command(flatten)]
-    pub key: SigningKeyArgs,
-
-    #[command(flatten)]
-    pub keyless: KeylessArgs,
-
-    #[command(flatten)]
-    pub tlog: TlogUploadArgs,
-
-    /// Where to write the bundle: a file, or an existing directory
-    /// (default: <target-dir>/attest/).
-    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
-    pub output: Option<PathBuf>,
-
-    /// Fail (exit 4) instead of warning when the provenance has gaps: no
-    /// git checkout or commit, a dirty tree, outputs older than sources.
-    #[arg(long, help_heading = "Output")]
-    pub strict: bool,
-
-    /// Push the attested files as one OCI artifact to REF, and the bundle
-    /// attached to it. A REF without a registry host goes to the OCI layout
-    /// target/oci/<name>.
-    #[arg(long, value_name = "REF", help_heading = "Output")]
-    pub push: Option<String>,
-
-    #[command(flatten)]
-    pub registry: RegistryArgs,
-
-    #[command(flatten)]
-    pub attaching: AttachingArgs,
-
-    #[command(flatten)]
-    pub progress: ProgressArgs,
-}
-
-/// Subjects named explicitly instead of the build's outputs.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Subjects")]
-pub struct SubjectArgs {
-    /// Attest files matching GLOB instead of the build's outputs (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub subject_path: Vec<String>,
-
-    /// Attest the files listed in a shasum-format file (sha256 or sha512).
-    #[arg(long, value_name = "FILE")]
-    pub subject_checksums: Option<PathBuf>,
-
-    /// Name of a subject given by digest, such as a container image.
-    #[arg(long, value_name = "NAME", requires = "subject_digest")]
-    pub subject_name: Option<String>,
-
-    /// Digest of the subject named by --subject-name (sha256:HEX).
-    #[arg(long, value_name = "DIGEST", requires = "subject_name")]
-    pub subject_digest: Option<String>,
 }
 
 #[derive(Debug, Args)]

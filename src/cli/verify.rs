@@ -42,7 +42,7 @@ pub struct VerifyArgs {
     pub tlog: TlogPolicyArgs,
 
     #[command(flatten)]
-    pub registry: super::RegistryArgs,
+    pub registry: super::registry::RegistryArgs,
 }
 
 /// How many transparency log entries a bundle must carry.

@@ -1,7 +1,11 @@
 //! Blob endpoints: existence, streamed uploads, capped and checked reads.
 
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
 use std::time::Duration;
 
+use reqwest::blocking::Body;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
@@ -10,6 +14,7 @@ use super::policy::is_downgrade;
 use super::transport::{BodyFactory, Request, Scope, header_string, read_limited};
 use crate::error::{Error, Result};
 use crate::oci::digest;
+use crate::progress::Counter;
 
 impl Client {
     /// HEAD a blob: does the repository have it?
@@ -148,5 +153,73 @@ impl Client {
             &self.host,
             format!("blob {digest}: too many redirects"),
         ))
+    }
+}
+
+impl Client {
+    /// Asks the registry to link a blob it holds in `from` into
+    /// `repository`: true when it did (201); an upload is needed otherwise.
+    pub(super) fn mount(&self, repository: &str, digest: &str, from: &str) -> Result<bool> {
+        let mut url = self.url(&format!("/v2/{repository}/blobs/uploads/"))?;
+        url.query_pairs_mut()
+            .append_pair("mount", digest)
+            .append_pair("from", from);
+        let response = self.send(
+            Request::new(Method::POST, url, Scope::push(repository)),
+            &|| {},
+        )?;
+        let mounted = response.status() == StatusCode::CREATED;
+        tracing::debug!(
+            "mount {digest} from {from}: {}",
+            if mounted {
+                "done"
+            } else {
+                "refused; uploading"
+            }
+        );
+        Ok(mounted)
+    }
+
+    /// One streamed PUT, for registries that refuse PATCH. The digest must
+    /// be known first: hashed here when it is not.
+    pub(super) fn upload_monolithic(
+        &self,
+        repository: &str,
+        path: &Path,
+        size: u64,
+        expected: Option<&str>,
+        counter: &Counter,
+        on_restart: &dyn Fn(),
+    ) -> Result<String> {
+        let digest = match expected {
+            Some(d) => d.to_string(),
+            None => format!("sha256:{}", crate::provenance::subjects::sha256_file(path)?),
+        };
+        let make = || -> Result<Body> {
+            let file = File::open(path).map_err(|e| Error::io("read", path, e))?;
+            Ok(Body::sized(
+                CountingReader {
+                    inner: file,
+                    counter: counter.clone(),
+                },
+                size,
+            ))
+        };
+        self.upload_blob(repository, &digest, size, &make, on_restart)?;
+        Ok(digest)
+    }
+}
+
+/// Counts bytes as the HTTP client reads them, for progress bars.
+struct CountingReader<R> {
+    inner: R,
+    counter: Counter,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.add(n as u64);
+        Ok(n)
     }
 }

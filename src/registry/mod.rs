@@ -10,6 +10,7 @@ pub(crate) mod attach;
 mod auth;
 mod blob_sources;
 mod blobs;
+mod challenge;
 mod client;
 mod listing;
 mod manifests;

@@ -18,7 +18,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::blocking::Body;
 use reqwest::header;
 use reqwest::{Method, StatusCode, Url};
 use sha2::{Digest, Sha256};
@@ -93,29 +92,6 @@ impl Client {
             self.upload_file_bytes(repository, path, size, expected, counter, on_restart)?;
         self.blob_sources.record(&self.host, &digest, repository);
         Ok(digest)
-    }
-
-    /// Asks the registry to link a blob it holds in `from` into
-    /// `repository`: true when it did (201); an upload is needed otherwise.
-    fn mount(&self, repository: &str, digest: &str, from: &str) -> Result<bool> {
-        let mut url = self.url(&format!("/v2/{repository}/blobs/uploads/"))?;
-        url.query_pairs_mut()
-            .append_pair("mount", digest)
-            .append_pair("from", from);
-        let response = self.send(
-            Request::new(Method::POST, url, Scope::push(repository)),
-            &|| {},
-        )?;
-        let mounted = response.status() == StatusCode::CREATED;
-        tracing::debug!(
-            "mount {digest} from {from}: {}",
-            if mounted {
-                "done"
-            } else {
-                "refused; uploading"
-            }
-        );
-        Ok(mounted)
     }
 
     fn upload_file_bytes(
@@ -510,35 +486,6 @@ impl Client {
             )),
         }
     }
-
-    /// One streamed PUT, for registries that refuse PATCH. The digest must
-    /// be known first: hashed here when it is not.
-    fn upload_monolithic(
-        &self,
-        repository: &str,
-        path: &Path,
-        size: u64,
-        expected: Option<&str>,
-        counter: &Counter,
-        on_restart: &dyn Fn(),
-    ) -> Result<String> {
-        let digest = match expected {
-            Some(d) => d.to_string(),
-            None => format!("sha256:{}", crate::provenance::subjects::sha256_file(path)?),
-        };
-        let make = || -> Result<Body> {
-            let file = File::open(path).map_err(|e| Error::io("read", path, e))?;
-            Ok(Body::sized(
-                CountingReader {
-                    inner: file,
-                    counter: counter.clone(),
-                },
-                size,
-            ))
-        };
-        self.upload_blob(repository, &digest, size, &make, on_restart)?;
-        Ok(digest)
-    }
 }
 
 /// Hashes bytes `from..to` of `path` into `hasher` (after a resume, to
@@ -555,18 +502,4 @@ fn hash_range(path: &Path, from: u64, to: u64, hasher: &mut Sha256) -> std::io::
         left -= n as u64;
     }
     Ok(())
-}
-
-/// Counts bytes as the HTTP client reads them, for progress bars.
-struct CountingReader<R> {
-    inner: R,
-    counter: Counter,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.counter.add(n as u64);
-        Ok(n)
-    }
 }
