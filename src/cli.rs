@@ -14,7 +14,7 @@ mod verify;
 
 pub use attest::{AttestArgs, SubjectArgs};
 pub use registry::{
-    AttachMode, AttachingArgs, ConnectArgs, ProgressArgs, ProgressWhen, RegistryArgs,
+    AttachMode, AttachingArgs, ConnectArgs, ProgressArgs, ProgressWhen, PublishArgs, RegistryArgs,
 };
 pub use signing::{
     KeyAlgorithm, KeyCommand, KeyDeleteArgs, KeyExportArgs, KeyGenerateArgs, KeyImportArgs,
@@ -121,13 +121,7 @@ pub struct PushArgs {
     pub bundle: Option<PathBuf>,
 
     #[command(flatten)]
-    pub registry: RegistryArgs,
-
-    #[command(flatten)]
-    pub attaching: AttachingArgs,
-
-    #[command(flatten)]
-    pub progress: ProgressArgs,
+    pub publish: PublishArgs,
 }
 
 #[derive(Debug, Args)]
@@ -251,8 +245,8 @@ impl Cli {
     /// The registry flags of the command given, if it takes any.
     pub fn registry(&self) -> Option<&RegistryArgs> {
         Some(match &self.command {
-            None => &self.attest.registry,
-            Some(Command::Push(a)) => &a.registry,
+            None => &self.attest.publish.registry,
+            Some(Command::Push(a)) => &a.publish.registry,
             Some(Command::Attach(a)) => &a.registry,
             Some(Command::Discover(a)) => &a.registry,
             Some(Command::Download(a)) => &a.registry,
@@ -274,8 +268,8 @@ impl Cli {
     /// The attaching flags of the command given, if it attaches.
     pub fn attaching(&self) -> Option<&AttachingArgs> {
         match &self.command {
-            None => Some(&self.attest.attaching),
-            Some(Command::Push(a)) => Some(&a.attaching),
+            None => Some(&self.attest.publish.attaching),
+            Some(Command::Push(a)) => Some(&a.publish.attaching),
             Some(Command::Attach(a)) => Some(&a.attaching),
             _ => None,
         }
@@ -284,8 +278,8 @@ impl Cli {
     /// How the command given shows upload progress.
     pub fn progress(&self) -> ProgressWhen {
         match &self.command {
-            None => self.attest.progress.progress,
-            Some(Command::Push(a)) => a.progress.progress,
+            None => self.attest.publish.progress.progress,
+            Some(Command::Push(a)) => a.publish.progress.progress,
             _ => ProgressWhen::Auto,
         }
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::registry::{AttachingArgs, ProgressArgs, RegistryArgs};
+use super::registry::PublishArgs;
 use super::signing::{KeylessArgs, SigningKeyArgs, TlogUploadArgs};
 
 /// Options of the default command: attest the current build.
@@ -82,13 +82,7 @@ pub struct AttestArgs {
     pub push: Option<String>,
 
     #[command(flatten)]
-    pub registry: RegistryArgs,
-
-    #[command(flatten)]
-    pub attaching: AttachingArgs,
-
-    #[command(flatten)]
-    pub progress: ProgressArgs,
+    pub publish: PublishArgs,
 }
 
 /// Subjects named explicitly instead of the build's outputs.

@@ -5,6 +5,19 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+/// Where and how a command that pushes publishes.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+
+    #[command(flatten)]
+    pub attaching: AttachingArgs,
+
+    #[command(flatten)]
+    pub progress: ProgressArgs,
+}
+
 /// Where REFs go and how registries are spoken to.
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Registry")]

@@ -2,7 +2,6 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
 use std::time::Duration;
 
 use reqwest::blocking::Body;
@@ -184,13 +183,16 @@ impl Client {
     /// be known first: hashed here when it is not.
     pub(super) fn upload_monolithic(
         &self,
-        repository: &str,
-        path: &Path,
-        size: u64,
-        expected: Option<&str>,
-        counter: &Counter,
-        on_restart: &dyn Fn(),
+        upload: &super::upload::FileUpload<'_>,
     ) -> Result<String> {
+        let super::upload::FileUpload {
+            repository,
+            path,
+            size,
+            expected,
+            counter,
+            on_restart,
+        } = *upload;
         let digest = match expected {
             Some(d) => d.to_string(),
             None => format!("sha256:{}", crate::provenance::subjects::sha256_file(path)?),

@@ -7,6 +7,7 @@ use reqwest::blocking::Body;
 
 use super::client::Client;
 use super::listing::LISTING_BUDGET;
+use super::upload::FileUpload;
 use crate::error::{Error, Result};
 use crate::oci::Descriptor;
 use crate::oci::reference::Target;
@@ -42,10 +43,14 @@ impl Store for Repository {
         expected: Option<&str>,
         blob: &progress::Blob<'_>,
     ) -> Result<String> {
-        self.client
-            .upload_file(&self.name, path, size, expected, &blob.counter(), &|| {
-                blob.restart()
-            })
+        self.client.upload_file(&FileUpload {
+            repository: &self.name,
+            path,
+            size,
+            expected,
+            counter: &blob.counter(),
+            on_restart: &|| blob.restart(),
+        })
     }
 
     fn put_blob_bytes(&self, bytes: &[u8], descriptor: &Descriptor) -> Result<()> {

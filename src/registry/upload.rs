@@ -68,64 +68,60 @@ enum Segment {
     Interrupted(Error),
 }
 
+/// A file to upload as a blob.
+pub(crate) struct FileUpload<'a> {
+    pub(crate) repository: &'a str,
+    pub(crate) path: &'a Path,
+    pub(crate) size: u64,
+    /// The digest, when already known: the content must hash to it (else the
+    /// file changed since it was hashed, and the upload fails).
+    pub(crate) expected: Option<&'a str>,
+    pub(crate) counter: &'a Counter,
+    /// Told when the upload starts over, so progress does too.
+    pub(crate) on_restart: &'a dyn Fn(),
+}
+
 impl Client {
-    /// Uploads `path` (`size` bytes) as a blob and returns its digest. With
-    /// `expected`, the content must hash to it (else the file changed since
-    /// it was hashed, and the upload fails).
-    pub(crate) fn upload_file(
-        &self,
-        repository: &str,
-        path: &Path,
-        size: u64,
-        expected: Option<&str>,
-        counter: &Counter,
-        on_restart: &dyn Fn(),
-    ) -> Result<String> {
-        if let Some(digest) = expected
-            && let Some(from) = self.blob_sources.source(&self.host, digest, repository)
-            && self.mount(repository, digest, &from)?
+    /// Uploads a file as a blob and returns its digest.
+    pub(crate) fn upload_file(&self, upload: &FileUpload<'_>) -> Result<String> {
+        if let Some(digest) = upload.expected
+            && let Some(from) = self
+                .blob_sources
+                .source(&self.host, digest, upload.repository)
+            && self.mount(upload.repository, digest, &from)?
         {
-            counter.add(size);
+            upload.counter.add(upload.size);
             return Ok(digest.to_string());
         }
-        let digest =
-            self.upload_file_bytes(repository, path, size, expected, counter, on_restart)?;
-        self.blob_sources.record(&self.host, &digest, repository);
+        let digest = self.upload_file_bytes(upload)?;
+        self.blob_sources
+            .record(&self.host, &digest, upload.repository);
         Ok(digest)
     }
 
-    fn upload_file_bytes(
-        &self,
-        repository: &str,
-        path: &Path,
-        size: u64,
-        expected: Option<&str>,
-        counter: &Counter,
-        on_restart: &dyn Fn(),
-    ) -> Result<String> {
+    fn upload_file_bytes(&self, upload: &FileUpload<'_>) -> Result<String> {
         // A small file whose digest is known goes in one PUT: a round trip
         // less than a chunked upload.
-        if size <= SMALL_MONOLITHIC && expected.is_some() {
-            return self.upload_monolithic(repository, path, size, expected, counter, on_restart);
+        if upload.size <= SMALL_MONOLITHIC && upload.expected.is_some() {
+            return self.upload_monolithic(upload);
         }
         let mut restarts = 0;
         loop {
-            match self.try_chunked(repository, path, size, expected, counter) {
+            match self.try_chunked(upload) {
                 Ok(digest) => return Ok(digest),
                 Err(Stop::Restart(e)) if restarts < RESTARTS => {
                     restarts += 1;
                     tracing::warn!(
                         "{}; uploading {} again from the start",
                         e.report(),
-                        path.display()
+                        upload.path.display()
                     );
-                    on_restart();
+                    (upload.on_restart)();
                 }
                 Err(Stop::NoChunks(e)) => {
                     tracing::debug!("chunked upload refused ({}); one PUT instead", e.report());
-                    on_restart();
-                    return self
-                        .upload_monolithic(repository, path, size, expected, counter, on_restart);
+                    (upload.on_restart)();
+                    return self.upload_monolithic(upload);
                 }
                 Err(Stop::Restart(e) | Stop::Fatal(e)) => return Err(e),
             }
@@ -168,14 +164,15 @@ impl Client {
         Ok(url)
     }
 
-    fn try_chunked(
-        &self,
-        repository: &str,
-        path: &Path,
-        size: u64,
-        expected: Option<&str>,
-        counter: &Counter,
-    ) -> std::result::Result<String, Stop> {
+    fn try_chunked(&self, upload: &FileUpload<'_>) -> std::result::Result<String, Stop> {
+        let FileUpload {
+            repository,
+            path,
+            size,
+            expected,
+            counter,
+            ..
+        } = *upload;
         let mut location = self.start_upload(repository).map_err(Stop::Fatal)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
