@@ -124,6 +124,17 @@ impl TokenResponse {
             .filter(|t| !t.is_empty())
             .or(self.access_token.filter(|t| !t.is_empty()))
     }
+
+    /// When a token answered at `requested_at` is to be refreshed: a
+    /// little before it runs out (a quarter of its lifetime, at most 30 s).
+    pub(crate) fn refresh_at(&self, requested_at: Instant) -> Instant {
+        let lifetime = self
+            .expires_in
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_TOKEN_LIFETIME);
+        let margin = (lifetime / 4).min(Duration::from_secs(30));
+        requested_at + lifetime.saturating_sub(margin)
+    }
 }
 
 /// The largest token answer we read: real ones are a few KiB.
@@ -318,23 +329,18 @@ impl Client {
                 format!("token service {shown} sent no JSON token"),
             )
         })?;
-        let lifetime = parsed
-            .expires_in
-            .map(Duration::from_secs)
-            .unwrap_or(DEFAULT_TOKEN_LIFETIME);
+        let refresh_at = parsed.refresh_at(requested_at);
         let token = parsed.into_token().map(Zeroizing::new).ok_or_else(|| {
             Error::registry(
                 &self.host,
                 format!("token service {shown} sent an empty token"),
             )
         })?;
-        // Refresh a little early: a quarter of the lifetime, at most 30 s.
-        let margin = (lifetime / 4).min(Duration::from_secs(30));
         self.auth.lock().tokens.insert(
             scope.to_string(),
             Token {
                 value: token.clone(),
-                refresh_at: requested_at + lifetime.saturating_sub(margin),
+                refresh_at,
             },
         );
         Ok(token)

@@ -204,7 +204,11 @@ impl Client {
 
 /// The target of a `Link: <url>; rel="next"` header.
 fn next_link(response: &Response) -> Option<String> {
-    let link = response.headers().get(header::LINK)?.to_str().ok()?;
+    next_link_from_header(response.headers().get(header::LINK)?.to_str().ok()?)
+}
+
+/// The `rel="next"` target of a `Link` header value.
+pub(crate) fn next_link_from_header(link: &str) -> Option<String> {
     link.split(',').find_map(|part| {
         let (target, params) = part.split_once(';')?;
         params.contains("rel=\"next\"").then(|| {
