@@ -7,10 +7,10 @@
 //! pushes artifacts.
 
 pub(crate) mod attach;
-mod auth;
+pub(crate) mod auth;
 mod blobs;
 mod client;
-mod listing;
+pub(crate) mod listing;
 mod manifests;
 pub(crate) mod policy;
 pub(crate) mod push;

@@ -6,7 +6,7 @@
 mod attached;
 mod files;
 mod keys;
-mod policy;
+pub(crate) mod policy;
 mod statement;
 
 pub(crate) use attached::verify_attached;
