@@ -394,7 +394,7 @@ pub fn bundles(data: &[u8]) {
 
 /// An in-toto statement as verifiers read it.
 fn statement(data: &[u8]) {
-    let Ok(st) = serde_json::from_slice::<Statement>(data) else {
+    let Ok(st) = Statement::from_json(data) else {
         return;
     };
     let value: Value = serde_json::from_slice(data).expect("a statement is JSON");

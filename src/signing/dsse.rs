@@ -108,13 +108,10 @@ pub(crate) fn bundle_predicate_type(text: &str, source: &str) -> crate::error::R
     use crate::error::Error;
     let bundle =
         DsseBundle::parse(text).map_err(|e| Error::invalid_input(format!("{source}: {e}")))?;
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct PredicateTypeOnly {
-        predicate_type: String,
-    }
-    let statement: PredicateTypeOnly = serde_json::from_slice(bundle.unverified_payload())
-        .map_err(|e| {
+    // Read as verify reads it, so that nothing is attached that verify
+    // would not take for a statement.
+    let statement =
+        crate::provenance::Statement::from_json(bundle.unverified_payload()).map_err(|e| {
             Error::invalid_input(format!(
                 "{source}: the payload is not an in-toto statement: {e}"
             ))

@@ -22,7 +22,7 @@ pub(crate) fn check_signed_statement(
     let payload = bundle
         .verify(key)
         .map_err(|e| Error::verification(format!("{label}: {e}")))?;
-    let statement: Statement = serde_json::from_slice(payload).map_err(|e| {
+    let statement = Statement::from_json(payload).map_err(|e| {
         Error::verification(format!(
             "the signed payload is not an in-toto statement: {e}"
         ))
