@@ -131,7 +131,8 @@ impl TokenResponse {
         let lifetime = self
             .expires_in
             .map(Duration::from_secs)
-            .unwrap_or(DEFAULT_TOKEN_LIFETIME);
+            .unwrap_or(DEFAULT_TOKEN_LIFETIME)
+            .min(MAX_TOKEN_LIFETIME);
         let margin = (lifetime / 4).min(Duration::from_secs(30));
         requested_at + lifetime.saturating_sub(margin)
     }
@@ -141,6 +142,9 @@ impl TokenResponse {
 const TOKEN_BODY_LIMIT: u64 = 1024 * 1024;
 /// The token spec's default lifetime, and the floor we assume.
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(60);
+/// The longest lifetime we believe: a day, far beyond any command, and
+/// small enough that adding it to an `Instant` cannot overflow.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 impl Client {
     /// Adds the credentials a request to the registry itself needs: a live
@@ -407,6 +411,27 @@ mod tests {
         assert_eq!(parse_challenge("Bearer service=x"), None);
         let unquoted = parse_challenge("bearer realm=https://a/t, service=s").unwrap();
         assert!(matches!(unquoted, Challenge::Bearer { realm, .. } if realm == "https://a/t"));
+    }
+
+    #[test]
+    fn token_lifetimes() {
+        let at = |json: &str| {
+            let now = Instant::now();
+            let parsed: TokenResponse = serde_json::from_str(json).unwrap();
+            parsed.refresh_at(now) - now
+        };
+        assert_eq!(at(r#"{"token":"t"}"#), Duration::from_secs(45));
+        assert_eq!(
+            at(r#"{"token":"t","expires_in":300}"#),
+            Duration::from_secs(270)
+        );
+        assert_eq!(at(r#"{"token":"t","expires_in":0}"#), Duration::ZERO);
+        // Found by fuzzing: a huge expires_in overflowed the Instant and
+        // panicked, so any token service could crash the command.
+        assert_eq!(
+            at(r#"{"token":"t","expires_in":18446744073709551615}"#),
+            MAX_TOKEN_LIFETIME - Duration::from_secs(30)
+        );
     }
 
     #[test]
