@@ -19,6 +19,8 @@ mod credentials;
 mod environment;
 pub mod error;
 mod fsutil;
+#[doc(hidden)]
+pub mod fuzzing;
 mod layout;
 mod locate;
 pub mod logging;

@@ -208,15 +208,12 @@ impl Keyring {
         match self.registry_entry(host)?.get_secret() {
             Ok(bytes) => {
                 let bytes = zeroize::Zeroizing::new(bytes);
-                let stored: StoredLogin = serde_json::from_slice(&bytes).map_err(|_| {
+                let secret = decode_login(&bytes).ok_or_else(|| {
                     Error::key(format!(
                         "the keyring entry for {host} is not readable; run `cargo attest logout {host}` and log in again"
                     ))
                 })?;
-                Ok(Some(Secret::Password {
-                    username: stored.username.clone(),
-                    password: zeroize::Zeroizing::new(stored.password.clone()),
-                }))
+                Ok(Some(secret))
             }
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(e) => Err(self.map_err(e)),
@@ -229,10 +226,7 @@ impl Keyring {
         username: &str,
         password: &str,
     ) -> Result<()> {
-        let json = zeroize::Zeroizing::new(
-            serde_json::to_vec(&StoredLoginRef { username, password })
-                .map_err(|e| Error::internal(e.to_string()))?,
-        );
+        let json = encode_login(username, password)?;
         self.registry_entry(host)?
             .set_secret(&json)
             .map_err(|e| self.map_err(e))
@@ -258,6 +252,22 @@ struct StoredLogin {
 struct StoredLoginRef<'a> {
     username: &'a str,
     password: &'a str,
+}
+
+/// The JSON a registry login is stored as in the keyring.
+pub(crate) fn encode_login(username: &str, password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    serde_json::to_vec(&StoredLoginRef { username, password })
+        .map(zeroize::Zeroizing::new)
+        .map_err(|e| Error::internal(e.to_string()))
+}
+
+/// A stored registry login, if `bytes` is one.
+pub(crate) fn decode_login(bytes: &[u8]) -> Option<Secret> {
+    let stored: StoredLogin = serde_json::from_slice(bytes).ok()?;
+    Some(Secret::Password {
+        username: stored.username.clone(),
+        password: zeroize::Zeroizing::new(stored.password.clone()),
+    })
 }
 
 pub(crate) fn validate_key_name(name: &str) -> Result<()> {

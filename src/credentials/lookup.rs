@@ -104,7 +104,7 @@ fn variant_name(e: &CredentialRetrievalError) -> &'static str {
     }
 }
 
-fn convert(c: DockerCredential) -> Secret {
+pub(crate) fn convert(c: DockerCredential) -> Secret {
     match c {
         DockerCredential::IdentityToken(t) => Secret::IdentityToken(Zeroizing::new(t)),
         DockerCredential::UsernamePassword(username, password) => Secret::Password {
@@ -116,7 +116,7 @@ fn convert(c: DockerCredential) -> Secret {
 
 /// Keys a docker or podman config may store `host` under: the bare host,
 /// and the same host with a scheme (what older `docker login` wrote).
-fn config_keys(host: &str) -> Vec<String> {
+pub(crate) fn config_keys(host: &str) -> Vec<String> {
     if is_docker_hub(host) {
         return vec![
             "https://index.docker.io/v1/".into(),

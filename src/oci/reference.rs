@@ -105,7 +105,9 @@ impl Reference {
             Some((repo, tag)) if !tag.contains('/') => (repo, Some(tag.to_string())),
             _ => (path, None),
         };
-        let repository = if registry == DOCKER_HUB && !repository.contains('/') {
+        // Docker Hub has no top-level repositories, whichever of its names
+        // the reference uses: `alpine` is `library/alpine`.
+        let repository = if is_docker_hub(&registry) && !repository.contains('/') {
             format!("library/{repository}")
         } else {
             repository.to_string()
@@ -288,6 +290,18 @@ mod tests {
                 .target(),
             Target::Digest(d512)
         );
+    }
+
+    #[test]
+    fn docker_hub_aliases_get_the_library_namespace() {
+        // Found by fuzzing: only `docker.io` got `library/`.
+        for host in ["docker.io", "index.docker.io", "registry-1.docker.io"] {
+            let r = Reference::parse(&format!("{host}/alpine:3")).unwrap();
+            assert_eq!(r.repository, "library/alpine", "{host}");
+            assert_eq!(Reference::parse(&r.to_string()).unwrap(), r);
+        }
+        let r = Reference::parse("index.docker.io/user/app").unwrap();
+        assert_eq!(r.repository, "user/app");
     }
 
     #[test]

@@ -350,6 +350,20 @@ impl<P: Serialize> Statement<P> {
     }
 }
 
+impl Statement {
+    /// Reads a statement from anyone, the one way every command does: a
+    /// JSON object, valid JSON throughout. (serde alone also takes the four
+    /// fields as an array, and skips invalid UTF-8 in fields it ignores.)
+    pub(crate) fn from_json(bytes: &[u8]) -> serde_json::Result<Statement> {
+        match serde_json::from_slice::<Value>(bytes)? {
+            object @ Value::Object(_) => serde_json::from_value(object),
+            _ => Err(serde::de::Error::custom(
+                "an in-toto statement is a JSON object",
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +422,26 @@ mod tests {
             v["predicate"]["runDetails"]["metadata"]["startedOn"],
             "2023-11-14T22:13:20Z"
         );
+    }
+
+    #[test]
+    fn statements_from_anyone_are_json_objects() {
+        let s = build_statement(&input());
+        let read = Statement::from_json(&s.to_json()).unwrap();
+        assert_eq!(read.predicate_type, SLSA_PROVENANCE_V1);
+        // Found by fuzzing: invalid UTF-8 in a field we ignore, and the
+        // same fields as an array, both read as a statement.
+        let array = format!(r#"["{STATEMENT_TYPE}",[],"{SLSA_PROVENANCE_V1}",{{}}]"#);
+        assert!(serde_json::from_str::<Statement>(&array).is_ok());
+        assert!(Statement::from_json(array.as_bytes()).is_err());
+        let mut bad_utf8 = format!(
+            r#"{{"_type":"{STATEMENT_TYPE}","subject":[],"predicateType":"p","predicate":{{}},"x":"ab"}}"#
+        )
+        .into_bytes();
+        let at = bad_utf8.len() - 3;
+        bad_utf8[at] = 0xe6;
+        assert!(serde_json::from_slice::<Statement>(&bad_utf8).is_ok());
+        assert!(Statement::from_json(&bad_utf8).is_err());
     }
 
     #[test]

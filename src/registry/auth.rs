@@ -52,12 +52,27 @@ impl TokenResponse {
             .filter(|t| !t.is_empty())
             .or(self.access_token.filter(|t| !t.is_empty()))
     }
+
+    /// When a token answered at `requested_at` is to be refreshed: a
+    /// little before it runs out (a quarter of its lifetime, at most 30 s).
+    pub(crate) fn refresh_at(&self, requested_at: Instant) -> Instant {
+        let lifetime = self
+            .expires_in
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_TOKEN_LIFETIME)
+            .min(MAX_TOKEN_LIFETIME);
+        let margin = (lifetime / 4).min(Duration::from_secs(30));
+        requested_at + lifetime.saturating_sub(margin)
+    }
 }
 
 /// The largest token answer we read: real ones are a few KiB.
 const TOKEN_BODY_LIMIT: u64 = 1024 * 1024;
 /// The token spec's default lifetime, and the floor we assume.
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(60);
+/// The longest lifetime we believe: a day, far beyond any command, and
+/// small enough that adding it to an `Instant` cannot overflow.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 impl Client {
     /// Adds the credentials a request to the registry itself needs: a live
@@ -269,23 +284,18 @@ impl Client {
                 format!("token service {shown} sent no JSON token"),
             )
         })?;
-        let lifetime = parsed
-            .expires_in
-            .map(Duration::from_secs)
-            .unwrap_or(DEFAULT_TOKEN_LIFETIME);
+        let refresh_at = parsed.refresh_at(requested_at);
         let token = parsed.into_token().map(Zeroizing::new).ok_or_else(|| {
             Error::registry(
                 &self.host,
                 format!("token service {shown} sent an empty token"),
             )
         })?;
-        // Refresh a little early: a quarter of the lifetime, at most 30 s.
-        let margin = (lifetime / 4).min(Duration::from_secs(30));
         self.auth.lock().tokens.insert(
             scope.to_string(),
             Token {
                 value: token.clone(),
-                refresh_at: requested_at + lifetime.saturating_sub(margin),
+                refresh_at,
             },
         );
         Ok(token)
@@ -327,4 +337,30 @@ fn redact_url(url: &Url) -> String {
         url.port().map(|p| format!(":{p}")).unwrap_or_default(),
         url.path()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_lifetimes() {
+        let at = |json: &str| {
+            let now = Instant::now();
+            let parsed: TokenResponse = serde_json::from_str(json).unwrap();
+            parsed.refresh_at(now) - now
+        };
+        assert_eq!(at(r#"{"token":"t"}"#), Duration::from_secs(45));
+        assert_eq!(
+            at(r#"{"token":"t","expires_in":300}"#),
+            Duration::from_secs(270)
+        );
+        assert_eq!(at(r#"{"token":"t","expires_in":0}"#), Duration::ZERO);
+        // Found by fuzzing: a huge expires_in overflowed the Instant and
+        // panicked, so any token service could crash the command.
+        assert_eq!(
+            at(r#"{"token":"t","expires_in":18446744073709551615}"#),
+            MAX_TOKEN_LIFETIME - Duration::from_secs(30)
+        );
+    }
 }

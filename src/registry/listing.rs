@@ -212,15 +212,89 @@ impl Client {
 
 /// The target of a `Link: <url>; rel="next"` header.
 fn next_link(response: &Response) -> Option<String> {
-    let link = response.headers().get(header::LINK)?.to_str().ok()?;
-    link.split(',').find_map(|part| {
-        let (target, params) = part.split_once(';')?;
-        params.contains("rel=\"next\"").then(|| {
-            target
-                .trim()
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .to_string()
-        })
-    })
+    next_link_from_header(response.headers().get(header::LINK)?.to_str().ok()?)
+}
+
+/// The `rel=next` target of a `Link` header value, read as RFC 8288 has
+/// it: link-values separated by commas outside `<...>` and quoted strings,
+/// parameters quoted or not, `rel` a space-separated list of relation
+/// types, compared without case. `None` once the header stops making sense.
+pub(crate) fn next_link_from_header(link: &str) -> Option<String> {
+    let mut rest = link;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        let (target, mut params) = rest.strip_prefix('<')?.split_once('>')?;
+        let mut is_next = false;
+        while let Some(param) = params.trim_start().strip_prefix(';') {
+            let (name, value, after) = link_param(param);
+            if name.eq_ignore_ascii_case("rel") {
+                is_next |= value
+                    .split_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"));
+            }
+            params = after;
+        }
+        if is_next {
+            return Some(target.trim().to_string());
+        }
+        rest = params.trim_start();
+        if !rest.starts_with(',') {
+            return None;
+        }
+    }
+}
+
+/// One `name[=value]` link parameter: its name, its (unquoted) value, and
+/// the text after it.
+fn link_param(text: &str) -> (&str, String, &str) {
+    let end = text.find(['=', ';', ',']).unwrap_or(text.len());
+    let name = text[..end].trim();
+    let Some(value) = text[end..].strip_prefix('=') else {
+        return (name, String::new(), &text[end..]);
+    };
+    let value = value.trim_start();
+    if let Some(quoted) = value.strip_prefix('"') {
+        let mut unquoted = String::new();
+        let mut chars = quoted.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => unquoted.extend(chars.next().map(|(_, c)| c)),
+                '"' => return (name, unquoted, &quoted[i + 1..]),
+                c => unquoted.push(c),
+            }
+        }
+        (name, unquoted, "")
+    } else {
+        let end = value.find([';', ',']).unwrap_or(value.len());
+        (name, value[..end].trim().to_string(), &value[end..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_headers() {
+        let next = |h: &str| next_link_from_header(h);
+        assert_eq!(
+            next(r#"</v2/a/tags/list?n=2&last=b>; rel="next""#).as_deref(),
+            Some("/v2/a/tags/list?n=2&last=b")
+        );
+        // Found by fuzzing: commas and semicolons inside <...>, unquoted
+        // and multi-valued rel, and other link-values around it.
+        assert_eq!(next("<*>; rel=next").as_deref(), Some("*"));
+        assert_eq!(
+            next(r#"</x?a=1,2;b>; rel="next""#).as_deref(),
+            Some("/x?a=1,2;b")
+        );
+        assert_eq!(
+            next(r#"</p>; rel="prev", </n>; title="a, \"b\"; c"; REL="last Next""#).as_deref(),
+            Some("/n")
+        );
+        assert_eq!(next(r#"</p>; rel="prev""#), None);
+        assert_eq!(next(r#"</p>; rel="nextpage""#), None);
+        assert_eq!(next(""), None);
+        assert_eq!(next(r#"garbage </n>; rel="next""#), None);
+    }
 }

@@ -7,12 +7,12 @@
 //! pushes artifacts.
 
 pub(crate) mod attach;
-mod auth;
+pub(crate) mod auth;
 mod blob_sources;
 mod blobs;
-mod challenge;
+pub(crate) mod challenge;
 mod client;
-mod listing;
+pub(crate) mod listing;
 mod manifests;
 pub(crate) mod policy;
 pub(crate) mod push;

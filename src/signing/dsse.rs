@@ -226,23 +226,14 @@ pub(crate) fn unverified_statement(
     use crate::error::Error;
     let bundle =
         DsseBundle::parse(text).map_err(|e| Error::invalid_input(format!("{source}: {e}")))?;
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Partial {
-        predicate_type: String,
-        #[serde(default)]
-        subject: Vec<PartialSubject>,
-    }
-    #[derive(serde::Deserialize)]
-    struct PartialSubject {
-        #[serde(default)]
-        digest: std::collections::BTreeMap<String, String>,
-    }
-    let statement: Partial = serde_json::from_slice(bundle.unverified_payload()).map_err(|e| {
-        Error::invalid_input(format!(
-            "{source}: the payload is not an in-toto statement: {e}"
-        ))
-    })?;
+    // Read as verify reads it, so that nothing is attached that verify
+    // would not take for a statement.
+    let statement =
+        crate::provenance::Statement::from_json(bundle.unverified_payload()).map_err(|e| {
+            Error::invalid_input(format!(
+                "{source}: the payload is not an in-toto statement: {e}"
+            ))
+        })?;
     Ok(UnverifiedStatement {
         predicate_type: statement.predicate_type,
         sha256_subjects: statement

@@ -139,6 +139,20 @@ impl PublicKey {
                 .as_ref()
                 .and_then(|p| p.decode_as::<ObjectIdentifier>().ok()),
         )?;
+        // Only a key we can verify with: the verifier's own SPKI checks
+        // (no unused bits, no stray parameters), and a point on the curve.
+        VerificationKey::from_spki(&DerPublicKey::new(der.to_vec()))
+            .map_err(|e| KeyError::Malformed(e.to_string()))?;
+        let point = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| KeyError::Malformed("public key BIT STRING has unused bits".into()))?;
+        let verifier: &'static dyn aws_lc_rs::signature::VerificationAlgorithm = match algorithm {
+            Algorithm::EcdsaP256 => &aws_lc_rs::signature::ECDSA_P256_SHA256_ASN1,
+            Algorithm::Ed25519 => &aws_lc_rs::signature::ED25519,
+        };
+        aws_lc_rs::signature::ParsedPublicKey::new(verifier, point)
+            .map_err(|e| KeyError::Malformed(format!("not a valid {algorithm} public key: {e}")))?;
         Ok(PublicKey {
             algorithm,
             spki_der: der.to_vec(),
@@ -476,6 +490,34 @@ MCowBQYDK2VwAyEA5Hm9scRoc4MgxBFQtfKMy43yZ9K9Ab8QAQyGEKFA41w=\n\
         let pem = key.to_pem(None).unwrap();
         let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
         assert!(!debug.contains(&body[..20]));
+    }
+
+    #[test]
+    fn rejects_public_keys_it_cannot_verify_with() {
+        // Found by fuzzing: an Ed25519 SPKI whose BIT STRING has an unused
+        // bit was accepted, then every verification failed as a "bad
+        // signature".
+        let unused_bits = hex::decode(
+            "302a300506032b65700321010003 77ebf23027326fefee4d26537c09b4000000000000003e20e045d1bb58b5"
+                .replace(' ', ""),
+        )
+        .unwrap();
+        assert!(PublicKey::from_spki_der(&unused_bits).is_err());
+        // A P-256 point that is not on the curve, and a short Ed25519 key.
+        let key = SigningKey::generate(Algorithm::EcdsaP256).unwrap();
+        let mut off_curve = key.public_key().spki_der.clone();
+        let last = off_curve.len() - 1;
+        off_curve[last] ^= 1;
+        assert!(matches!(
+            PublicKey::from_spki_der(&off_curve),
+            Err(KeyError::Malformed(_))
+        ));
+        let short = hex::decode(format!("3029300506032b6570032000{}", "11".repeat(31))).unwrap();
+        assert!(PublicKey::from_spki_der(&short).is_err());
+        for alg in [Algorithm::EcdsaP256, Algorithm::Ed25519] {
+            let public = SigningKey::generate(alg).unwrap().public_key();
+            assert_eq!(PublicKey::from_spki_der(&public.spki_der).unwrap(), public);
+        }
     }
 
     #[test]

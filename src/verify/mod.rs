@@ -8,7 +8,7 @@ mod attached;
 mod files;
 mod identity;
 mod keys;
-mod policy;
+pub(crate) mod policy;
 mod signature;
 mod statement;
 pub(crate) mod summary;

@@ -54,7 +54,7 @@ pub(crate) fn check_signed_statement(
 
 /// Statement type and predicate type of an authenticated payload.
 pub(crate) fn parse_statement(payload: &[u8], policy: &Policy) -> Result<Statement> {
-    let statement: Statement = serde_json::from_slice(payload).map_err(|e| {
+    let statement = Statement::from_json(payload).map_err(|e| {
         Error::verification(format!(
             "the signed payload is not an in-toto statement: {e}"
         ))
