@@ -219,10 +219,27 @@ pub fn manifests(data: &[u8]) {
 
     let media_type = manifest::media_type_of(body, served_as);
     assert!(!media_type.is_empty());
-    if let Some(Value::String(own)) = value.as_ref().and_then(|v| v.get("mediaType"))
-        && !own.is_empty()
-    {
-        assert_eq!(&media_type, own);
+    // `Value` lets a repeated key win silently; a document's own fields
+    // are read strictly, so one with `mediaType` twice has no type of its
+    // own (found by fuzzing) and is never taken for a manifest or index.
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct OwnType {
+        media_type: Option<String>,
+    }
+    match serde_json::from_slice::<OwnType>(body) {
+        Ok(OwnType {
+            media_type: Some(own),
+        }) if !own.is_empty() => assert_eq!(media_type, own),
+        Ok(_) => {}
+        Err(_) => {
+            if let Some(Value::Object(fields)) = &value
+                && fields.contains_key("mediaType")
+            {
+                assert!(serde_json::from_slice::<ImageManifest>(body).is_err());
+                assert!(serde_json::from_slice::<ImageIndex>(body).is_err());
+            }
+        }
     }
 
     if let Ok(m) = serde_json::from_slice::<ImageManifest>(body) {
