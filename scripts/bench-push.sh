@@ -190,10 +190,18 @@ if [ "$RESUME" = 1 ]; then
   PROXY_PID=$!
   for _ in $(seq 100); do grep -q LISTENING "$WORK/proxy.out" && break; sleep 0.05; done
   PROXY="$(awk '/LISTENING/ {print $2}' "$WORK/proxy.out")"
-  # Cut the PATCH that carries the middle of the file, halfway through.
-  half_segment=$(( size / 2 / 64 + 1 ))
+  # Cut the PATCH that carries the middle of the file, 32 MiB into it.
+  # PATCHes grow as src/registry/upload.rs sizes them: 64 MiB, then as
+  # much as is stored, at most 1024 MiB.
+  nth=0; offset=0
+  while :; do
+    nth=$((nth + 1))
+    len=$offset; [ "$len" -lt 64 ] && len=64; [ "$len" -gt 1024 ] && len=1024
+    [ $((offset + len)) -gt $((size / 2)) ] && break
+    offset=$((offset + len))
+  done
   curl -fsS -X POST -H 'Content-Type: application/json' "http://$PROXY/__proxy/rules" \
-    -d "{\"method\":\"PATCH\",\"kind\":\"upload\",\"nth\":$half_segment,\"when\":\"before\",\"action\":{\"reset_after_request_bytes\":33554432}}" >/dev/null
+    -d "{\"method\":\"PATCH\",\"kind\":\"upload\",\"nth\":$nth,\"when\":\"before\",\"action\":{\"reset_after_request_bytes\":33554432}}" >/dev/null
   t0=$(date +%s.%N)
   "$BIN" push --progress never "$PROXY/bench/resume:v1" "$file" 2> "$WORK/resume.err" >/dev/null
   t1=$(date +%s.%N)
