@@ -245,9 +245,21 @@ fn describe(heading: &str, decoded: &Decoded) -> Vec<String> {
                 .join(", ")
         },
     );
+    let stated = m
+        .signed_timestamps
+        .iter()
+        .map(|t| match t {
+            Ok(time) => format!("stating {time}"),
+            Err(e) => format!("unreadable: {e}"),
+        })
+        .collect::<Vec<_>>();
     field(
         "Timestamps:",
-        format!("{} signed (RFC 3161)", m.signed_timestamps),
+        if stated.is_empty() {
+            "0 signed (RFC 3161)".into()
+        } else {
+            format!("{} signed (RFC 3161), {}", stated.len(), stated.join(", "))
+        },
     );
     lines
 }

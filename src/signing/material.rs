@@ -38,8 +38,9 @@ pub(crate) struct Material {
     /// Transparency log entries, with the time each was integrated (when
     /// the entry records one).
     pub(crate) log_entries: Vec<Option<Timestamp>>,
-    /// RFC 3161 signed timestamps.
-    pub(crate) signed_timestamps: usize,
+    /// RFC 3161 signed timestamps: the time each states, or why it
+    /// cannot be read.
+    pub(crate) signed_timestamps: Vec<std::result::Result<Timestamp, String>>,
 }
 
 /// Reads the material of a Sigstore bundle.
@@ -87,7 +88,9 @@ pub(crate) fn bundle_material(json: &str) -> Result<Material, BundleError> {
         signed_timestamps: material
             .timestamp_verification_data
             .rfc3161_timestamps
-            .len(),
+            .iter()
+            .map(|t| super::keyless::tsa::stated_time(t.signed_timestamp.as_bytes()))
+            .collect(),
     })
 }
 
@@ -97,6 +100,6 @@ pub(crate) fn envelope_material(keyid: Option<String>) -> Material {
         media_type: "application/vnd.dsse.envelope.v1+json".into(),
         signer: Signer::Key { hint: None, keyid },
         log_entries: Vec::new(),
-        signed_timestamps: 0,
+        signed_timestamps: Vec::new(),
     }
 }

@@ -344,7 +344,11 @@ fn inspect_names_the_certificate_identity_of_keyless_bundles() {
         "{text}"
     );
     assert!(text.contains("Certificate:  valid "), "{text}");
-    assert!(text.contains("Timestamps:   1 signed (RFC 3161)"), "{text}");
+    // The time the token states, read (not verified) from the bundle.
+    assert!(
+        text.contains("Timestamps:   1 signed (RFC 3161), stating 2"),
+        "{text}"
+    );
     assert!(
         text.contains("Builder:      https://example.com/cosign-peer-builder"),
         "{text}"

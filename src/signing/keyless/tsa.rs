@@ -139,6 +139,41 @@ fn check_answer(
     let token: ContentInfo = response
         .time_stamp_token
         .ok_or("the answer holds no timestamp token")?;
+    let info = tst_info(token)?;
+    if info.message_imprint.hash_algorithm.oid != OID_SHA256
+        || info.message_imprint.hashed_message.as_bytes() != digest
+    {
+        return Err("the token is for other data than the signature".into());
+    }
+    if info.nonce.as_ref() != Some(nonce) {
+        return Err("the token's nonce is not the one we sent".into());
+    }
+    gen_time(&info)
+}
+
+/// The time a timestamp token (DER, as a bundle stores it) states, read
+/// without checking who signed it: for people to see (`inspect`), never
+/// for a trust decision (`verify` checks tokens with the trusted root).
+/// Bundles hold either the bare token (a CMS `ContentInfo`) or, as cosign
+/// writes them, the whole `TimeStampResp` around it.
+pub(crate) fn stated_time(token_der: &[u8]) -> std::result::Result<jiff::Timestamp, String> {
+    let token = match TimeStampResp::from_der(token_der) {
+        Ok(response) => response
+            .time_stamp_token
+            .ok_or("the timestamp response holds no token")?,
+        Err(_) => ContentInfo::from_der(token_der)
+            .map_err(|e| format!("the timestamp token does not parse: {e}"))?,
+    };
+    gen_time(&tst_info(token)?)
+}
+
+fn gen_time(info: &TstInfo) -> std::result::Result<jiff::Timestamp, String> {
+    let seconds = info.gen_time.to_unix_duration().as_secs();
+    jiff::Timestamp::from_second(seconds as i64).map_err(|e| format!("bad genTime: {e}"))
+}
+
+/// The TSTInfo inside a timestamp token.
+fn tst_info(token: ContentInfo) -> std::result::Result<TstInfo, String> {
     let signed = token
         .content
         .decode_as::<SignedData>()
@@ -153,18 +188,8 @@ fn check_answer(
     let octets = content
         .decode_as::<OctetString>()
         .map_err(|e| format!("the token's content is not an OCTET STRING: {e}"))?;
-    let info = TstInfo::from_der(octets.as_bytes())
-        .map_err(|e| format!("the token's TSTInfo does not parse: {e}"))?;
-    if info.message_imprint.hash_algorithm.oid != OID_SHA256
-        || info.message_imprint.hashed_message.as_bytes() != digest
-    {
-        return Err("the token is for other data than the signature".into());
-    }
-    if info.nonce.as_ref() != Some(nonce) {
-        return Err("the token's nonce is not the one we sent".into());
-    }
-    let seconds = info.gen_time.to_unix_duration().as_secs();
-    jiff::Timestamp::from_second(seconds as i64).map_err(|e| format!("bad genTime: {e}"))
+    TstInfo::from_der(octets.as_bytes())
+        .map_err(|e| format!("the token's TSTInfo does not parse: {e}"))
 }
 
 #[cfg(test)]
@@ -189,6 +214,7 @@ mod tests {
         let (_, nonce) = request_der(&[0; 32]).unwrap();
         for body in [&b""[..], b"\x30\x00", b"<html>"] {
             assert!(check_answer(body, &[0; 32], &nonce).is_err());
+            assert!(stated_time(body).is_err());
         }
     }
 }
