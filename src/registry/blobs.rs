@@ -47,21 +47,7 @@ impl Client {
             if response.status() != StatusCode::ACCEPTED {
                 return Err(self.unexpected("start blob upload", response));
             }
-            let location = header_string(&response, header::LOCATION)
-                .ok_or_else(|| Error::registry(&self.host, "blob upload: no Location header"))?;
-            let mut url = self.resolve(&location)?;
-            // Content goes where credentials may not: never down to plain
-            // http from https.
-            if is_downgrade(&self.base, &url) {
-                return Err(Error::registry(
-                    &self.host,
-                    format!(
-                        "blob upload: refusing the upload location {}://{}: it would leave https",
-                        url.scheme(),
-                        url.host_str().unwrap_or("")
-                    ),
-                ));
-            }
+            let mut url = self.upload_location(&response)?;
             url.query_pairs_mut().append_pair("digest", digest);
             let mut headers = HeaderMap::new();
             headers.insert(

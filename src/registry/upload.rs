@@ -154,7 +154,7 @@ impl Client {
     }
 
     /// The `Location` of an upload answer, which must stay on https.
-    fn upload_location(&self, response: &reqwest::blocking::Response) -> Result<Url> {
+    pub(super) fn upload_location(&self, response: &reqwest::blocking::Response) -> Result<Url> {
         let location = header_string(response, header::LOCATION)
             .ok_or_else(|| Error::registry(&self.host, "blob upload: no Location header"))?;
         self.checked_location(&location)

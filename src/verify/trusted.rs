@@ -102,12 +102,7 @@ impl TrustRoot {
         if !self.check_tlog_count(bundle, tlog, default)? {
             policy = policy.skip_tlog_unsafe();
         }
-        let result = loaded
-            .verifier
-            .verify(bound_subject(bundle)?, bundle.sigstore(), &policy)
-            .map_err(|e| {
-                Error::verification(format!("{} (with {})", describe(&e), self.label()))
-            })?;
+        let result = self.run_verifier(&loaded.verifier, bundle, &policy)?;
         let info = result
             .certificate()
             .cloned()
@@ -175,16 +170,24 @@ impl TrustRoot {
         }
         let loaded = self.get()?;
         let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(spki.to_vec()));
-        let result = loaded
-            .verifier
-            .verify(bound_subject(bundle)?, bundle.sigstore(), &policy)
-            .map_err(|e| {
-                Error::verification(format!("{} (with {})", describe(&e), self.label()))
-            })?;
+        let result = self.run_verifier(&loaded.verifier, bundle, &policy)?;
         Ok(Witnessed {
             times: result.verified_timestamps().to_vec(),
             tlog_verified: result.tlog_verified(),
         })
+    }
+
+    /// One run of sigstore-verify over a bundle bound to its subject, its
+    /// failure named with the trusted root it ran against.
+    fn run_verifier(
+        &self,
+        verifier: &Verifier,
+        bundle: &DsseBundle,
+        policy: &(impl sigstore_verify::Policy + ?Sized),
+    ) -> Result<sigstore_verify::VerificationResult> {
+        verifier
+            .verify(bound_subject(bundle)?, bundle.sigstore(), policy)
+            .map_err(|e| Error::verification(format!("{} (with {})", describe(&e), self.label())))
     }
 
     /// Verifies the RFC 3161 timestamps of a key-signed bundle over its

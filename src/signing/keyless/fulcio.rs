@@ -79,10 +79,10 @@ pub(crate) fn request_certificate(
                 answer.text()
             )));
         }
-        s => {
-            return Err(Error::registry(
-                host,
-                format!("Fulcio ({}) answered {s}: {}", shown(&url), answer.text()),
+        _ => {
+            return Err(answer.refusal(
+                &host,
+                format!("Fulcio ({}) issued no certificate", shown(&url)),
             ));
         }
     }

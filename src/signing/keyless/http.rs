@@ -82,6 +82,12 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
+    /// The error for an unsuccessful answer: what the service did not do,
+    /// its status and the start of what it said.
+    pub(crate) fn refusal(&self, host: &str, what: String) -> Error {
+        Error::registry(host, format!("{what} ({}): {}", self.status, self.text()))
+    }
+
     /// The start of the body as text, for error messages.
     pub(crate) fn text(&self) -> String {
         let text = String::from_utf8_lossy(&self.body);

@@ -78,14 +78,9 @@ impl RekorLog {
             bearer: None,
         })?;
         if !answer.status.is_success() {
-            return Err(Error::registry(
-                host,
-                format!(
-                    "{service} ({}) did not record the signature ({}): {}",
-                    shown(&url),
-                    answer.status,
-                    answer.text()
-                ),
+            return Err(answer.refusal(
+                &host,
+                format!("{service} ({}) did not record the signature", shown(&url)),
             ));
         }
         let entry: TransparencyLogEntry = serde_json::from_slice(&answer.body).map_err(|e| {

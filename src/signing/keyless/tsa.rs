@@ -58,14 +58,9 @@ impl TimestampAuthority {
             bearer: None,
         })?;
         if !answer.status.is_success() {
-            return Err(Error::registry(
-                host,
-                format!(
-                    "{service} ({}) answered {}: {}",
-                    shown(&self.url),
-                    answer.status,
-                    answer.text()
-                ),
+            return Err(answer.refusal(
+                &host,
+                format!("{service} ({}) gave no timestamp", shown(&self.url)),
             ));
         }
         let time = check_answer(&answer.body, &digest, &nonce).map_err(|e| {
