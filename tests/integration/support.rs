@@ -385,8 +385,8 @@ impl Drop for KeyringSession {
     }
 }
 
-/// Runs a Node peer script from tests/peers/node, or None when the peers
-/// are not installed (outside CI).
+/// Runs a Node peer script from tests/peers/node (the test fails when the
+/// peers are not installed).
 pub fn node_peer(script: &str, args: &[&str]) -> Option<Output> {
     let dir = repo_root().join("tests/peers/node");
     if !dir.join("node_modules").is_dir() || !have_command("node") {

@@ -7,8 +7,9 @@
 //! closes, and the watchdog stops the server and removes its temp dir. So no
 //! server outlives `cargo test`, although the statics are never dropped.
 //!
-//! Each accessor returns `None` when its peer is not installed (outside CI;
-//! under CI=true it panics, see `support::missing_peer`).
+//! An accessor whose peer is not installed fails the test and says how to
+//! install it (`support::missing_peer`), in CI and outside it alike: a run
+//! without its peers proves nothing, so it never passes.
 
 #![allow(dead_code)] // an API for the tests to come; not all of it is used yet
 
