@@ -31,12 +31,15 @@ impl Client {
     }
 
     /// Uploads a blob: POST to open an upload, then one streamed PUT.
+    /// `file` is where the bytes come from, when a file hashed earlier: a
+    /// registry that finds they do not hash to `digest` means it changed.
     pub(crate) fn upload_blob(
         &self,
         repository: &str,
         digest: &str,
         size: u64,
         body: BodyFactory<'_>,
+        file: Option<&std::path::Path>,
         on_retry: &dyn Fn(),
     ) -> Result<()> {
         let scope = Scope::push(repository);
@@ -73,7 +76,19 @@ impl Client {
                     on_retry();
                     continue;
                 }
-                _ => return Err(self.unexpected(&format!("upload blob {digest}"), response)),
+                status => {
+                    let refused = self.unexpected(&format!("upload blob {digest}"), response);
+                    return Err(match file {
+                        Some(path) if status == StatusCode::BAD_REQUEST => Error::invalid_input(
+                            format!(
+                                "{} changed since it was hashed: the registry refused its content for {digest}",
+                                path.display()
+                            ),
+                        )
+                        .caused_by(refused.report()),
+                        _ => refused,
+                    });
+                }
             }
         }
     }
@@ -193,7 +208,7 @@ impl Client {
                 size,
             ))
         };
-        self.upload_blob(repository, &digest, size, &make, on_restart)?;
+        self.upload_blob(repository, &digest, size, &make, Some(path), on_restart)?;
         Ok(digest)
     }
 }

@@ -60,6 +60,7 @@ impl Store for Repository {
             &descriptor.digest,
             descriptor.size,
             &make,
+            None,
             &|| {},
         )
     }

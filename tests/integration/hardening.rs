@@ -690,3 +690,52 @@ fn a_blob_pushed_before_to_another_repository_is_mounted() {
         vec![7u8; 6 << 20]
     );
 }
+
+/// A file rewritten between its hashing and its upload is refused by the
+/// registry's digest check, and the command says so (exit 4), rather than
+/// pushing a manifest that names content the registry does not hold.
+#[test]
+fn a_file_that_changes_after_it_was_hashed_is_named() {
+    let Some(reg) = testbed::docker_open() else {
+        return;
+    };
+    let Some(proxy) = FaultProxy::start(reg) else {
+        return;
+    };
+    // The file's upload session (the second: the config blob goes first)
+    // opens 1.5 s late: time enough to change the file after `push` hashed
+    // it (files under 32 MiB are hashed first) and before it is sent.
+    proxy.add_rules(json!([{
+        "name": "slow start", "method": "POST", "kind": "upload",
+        "nth": 2, "times": 1, "when": "before", "action": {"delay_ms": 1500}
+    }]));
+    let bench = Bench::new();
+    let path = bench.path("app.bin");
+    std::fs::write(&path, vec![1u8; 3 << 20]).unwrap();
+    let rewrite = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(700));
+            std::fs::write(&path, vec![2u8; 3 << 20]).unwrap();
+        })
+    };
+    let reference = proxy.reference("hard/changed:v1");
+    let out = bench.run(&["push", &reference, "app.bin"]);
+    rewrite.join().unwrap();
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("app.bin changed since it was hashed: the registry refused its content"),
+        "{}",
+        out.stderr
+    );
+    // No manifest was pushed for content the registry refused.
+    let head = http(
+        "HEAD",
+        &format!("{}/v2/hard/changed/manifests/v1", reg.url()),
+        &[],
+        None,
+        None,
+    );
+    assert_eq!(head.status, 404, "{head:?}");
+}
