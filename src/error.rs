@@ -50,7 +50,7 @@ pub const EXIT_CODES: &[(ExitCode, &str)] = &[
     ),
     (
         ExitCode::InvalidInput,
-        "invalid input: malformed checksums file, bundle or build output; nothing to attest",
+        "invalid input: malformed checksums file, bundle or build output; nothing to attest; a file that changed after it was hashed",
     ),
     (
         ExitCode::VerificationFailed,
