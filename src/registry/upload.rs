@@ -50,8 +50,8 @@ fn segment_len(offset: u64) -> u64 {
     offset.clamp(SEGMENT, MAX_SEGMENT)
 }
 
-/// Files up to this size whose digest is known go up in one PUT: two
-/// requests fewer than POST, PATCH, PUT, and no PATCH pause at the
+/// Files up to this size whose digest is known go up in one PUT (POST,
+/// PUT): a request fewer than POST, PATCH, PUT, and no PATCH pause at the
 /// registry, which is most of a small blob's time. A drop costs a file
 /// this size at most. (`push` hashes files below 32 MiB first, so those
 /// all come here.)
