@@ -76,13 +76,17 @@ pub(crate) fn request_certificate(
                 shown(&url),
                 token.source(),
                 answer.status,
-                answer.text()
+                answer.text_without(&[token.expose()])
             )));
         }
-        _ => {
-            return Err(answer.refusal(
+        status => {
+            return Err(Error::registry(
                 &host,
-                format!("Fulcio ({}) issued no certificate", shown(&url)),
+                format!(
+                    "Fulcio ({}) issued no certificate ({status}): {}",
+                    shown(&url),
+                    answer.text_without(&[token.expose()])
+                ),
             ));
         }
     }

@@ -90,7 +90,21 @@ impl Answer {
 
     /// The start of the body as text, for error messages.
     pub(crate) fn text(&self) -> String {
-        let text = String::from_utf8_lossy(&self.body);
+        self.text_without(&[])
+    }
+
+    /// The start of the body as text, with every secret the request
+    /// carried cut out first, and each long part of one (a JWT's
+    /// segments): a service that echoes what it was sent must not put a
+    /// credential into our error message.
+    pub(crate) fn text_without(&self, secrets: &[&str]) -> String {
+        let mut text = String::from_utf8_lossy(&self.body).into_owned();
+        for secret in secrets {
+            let parts = std::iter::once(*secret).chain(secret.split('.'));
+            for part in parts.filter(|p| p.len() >= MIN_REDACTED_LEN) {
+                text = text.replace(part, "[redacted]");
+            }
+        }
         let text = text.trim();
         match text.char_indices().nth(MAX_ERROR_TEXT) {
             Some((cut, _)) => format!("{}...", &text[..cut]),
@@ -98,6 +112,10 @@ impl Answer {
         }
     }
 }
+
+/// Parts of a secret shorter than this are left in error text: too short
+/// to be worth anything alone, and likely to match ordinary words.
+const MIN_REDACTED_LEN: usize = 12;
 
 /// The HTTP client of the signing services.
 pub(crate) struct Services {
@@ -203,6 +221,26 @@ fn read(response: Response, service: &str, host: &str) -> Result<Answer> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echoed_secrets_are_cut_from_error_text() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvd2lkZ2V0In0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+        let signature = jwt.rsplit('.').next().unwrap();
+        let answer = Answer {
+            status: StatusCode::BAD_REQUEST,
+            body: format!("bad token {jwt}; signature {signature}; ok").into_bytes(),
+        };
+        let text = answer.text_without(&[jwt]);
+        assert!(!text.contains(signature), "{text}");
+        assert!(!text.contains("eyJ"), "{text}");
+        assert_eq!(text, "bad token [redacted]; signature [redacted]; ok");
+        // Cut before truncating, so no prefix of a secret survives.
+        let long = Answer {
+            status: StatusCode::BAD_REQUEST,
+            body: format!("{}{jwt}", "x".repeat(MAX_ERROR_TEXT - 10)).into_bytes(),
+        };
+        assert!(!long.text_without(&[jwt]).contains("eyJ"));
+    }
 
     #[test]
     fn plain_http_only_to_loopback() {

@@ -291,7 +291,7 @@ fn request_actions_token(
             "{service} refused to issue an identity token ({}): {}; \
              does the job have `permissions: id-token: write`?",
             answer.status,
-            answer.text()
+            answer.text_without(&[request_token])
         )));
     }
     #[derive(serde::Deserialize)]
