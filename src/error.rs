@@ -263,6 +263,25 @@ pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
+/// Text a remote service sent, fit for an error message: every secret the
+/// request carried is cut out, and each long part of one (a JWT's
+/// segments), so that a service echoing what it was sent cannot put a
+/// credential on our stderr. Cut before any shortening, so no prefix of a
+/// secret survives either.
+pub(crate) fn without_secrets(text: &str, secrets: &[&str]) -> String {
+    /// Parts shorter than this stay: worth nothing alone, and likely to
+    /// match ordinary words.
+    const MIN_LEN: usize = 12;
+    let mut text = text.to_string();
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        text = text.replace(secret, "[redacted]");
+        for part in secret.split(['.', ':']).filter(|p| p.len() >= MIN_LEN) {
+            text = text.replace(part, "[redacted]");
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

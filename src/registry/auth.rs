@@ -301,6 +301,33 @@ impl Client {
         Ok(token)
     }
 
+    /// `text` (from the registry or its token service) with every
+    /// credential this client holds cut out: the password, the Basic pair
+    /// as sent, an identity token, and every token fetched.
+    pub(super) fn without_credentials(&self, text: &str) -> String {
+        let mut secrets: Vec<Zeroizing<String>> = self
+            .auth
+            .lock()
+            .tokens
+            .values()
+            .map(|t| t.value.clone())
+            .collect();
+        match self.credential.as_ref().map(|c| &c.secret) {
+            Some(Secret::Password { username, password }) => {
+                use base64::Engine;
+                let pair = Zeroizing::new(format!("{username}:{}", password.as_str()));
+                secrets.push(Zeroizing::new(
+                    base64::engine::general_purpose::STANDARD.encode(pair.as_bytes()),
+                ));
+                secrets.push(password.clone());
+            }
+            Some(Secret::IdentityToken(token)) => secrets.push(token.clone()),
+            None => {}
+        }
+        let secrets: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+        crate::error::without_secrets(text, &secrets)
+    }
+
     pub(super) fn no_credentials(&self) -> Error {
         Error::auth(
             &self.host,

@@ -202,6 +202,34 @@ mod tests {
     }
 
     #[test]
+    fn credentials_a_registry_echoes_are_cut_from_error_text() {
+        use crate::credentials::{Secret, Source};
+        let c = Client::new(
+            "127.0.0.1:1",
+            "http",
+            &Options::default(),
+            Some(Credential {
+                secret: Secret::Password {
+                    username: "ci-bot".into(),
+                    password: zeroize::Zeroizing::new("hunter2-very-secret".into()),
+                },
+                source: Source::Environment,
+            }),
+        )
+        .unwrap();
+        // base64("ci-bot:hunter2-very-secret"), as the Basic header carries it.
+        let pair = "Y2ktYm90Omh1bnRlcjItdmVyeS1zZWNyZXQ=";
+        let text = c.without_credentials(&format!(
+            "bad request: Authorization: Basic {pair}; password hunter2-very-secret"
+        ));
+        assert!(!text.contains(pair) && !text.contains("hunter2"), "{text}");
+        assert_eq!(
+            text,
+            "bad request: Authorization: Basic [redacted]; password [redacted]"
+        );
+    }
+
+    #[test]
     fn missing_credentials_are_an_auth_error_naming_the_registry() {
         let (host, server) = canned_server(vec![Some(
             "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"r\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",

@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 
 use super::client::Client;
 use super::transport::{
-    BodyError, MAX_RETRIES, Request, Scope, body_text, header_string, read_limited, retry_after,
+    BodyError, MAX_RETRIES, Request, Scope, header_string, read_limited, retry_after,
 };
 use crate::error::{Error, Result};
 use crate::oci::digest;
@@ -167,7 +167,7 @@ impl Client {
             let wait = retry_after(&response);
             Ok(Put::Refused {
                 status,
-                body: body_text(response),
+                body: self.body_text(response),
                 retry_after: wait,
             })
         }

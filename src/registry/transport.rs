@@ -194,7 +194,7 @@ impl Client {
     /// Turns an unexpected response into an error with the registry's words.
     pub(crate) fn unexpected(&self, what: &str, response: Response) -> Error {
         let status = response.status();
-        let detail = error_detail(response);
+        let detail = self.error_detail(response);
         if status == StatusCode::FORBIDDEN {
             return Error::auth(
                 &self.host,
@@ -269,52 +269,61 @@ pub(crate) fn read_limited(response: Response, limit: u64) -> Result<Vec<u8>, Bo
 }
 
 /// The start of an answer's body as text, for messages (capped).
-pub(crate) fn body_text(response: Response) -> String {
-    let bytes = read_prefix(response, ERROR_BODY_LIMIT);
-    String::from_utf8_lossy(&bytes).chars().take(500).collect()
+impl Client {
+    /// The start of an error answer's body, with our credentials cut out
+    /// before it is shortened (a registry may echo what it was sent).
+    pub(crate) fn body_text(&self, response: Response) -> String {
+        let bytes = read_prefix(response, ERROR_BODY_LIMIT);
+        self.without_credentials(&String::from_utf8_lossy(&bytes))
+            .chars()
+            .take(500)
+            .collect()
+    }
+
+    /// The registry's error message (OCI error JSON), kept short, with our
+    /// credentials cut out first.
+    fn error_detail(&self, response: Response) -> String {
+        let bytes = read_prefix(response, ERROR_BODY_LIMIT);
+        #[derive(serde::Deserialize)]
+        struct Errors {
+            errors: Vec<ErrorItem>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ErrorItem {
+            #[serde(default)]
+            code: String,
+            #[serde(default)]
+            message: String,
+        }
+        if let Ok(parsed) = serde_json::from_slice::<Errors>(&bytes)
+            && !parsed.errors.is_empty()
+        {
+            let parts: Vec<String> = parsed
+                .errors
+                .iter()
+                .take(5)
+                .map(|e| {
+                    let text = self.without_credentials(&format!("{} {}", e.code, e.message));
+                    text.trim().chars().take(200).collect()
+                })
+                .collect();
+            return format!(": {}", parts.join("; "));
+        }
+        let text = self.without_credentials(&String::from_utf8_lossy(&bytes));
+        let text: String = text.chars().take(200).collect();
+        let text = text.trim();
+        if text.is_empty() {
+            String::new()
+        } else {
+            format!(": {text}")
+        }
+    }
 }
 
 fn read_prefix(response: Response, limit: u64) -> Vec<u8> {
     let mut bytes = Vec::new();
     let _ = response.take(limit).read_to_end(&mut bytes);
     bytes
-}
-
-/// The registry's error message (OCI error JSON), kept short.
-fn error_detail(response: Response) -> String {
-    let bytes = read_prefix(response, ERROR_BODY_LIMIT);
-    #[derive(serde::Deserialize)]
-    struct Errors {
-        errors: Vec<ErrorItem>,
-    }
-    #[derive(serde::Deserialize)]
-    struct ErrorItem {
-        #[serde(default)]
-        code: String,
-        #[serde(default)]
-        message: String,
-    }
-    if let Ok(parsed) = serde_json::from_slice::<Errors>(&bytes)
-        && !parsed.errors.is_empty()
-    {
-        let parts: Vec<String> = parsed
-            .errors
-            .iter()
-            .take(5)
-            .map(|e| {
-                let text = format!("{} {}", e.code, e.message);
-                text.trim().chars().take(200).collect()
-            })
-            .collect();
-        return format!(": {}", parts.join("; "));
-    }
-    let text: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
-    let text = text.trim();
-    if text.is_empty() {
-        String::new()
-    } else {
-        format!(": {text}")
-    }
 }
 
 fn is_transient(e: &reqwest::Error) -> bool {

@@ -12,7 +12,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, without_secrets};
 
 const USER_AGENT: &str = concat!("cargo-attest/", env!("CARGO_PKG_VERSION"));
 /// Retries after a 5xx, a 429 or a connection failure.
@@ -94,17 +94,9 @@ impl Answer {
     }
 
     /// The start of the body as text, with every secret the request
-    /// carried cut out first, and each long part of one (a JWT's
-    /// segments): a service that echoes what it was sent must not put a
-    /// credential into our error message.
+    /// carried cut out (`error::without_secrets`).
     pub(crate) fn text_without(&self, secrets: &[&str]) -> String {
-        let mut text = String::from_utf8_lossy(&self.body).into_owned();
-        for secret in secrets {
-            let parts = std::iter::once(*secret).chain(secret.split('.'));
-            for part in parts.filter(|p| p.len() >= MIN_REDACTED_LEN) {
-                text = text.replace(part, "[redacted]");
-            }
-        }
+        let text = without_secrets(&String::from_utf8_lossy(&self.body), secrets);
         let text = text.trim();
         match text.char_indices().nth(MAX_ERROR_TEXT) {
             Some((cut, _)) => format!("{}...", &text[..cut]),
@@ -112,10 +104,6 @@ impl Answer {
         }
     }
 }
-
-/// Parts of a secret shorter than this are left in error text: too short
-/// to be worth anything alone, and likely to match ordinary words.
-const MIN_REDACTED_LEN: usize = 12;
 
 /// The HTTP client of the signing services.
 pub(crate) struct Services {
