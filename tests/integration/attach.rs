@@ -58,6 +58,21 @@ impl Bench {
             .run()
     }
 
+    /// `discover REF --format json` and the digests of what it lists.
+    pub fn discovered(&self, reference: &str) -> (serde_json::Value, Vec<String>) {
+        let found = self
+            .run(&["discover", reference, "--format", "json"])
+            .success()
+            .json();
+        let digests = found["referrers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["digest"].as_str().unwrap().to_string())
+            .collect();
+        (found, digests)
+    }
+
     /// Pushes a subject artifact and returns its digest.
     pub fn subject(&self, reference: &str) -> String {
         let file = self.path("subject.bin");
@@ -684,18 +699,9 @@ fn discover_reads_what_sigstore_oci_attached() {
         let Some(theirs) = sigstore_oci_attach(&bench.bundle("so"), &image, &subject) else {
             return;
         };
-        let found = bench
-            .run(&["discover", &reference, "--format", "json"])
-            .success()
-            .json();
-        let listed: Vec<&str> = found["referrers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["digest"].as_str().unwrap())
-            .collect();
+        let (found, listed) = bench.discovered(&reference);
         assert!(
-            listed.contains(&theirs.as_str()),
+            listed.contains(&theirs),
             "{}: {theirs} not found in {listed:?}",
             reg.name
         );

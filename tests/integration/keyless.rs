@@ -30,6 +30,9 @@ const KEY: i32 = 6;
 
 const GITHUB_IDENTITY: &str =
     "https://github.com/acme/widget/.github/workflows/release.yml@refs/heads/main";
+/// The same workflow path in another repository: an identity that must not pass.
+const OTHER_IDENTITY: &str =
+    "https://github.com/evil/widget/.github/workflows/release.yml@refs/heads/main";
 const GITLAB_IDENTITY: &str = "https://gitlab.com/acme/widget//.gitlab-ci.yml@refs/heads/main";
 
 fn s(p: &Path) -> &str {
@@ -161,6 +164,25 @@ fn github_identity_flags<'a>(stack: &'a SigstoreStack, root: &'a Path) -> Vec<&'
         GITHUB_IDENTITY,
         "--certificate-oidc-issuer",
         &stack.oidc_url,
+    ]
+}
+
+/// cosign's flags for a keyless SLSA v1 attestation by `identity` from our
+/// OIDC issuer, checked against the stack's trusted root by its signed
+/// timestamp (the stack has no CT log; the tlog is checked in rekor.rs).
+fn cosign_identity_policy<'a>(stack: &'a SigstoreStack, identity: &'a str) -> [&'a str; 11] {
+    [
+        "--trusted-root",
+        s(&stack.trusted_root),
+        "--certificate-identity",
+        identity,
+        "--certificate-oidc-issuer",
+        &stack.oidc_url,
+        "--use-signed-timestamps",
+        "--insecure-ignore-tlog",
+        "--insecure-ignore-sct",
+        "--type",
+        "slsaprovenance1",
     ]
 }
 
@@ -313,7 +335,7 @@ fn keyless_in_github_actions_certifies_the_workflow_and_verifies_by_identity() {
             "identity",
             vec![
                 "--certificate-identity",
-                "https://github.com/evil/widget/.github/workflows/release.yml@refs/heads/main",
+                OTHER_IDENTITY,
                 "--certificate-oidc-issuer",
                 issuer,
             ],
@@ -788,33 +810,12 @@ fn independent_verifiers_accept_our_keyless_bundles() {
         .into_iter()
         .flatten()
     {
-        for (identity, ok) in [
-            (GITHUB_IDENTITY, true),
-            (
-                "https://github.com/evil/widget/.github/workflows/release.yml@refs/heads/main",
-                false,
-            ),
-        ] {
-            let out = stack.run_peer(
-                &cosign,
-                &[
-                    "verify-blob-attestation",
-                    "--bundle",
-                    s(&job.bundle()),
-                    "--trusted-root",
-                    s(&stack.trusted_root),
-                    "--certificate-identity",
-                    identity,
-                    "--certificate-oidc-issuer",
-                    &stack.oidc_url,
-                    "--use-signed-timestamps",
-                    "--insecure-ignore-tlog",
-                    "--insecure-ignore-sct",
-                    "--type",
-                    "slsaprovenance1",
-                    s(&job.file()),
-                ],
-            );
+        for (identity, ok) in [(GITHUB_IDENTITY, true), (OTHER_IDENTITY, false)] {
+            let (bundle, file) = (job.bundle(), job.file());
+            let mut args = vec!["verify-blob-attestation", "--bundle", s(&bundle)];
+            args.extend(cosign_identity_policy(stack, identity));
+            args.push(s(&file));
+            let out = stack.run_peer(&cosign, &args);
             assert_eq!(
                 out.code == 0,
                 ok,
@@ -853,11 +854,7 @@ fn we_verify_cosign_keyless_bundles() {
         .json();
     assert_eq!(v["signer"]["identity"], b.identity.as_str());
     assert_eq!(v["builderId"], "https://example.com/cosign-peer-builder");
-    run(
-        &stack.trusted_root_without_rekor,
-        "https://github.com/evil/widget/.github/workflows/release.yml@refs/heads/main",
-    )
-    .fails_with(VERIFY, "identity");
+    run(&stack.trusted_root_without_rekor, OTHER_IDENTITY).fails_with(VERIFY, "identity");
 
     // A bundle with a Rekor v2 entry: the entry is verified with the log's
     // key from the trusted root, and one that cannot be is refused.
@@ -1204,33 +1201,15 @@ fn keyless_push_to_registries_then_verify_ref() {
         // cosign v3 finds the attestation as an OCI 1.1 referrer (or the
         // referrers tag) and verifies it by identity.
         if let Some(cosign) = sigstore_stack::cosign() {
-            for (identity, ok) in [
-                (GITHUB_IDENTITY, true),
-                (
-                    "https://github.com/evil/widget/.github/workflows/release.yml@refs/heads/main",
-                    false,
-                ),
-            ] {
-                let out = stack.run_peer(
-                    &cosign,
-                    &[
-                        "verify-attestation",
-                        "--allow-http-registry",
-                        "--allow-insecure-registry",
-                        "--trusted-root",
-                        s(&stack.trusted_root),
-                        "--certificate-identity",
-                        identity,
-                        "--certificate-oidc-issuer",
-                        &stack.oidc_url,
-                        "--use-signed-timestamps",
-                        "--insecure-ignore-tlog",
-                        "--insecure-ignore-sct",
-                        "--type",
-                        "slsaprovenance1",
-                        &reference,
-                    ],
-                );
+            for (identity, ok) in [(GITHUB_IDENTITY, true), (OTHER_IDENTITY, false)] {
+                let mut args = vec![
+                    "verify-attestation",
+                    "--allow-http-registry",
+                    "--allow-insecure-registry",
+                ];
+                args.extend(cosign_identity_policy(stack, identity));
+                args.push(&reference);
+                let out = stack.run_peer(&cosign, &args);
                 assert_eq!(out.code == 0, ok, "{} {identity}: {out:?}", reg.host);
             }
         }

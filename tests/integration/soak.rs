@@ -144,19 +144,10 @@ fn soak(reg: &'static Registry, seed: u64) {
             assert_clear_failure(out);
         }
     }
-    let found = bench
-        .run(&["discover", &subject_ref, "--format", "json"])
-        .success()
-        .json();
-    let listed: Vec<&str> = found["referrers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["digest"].as_str().unwrap())
-        .collect();
+    let (_, listed) = bench.discovered(&subject_ref);
     let lost: Vec<&String> = ok_attestations
         .iter()
-        .filter(|d| !listed.contains(&d.as_str()))
+        .filter(|d| !listed.contains(d))
         .collect();
     // No malformed index: the fallback tag, where there is one, parses.
     let tag = subject.replace(':', "-");
