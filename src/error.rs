@@ -33,6 +33,9 @@ pub enum ExitCode {
     /// A registry or signing service answered with an error or could not be
     /// reached.
     Registry = 8,
+    /// stdout or stderr was closed before everything was written (`| head`):
+    /// the number a shell reports for a process ended by SIGPIPE.
+    OutputClosed = 141,
 }
 
 /// The exit codes and what they mean: the one table `--help`, the man
@@ -65,13 +68,17 @@ pub const EXIT_CODES: &[(ExitCode, &str)] = &[
         ExitCode::Registry,
         "registry or service error: unexpected answer, or a registry, Fulcio or TSA unreachable",
     ),
+    (
+        ExitCode::OutputClosed,
+        "output closed: stdout or stderr was closed before everything was written (e.g. `| head -1`); the work itself succeeded",
+    ),
 ];
 
 /// The exit code table as help text.
 pub fn exit_codes_help() -> String {
     let mut text = String::from("Exit codes:");
     for (code, meaning) in EXIT_CODES {
-        text.push_str(&format!("\n  {}  {meaning}", code.code()));
+        text.push_str(&format!("\n  {:>3}  {meaning}", code.code()));
     }
     text
 }

@@ -25,6 +25,7 @@ mod layout;
 mod locate;
 pub mod logging;
 mod oci;
+mod output;
 mod progress;
 mod provenance;
 mod registry;

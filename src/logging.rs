@@ -28,7 +28,7 @@ pub fn init(verbose: u8, quiet: bool) {
     let _ = tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
+                .with_writer(|| crate::output::Stderr)
                 .event_format(Plain),
         )
         .with(ours)

@@ -108,7 +108,7 @@ impl Progress {
             }
             Kind::Plain(lock) => {
                 let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
-                eprintln!("{text}");
+                crate::output::stderr(format_args!("{text}\n"));
             }
             Kind::Quiet => {}
         }

@@ -10,6 +10,7 @@ use crate::cli::AttestArgs;
 use crate::credentials::signing_key::{KeyChoice, signing_key};
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
+use crate::locate::Located;
 use crate::oci::digest;
 use crate::provenance::cargo::BuildSelection;
 use crate::provenance::ci::CertifiedRun;
@@ -76,6 +77,13 @@ struct PushPlan {
 }
 
 pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
+    // The destination's syntax first: a bad REF costs nothing.
+    let places = settings.places();
+    let destination = match &args.push {
+        Some(text) => Some(places.parse(text)?),
+        None => None,
+    };
+
     // Gather.
     let request = gather::Request {
         selection: selection(args),
@@ -102,6 +110,21 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     for gap in &gathered.gaps {
         tracing::warn!("{gap}");
     }
+    if args.push.is_some() && gathered.files.is_empty() {
+        return Err(Error::usage(
+            "--push needs files to push: build outputs or --subject-path (not only checksums or digests)",
+        ));
+    }
+
+    // Everything about the destination is checked before any key is
+    // loaded or any Sigstore service is called: nothing is signed or
+    // logged for a push that cannot happen.
+    let writable = match (&destination, &args.push) {
+        (Some(destination), Some(text)) => {
+            Some(places.prepare_write(destination, "--push", text)?)
+        }
+        _ => None,
+    };
 
     // Keyless: the certificate comes first, as the statement names the
     // builder and run it certifies.
@@ -191,9 +214,10 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
 
     // Publish, then write: a bundle on disk always describes what exists.
     let mut lines = Vec::new();
-    let pushed = match &push {
-        Some(plan) => {
-            let pushed = publish(settings, plan, bundle.as_bytes(), &statement.predicate_type)
+    let pushed = match (&push, writable) {
+        (Some(plan), Some(writable)) => {
+            let located = writable.open(&places)?;
+            let pushed = publish(settings, located, plan, bundle.as_bytes(), &statement.predicate_type)
                 .inspect_err(|_| {
                     tracing::warn!(
                         "the bundle was not written: its statement names the artifact {}, which was not published",
@@ -204,7 +228,7 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
             lines.push(pushed.attached.describe());
             Some(pushed)
         }
-        None => None,
+        _ => None,
     };
     let path = gather::bundle_path(
         &request,
@@ -330,30 +354,46 @@ fn selection(args: &AttestArgs) -> BuildSelection {
 /// The artifact `--push` will upload; its manifest digest becomes a
 /// subject, known before anything is uploaded so the signature covers it.
 fn plan_push(settings: &Settings, reference: &str, gathered: &mut Gathered) -> Result<PushPlan> {
-    if gathered.files.is_empty() {
-        return Err(Error::usage(
-            "--push needs files to push: build outputs or --subject-path (not only checksums or digests)",
-        ));
-    }
-    let files: Vec<ArtifactFile> = gathered
+    // Every layer's digest and size go into the signed manifest: each comes
+    // from the subject hashed for that very file, and a missing one is an
+    // error, never a default.
+    let (files, layers): (Vec<ArtifactFile>, Vec<Layer>) = gathered
         .files
         .iter()
-        .zip(&gathered.input.subjects)
-        .map(|(f, s)| ArtifactFile {
-            path: f.path.clone(),
-            title: f.name.clone(),
-            digest: s.sha256().map(|hex| format!("sha256:{hex}")),
-            size: f.path.metadata().map(|m| m.len()).unwrap_or(0),
+        .map(|f| {
+            let subject = gathered
+                .input
+                .subjects
+                .iter()
+                .find(|s| s.name == f.name)
+                .ok_or_else(|| {
+                    Error::internal(format!("no subject was recorded for {}", f.path.display()))
+                })?;
+            let hex = subject.sha256().ok_or_else(|| {
+                Error::internal(format!("no sha256 digest was recorded for {}", f.name))
+            })?;
+            let size = f
+                .path
+                .metadata()
+                .map_err(|e| Error::io("read metadata of", &f.path, e))?
+                .len();
+            let digest = format!("sha256:{hex}");
+            let file = ArtifactFile {
+                path: f.path.clone(),
+                title: f.name.clone(),
+                digest: Some(digest.clone()),
+                size,
+            };
+            let layer = Layer {
+                title: f.name.clone(),
+                digest,
+                size,
+            };
+            Ok((file, layer))
         })
-        .collect();
-    let layers: Vec<Layer> = files
-        .iter()
-        .map(|f| Layer {
-            title: f.title.clone(),
-            digest: f.digest.clone().unwrap_or_default(),
-            size: f.size,
-        })
-        .collect();
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let created = provenance::created_annotation(
         settings.created,
         settings.source_date_epoch,
@@ -377,14 +417,14 @@ fn plan_push(settings: &Settings, reference: &str, gathered: &mut Gathered) -> R
 
 fn publish(
     settings: &Settings,
+    located: Located,
     plan: &PushPlan,
     bundle: &[u8],
     predicate_type: &str,
 ) -> Result<PushedOutput> {
-    let located = settings.places().locate(&plan.reference, true)?;
     let Some(tag) = located.tag() else {
-        return Err(Error::usage(format!(
-            "--push to a tag, not a digest: `{}`",
+        return Err(Error::internal(format!(
+            "--push `{}` was checked to name a tag",
             plan.reference
         )));
     };

@@ -290,12 +290,12 @@ fn delete(name: &str, yes: bool) -> Result<Report> {
                  public key"
             )));
         }
-        eprint!(
+        crate::output::stderr(format_args!(
             "Delete the signing key `{name}` ({}, key id {}) from the OS keyring? \
              What it signed can then only be verified with its exported public key. [y/N] ",
             key.algorithm(),
             key.key_id()
-        );
+        ));
         let mut answer = String::new();
         std::io::stdin()
             .read_line(&mut answer)

@@ -125,7 +125,7 @@ pub(super) fn logout(_settings: &Settings, args: &LogoutArgs) -> Result<Report> 
 }
 
 fn prompt_line(prompt: &str) -> Result<String> {
-    eprint!("{prompt}");
+    crate::output::stderr(format_args!("{prompt}"));
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)

@@ -19,7 +19,7 @@ mod verify;
 use serde::Serialize;
 
 use crate::cli::{Command, Format};
-use crate::error::{Error, Result};
+use crate::error::{Error, ExitCode, Result};
 use crate::registry::attach::AttachOptions;
 use crate::registry::attach::capabilities::Memory;
 use crate::settings::Settings;
@@ -52,9 +52,11 @@ impl Report {
     }
 }
 
-/// Prints a command's outcome and returns the process exit code.
+/// Prints a command's outcome and returns the process exit code. A closed
+/// stdout or stderr (`| head -1`) never panics: the command's own error
+/// code wins, else [`ExitCode::OutputClosed`] says the output was cut.
 pub fn finish(outcome: Result<Report>, format: Format, quiet: bool) -> u8 {
-    use std::io::Write;
+    use crate::output::{stderr, stdout};
     let (report, error) = match outcome {
         Ok(mut report) => {
             let failure = report.failure.take();
@@ -62,34 +64,33 @@ pub fn finish(outcome: Result<Report>, format: Format, quiet: bool) -> u8 {
         }
         Err(e) => (None, Some(e)),
     };
-    let mut out = std::io::stdout().lock();
     match (&report, format) {
-        (Some(r), Format::Json) => {
-            let _ = serde_json::to_writer_pretty(&mut out, &r.json);
-            let _ = writeln!(out);
-        }
+        (Some(r), Format::Json) => stdout(format_args!("{:#}\n", r.json)),
         (Some(r), Format::Text) if !quiet => {
             for line in &r.lines {
-                let _ = writeln!(out, "{line}");
+                stdout(format_args!("{line}\n"));
             }
         }
         _ => {}
     }
     let Some(error) = error else {
-        return 0;
+        return if crate::output::closed() {
+            ExitCode::OutputClosed.code()
+        } else {
+            ExitCode::Success.code()
+        };
     };
     let code = error.exit_code().code();
     let text = error.report();
-    eprintln!("error: {text}");
+    stderr(format_args!("error: {text}\n"));
     // One JSON document per run: a command that reported before failing
     // keeps its report; otherwise the error is the document.
     if format == Format::Json && report.is_none() {
         let doc = serde_json::json!({
             "error": { "exitCode": code, "message": text }
         });
-        let _ = writeln!(out, "{doc:#}");
+        stdout(format_args!("{doc:#}\n"));
     }
-    let _ = out.flush();
     code
 }
 

@@ -32,6 +32,9 @@ struct PushedFile {
 }
 
 pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
+    let places = settings.places();
+    let destination = places.parse(&args.reference)?;
+    destination.push_tag("push", &args.reference)?;
     let files = artifact_files(&args.files)?;
     // Read the bundle before anything is pushed: a bad file fails early.
     let bundle = match &args.bundle {
@@ -43,10 +46,12 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
         }
         None => None,
     };
-    let located = settings.places().locate(&args.reference, true)?;
+    let located = places
+        .prepare_write(&destination, "push", &args.reference)?
+        .open(&places)?;
     let Some(tag) = located.tag() else {
-        return Err(Error::usage(format!(
-            "push to a tag, not a digest: `{}`",
+        return Err(Error::internal(format!(
+            "push `{}` was checked to name a tag",
             args.reference
         )));
     };

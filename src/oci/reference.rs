@@ -220,7 +220,7 @@ pub(crate) fn is_docker_hub(host: &str) -> bool {
 }
 
 /// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`, the spec's path component.
-fn valid_path_component(c: &str) -> bool {
+pub(crate) fn valid_path_component(c: &str) -> bool {
     let bytes = c.as_bytes();
     if bytes.is_empty() || !is_alnum(bytes[0]) || !is_alnum(bytes[bytes.len() - 1]) {
         return false;

@@ -154,6 +154,11 @@ pub(crate) trait Store: Sync {
     /// (layouts); `None` for registries, which cannot.
     fn list_manifests(&self) -> Result<Option<Vec<Descriptor>>>;
 
+    /// Checks, before any work is done for a push, that the store answers
+    /// and accepts our credentials for writing where that can be asked
+    /// cheaply (a registry's `GET /v2/` with a push-scoped token).
+    fn check_write_access(&self) -> Result<()>;
+
     /// The descriptor of the manifest `reference` names.
     fn resolve(&self, reference: &Target) -> Result<Descriptor> {
         let fetched = self.get_manifest(reference)?.ok_or_else(|| {

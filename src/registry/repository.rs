@@ -99,6 +99,10 @@ impl Store for Repository {
         Ok(None)
     }
 
+    fn check_write_access(&self) -> Result<()> {
+        self.client.ping_for_push(&self.name)
+    }
+
     fn refused(&self, what: &str, status: u16, body: &str) -> Error {
         self.client.refused(what, status, body)
     }

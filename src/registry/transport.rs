@@ -172,14 +172,18 @@ impl Client {
 
     /// `GET /v2/`: checks that the registry answers and the credentials work.
     pub(crate) fn ping(&self, repository_hint: Option<&str>) -> Result<()> {
-        let response = self.send(
-            Request::new(
-                Method::GET,
-                self.url("/v2/")?,
-                Scope::pull(repository_hint.unwrap_or("")),
-            ),
-            &|| {},
-        )?;
+        self.ping_with(Scope::pull(repository_hint.unwrap_or("")))
+    }
+
+    /// `GET /v2/` with a push-scoped token for `repository`: before a push
+    /// does any work, the registry answers and the token service (where
+    /// there is one) accepts our credentials for that scope.
+    pub(crate) fn ping_for_push(&self, repository: &str) -> Result<()> {
+        self.ping_with(Scope::push(repository))
+    }
+
+    fn ping_with(&self, scope: Scope<'_>) -> Result<()> {
+        let response = self.send(Request::new(Method::GET, self.url("/v2/")?, scope), &|| {})?;
         if response.status().is_success() {
             Ok(())
         } else {

@@ -12,6 +12,7 @@ mod keyless;
 mod keyring;
 mod maintain;
 mod peers;
+mod preflight;
 mod provenance;
 mod proxy;
 mod proxy_smoke;
