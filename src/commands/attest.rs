@@ -15,7 +15,7 @@ use crate::oci::digest;
 use crate::provenance::cargo::BuildSelection;
 use crate::provenance::ci::CertifiedRun;
 use crate::provenance::gather::{self, Gathered};
-use crate::provenance::{self, Subject};
+use crate::provenance::{self, Provenance, Subject};
 use crate::registry::attach::{AttachReport, attach_bundle};
 use crate::registry::push::{
     ArtifactFile, DEFAULT_ARTIFACT_TYPE, Layer, artifact_manifest, push_layers, push_manifest,
@@ -24,8 +24,11 @@ use crate::settings::Settings;
 use crate::signing::keyless::http::Services;
 use crate::signing::keyless::token::{ambient_source, find_token};
 use crate::signing::keyless::{EndpointFlags, Endpoints, KeylessSigner};
-use crate::signing::signer::{RekorWitness, Signer, TimestampWitness, Witness, sign_dsse};
+use crate::signing::signer::{
+    RekorWitness, SignedBundle, Signer, TimestampWitness, Witness, sign_dsse,
+};
 use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE};
+use url::Url;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,12 +83,86 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     // The destination's syntax first: a bad REF costs nothing.
     let places = settings.places();
     let destination = match &args.push {
-        Some(text) => Some(places.parse(text)?),
+        Some(text) => Some((text.as_str(), places.parse(text)?)),
+        None => None,
+    };
+    let request = gather_request(settings, args);
+    let mut gathered = gather_checked(&request, args)?;
+    // Everything about the destination is checked before any key is
+    // loaded or any Sigstore service is called: nothing is signed or
+    // logged for a push that cannot happen.
+    let writable = match &destination {
+        Some((text, destination)) => Some(places.prepare_write(destination, "--push", text)?),
         None => None,
     };
 
-    // Gather.
-    let request = gather::Request {
+    // Keyless: the certificate comes first, as the statement names the
+    // builder and run it certifies.
+    let keyless = keyless_wanted(settings, args)?;
+    let endpoints = endpoints(args, keyless)?;
+    let services = Services::new()?;
+    let keyless_signer = match (&endpoints.fulcio, keyless) {
+        (Some(fulcio), true) => Some(keyless_signer(
+            settings,
+            args,
+            fulcio,
+            &services,
+            &mut gathered,
+        )?),
+        _ => None,
+    };
+
+    // Build, sign, have the signature witnessed.
+    let push = match &args.push {
+        Some(reference) => Some(plan_push(settings, reference, &mut gathered)?),
+        None => None,
+    };
+    let statement = provenance::build_statement(&gathered.input);
+    let signer = match keyless_signer {
+        Some(k) => Signer::Keyless(Box::new(k)),
+        None => key_signer(settings, args)?,
+    };
+    let signed = sign(&statement.to_json(), &signer, &endpoints, &services)?;
+
+    // Publish, then write: a bundle on disk always describes what exists.
+    let pushed = match (&push, writable) {
+        (Some(plan), Some(writable)) => {
+            let located = writable.open(&places)?;
+            let published = publish(
+                settings,
+                located,
+                plan,
+                signed.json.as_bytes(),
+                &statement.predicate_type,
+            );
+            Some(published.inspect_err(|_| {
+                tracing::warn!(
+                    "the bundle was not written: its statement names the artifact {}, which was not published",
+                    plan.reference
+                )
+            })?)
+        }
+        _ => None,
+    };
+    let path = gather::bundle_path(
+        &request,
+        gathered.workspace.as_ref(),
+        &statement.subject,
+        args.output.as_deref(),
+    );
+    fsutil::write_atomically(&path, signed.json.as_bytes(), Mode::Public)?;
+    tracing::debug!("signed with {}", signer.label());
+    report(
+        &fsutil::display_path(&path),
+        &signer,
+        &signed,
+        &statement,
+        pushed,
+    )
+}
+
+fn gather_request<'a>(settings: &'a Settings, args: &'a AttestArgs) -> gather::Request<'a> {
+    gather::Request {
         selection: selection(args),
         subject_paths: &args.subjects.subject_path,
         subject_checksums: args.subjects.subject_checksums.as_deref(),
@@ -98,8 +175,13 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         command: settings.recorded_command.clone(),
         source_date_epoch: settings.source_date_epoch,
         env: &settings.env,
-    };
-    let mut gathered = gather::gather(&request)?;
+    }
+}
+
+/// What the build did, with its gaps warned about (refused with
+/// `--strict`), and files to push when `--push` is given.
+fn gather_checked(request: &gather::Request<'_>, args: &AttestArgs) -> Result<Gathered> {
+    let gathered = gather::gather(request)?;
     if args.strict && !gathered.gaps.is_empty() {
         let gaps: Vec<String> = gathered.gaps.iter().map(|g| format!("  {g}")).collect();
         return Err(Error::invalid_input(format!(
@@ -115,21 +197,13 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
             "--push needs files to push: build outputs or --subject-path (not only checksums or digests)",
         ));
     }
+    Ok(gathered)
+}
 
-    // Everything about the destination is checked before any key is
-    // loaded or any Sigstore service is called: nothing is signed or
-    // logged for a push that cannot happen.
-    let writable = match (&destination, &args.push) {
-        (Some(destination), Some(text)) => {
-            Some(places.prepare_write(destination, "--push", text)?)
-        }
-        _ => None,
-    };
-
-    // Keyless: the certificate comes first, as the statement names the
-    // builder and run it certifies.
-    let keyless = keyless_wanted(settings, args)?;
-    let endpoints = Endpoints::resolve(
+/// The Sigstore services this run signs with (none for a key without a
+/// timestamp authority or log).
+fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
+    Endpoints::resolve(
         EndpointFlags {
             fulcio_url: args.keyless.fulcio_url.as_deref(),
             timestamp_server_url: args.keyless.timestamp_server_url.as_deref(),
@@ -142,105 +216,84 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
             signing_config: args.keyless.signing_config.as_deref(),
         },
         keyless,
-    )?;
-    let services = Services::new()?;
-    let keyless_signer = match (&endpoints.fulcio, keyless) {
-        (Some(fulcio), true) => {
-            let token = find_token(
-                args.keyless.identity_token.as_deref(),
-                &settings.env,
-                &services,
-            )?
-            .ok_or_else(|| {
-                Error::key(
-                    "keyless signing needs an OIDC identity token: pass --identity-token, \
-                     set SIGSTORE_ID_TOKEN, or run in GitHub Actions with \
-                     `permissions: id-token: write`",
-                )
-            })?;
-            let signer = KeylessSigner::obtain(&token, fulcio, &services)?;
-            let claims = &signer.info().ci_claims;
-            gathered.input.builder.certified_by(CertifiedRun {
-                build_config_uri: claims.build_config_uri.as_deref(),
-                run_invocation_uri: claims.run_invocation_uri.as_deref(),
-                runner_environment: claims.runner_environment.as_deref(),
-            });
-            Some(signer)
-        }
-        _ => None,
-    };
+    )
+}
 
-    // Build.
-    let push = match &args.push {
-        Some(reference) => Some(plan_push(settings, reference, &mut gathered)?),
-        None => None,
-    };
-    let statement = provenance::build_statement(&gathered.input);
+/// A Fulcio certificate for an ephemeral key, when signing keyless; the
+/// builder recorded in the provenance becomes the run it certifies.
+fn keyless_signer(
+    settings: &Settings,
+    args: &AttestArgs,
+    fulcio: &Url,
+    services: &Services,
+    gathered: &mut Gathered,
+) -> Result<KeylessSigner> {
+    let token = find_token(
+        args.keyless.identity_token.as_deref(),
+        &settings.env,
+        services,
+    )?
+    .ok_or_else(|| {
+        Error::key(
+            "keyless signing needs an OIDC identity token: pass --identity-token, \
+             set SIGSTORE_ID_TOKEN, or run in GitHub Actions with \
+             `permissions: id-token: write`",
+        )
+    })?;
+    let signer = KeylessSigner::obtain(&token, fulcio, services)?;
+    let claims = &signer.info().ci_claims;
+    gathered.input.builder.certified_by(CertifiedRun {
+        build_config_uri: claims.build_config_uri.as_deref(),
+        run_invocation_uri: claims.run_invocation_uri.as_deref(),
+        runner_environment: claims.runner_environment.as_deref(),
+    });
+    Ok(signer)
+}
 
-    // Sign, then have the signature witnessed.
-    let signer = match keyless_signer {
-        Some(k) => Signer::Keyless(Box::new(k)),
-        None => {
-            let choice = match &args.key.key {
-                Some(path) => KeyChoice::File(path),
-                None => KeyChoice::Keyring(&args.key.key_name),
-            };
-            let (key, label) = signing_key(choice, &settings.env)?;
-            Signer::Key { key, label }
-        }
+/// The signing key from `--key FILE` or the keyring.
+fn key_signer(settings: &Settings, args: &AttestArgs) -> Result<Signer> {
+    let choice = match &args.key.key {
+        Some(path) => KeyChoice::File(path),
+        None => KeyChoice::Keyring(&args.key.key_name),
     };
+    let (key, label) = signing_key(choice, &settings.env)?;
+    Ok(Signer::Key { key, label })
+}
+
+/// Signs the statement and has the signature timestamped and logged where
+/// the endpoints say.
+fn sign(
+    statement: &[u8],
+    signer: &Signer,
+    endpoints: &Endpoints,
+    services: &Services,
+) -> Result<SignedBundle> {
     let timestamping = endpoints
         .timestamp_authority()
         .map(|authority| TimestampWitness {
             authority,
-            services: &services,
+            services,
         });
-    let logging = endpoints.rekor_log().map(|log| RekorWitness {
-        log,
-        services: &services,
-    });
+    let logging = endpoints
+        .rekor_log()
+        .map(|log| RekorWitness { log, services });
     let witnesses: Vec<&dyn Witness> = timestamping
         .iter()
         .map(|w| w as &dyn Witness)
         .chain(logging.iter().map(|w| w as &dyn Witness))
         .collect();
-    let signed = sign_dsse(
-        &statement.to_json(),
-        IN_TOTO_PAYLOAD_TYPE,
-        &signer,
-        &witnesses,
-    )?;
-    let bundle = signed.json;
+    sign_dsse(statement, IN_TOTO_PAYLOAD_TYPE, signer, &witnesses)
+}
 
-    // Publish, then write: a bundle on disk always describes what exists.
-    let mut lines = Vec::new();
-    let pushed = match (&push, writable) {
-        (Some(plan), Some(writable)) => {
-            let located = writable.open(&places)?;
-            let pushed = publish(settings, located, plan, bundle.as_bytes(), &statement.predicate_type)
-                .inspect_err(|_| {
-                    tracing::warn!(
-                        "the bundle was not written: its statement names the artifact {}, which was not published",
-                        plan.reference
-                    )
-                })?;
-            lines.push(format!("Pushed {} ({})", pushed.reference, pushed.digest));
-            lines.push(pushed.attached.describe());
-            Some(pushed)
-        }
-        _ => None,
-    };
-    let path = gather::bundle_path(
-        &request,
-        gathered.workspace.as_ref(),
-        &statement.subject,
-        args.output.as_deref(),
-    );
-    fsutil::write_atomically(&path, bundle.as_bytes(), Mode::Public)?;
-    let shown = fsutil::display_path(&path);
-    tracing::debug!("signed with {}", signer.label());
-    let count = statement.subject.len();
-    let (key_id, algorithm, key, certificate) = match &signer {
+/// The JSON document and the lines people read.
+fn report(
+    shown: &str,
+    signer: &Signer,
+    signed: &SignedBundle,
+    statement: &provenance::Statement<Provenance>,
+    pushed: Option<PushedOutput>,
+) -> Result<Report> {
+    let (key_id, algorithm, key, certificate) = match signer {
         Signer::Key { key, label } => (
             Some(key.key_id()),
             key.algorithm(),
@@ -257,8 +310,37 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
             }),
         ),
     };
+    let mut lines = Vec::new();
+    if let Some(pushed) = &pushed {
+        lines.push(format!("Pushed {} ({})", pushed.reference, pushed.digest));
+        lines.push(pushed.attached.describe());
+    }
+    if let Signer::Keyless(k) = signer {
+        let info = k.info();
+        lines.push(format!(
+            "Signed keyless as {}{}",
+            info.identity
+                .as_ref()
+                .map_or("an identity without a name", |i| i.as_str()),
+            info.issuer
+                .as_deref()
+                .map(|i| format!(" (issuer {i})"))
+                .unwrap_or_default()
+        ));
+    }
+    if let Some(t) = signed.timestamps.iter().min() {
+        lines.push(format!("Timestamped {}", provenance::rfc3339(*t)));
+    }
+    if signed.tlog_entries > 0 {
+        lines.push("Recorded in the transparency log".into());
+    }
+    let count = statement.subject.len();
+    lines.push(format!(
+        "Attested {count} subject{} -> {shown}",
+        if count == 1 { "" } else { "s" }
+    ));
     let mut report = Report::new(&AttestOutput {
-        bundle: shown.clone(),
+        bundle: shown.to_string(),
         key_id,
         algorithm,
         key,
@@ -276,31 +358,6 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     for line in lines {
         report.line(line);
     }
-    if let Signer::Keyless(k) = &signer {
-        report.line(format!(
-            "Signed keyless as {}{}",
-            k.info()
-                .identity
-                .as_ref()
-                .map(|i| i.as_str())
-                .unwrap_or("an identity without a name"),
-            k.info()
-                .issuer
-                .as_deref()
-                .map(|i| format!(" (issuer {i})"))
-                .unwrap_or_default()
-        ));
-    }
-    if let Some(t) = signed.timestamps.iter().min() {
-        report.line(format!("Timestamped {}", provenance::rfc3339(*t)));
-    }
-    if signed.tlog_entries > 0 {
-        report.line("Recorded in the transparency log");
-    }
-    report.line(format!(
-        "Attested {count} subject{} -> {shown}",
-        if count == 1 { "" } else { "s" }
-    ));
     Ok(report)
 }
 
@@ -321,7 +378,9 @@ fn keyless_wanted(settings: &Settings, args: &AttestArgs) -> Result<bool> {
     if args.keyless.key_given {
         return Ok(false);
     }
-    let in_ci = crate::provenance::ci::detect(&|k| settings.env.get(k)).kind != "local";
+    let in_ci = crate::provenance::ci::detect(&|k| settings.env.get(k))
+        .kind
+        .is_ci();
     match ambient_source(&settings.env) {
         Some(source) if in_ci => {
             tracing::info!(

@@ -6,13 +6,32 @@ use std::collections::BTreeMap;
 /// tells them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BuilderInfo {
-    /// `github-actions`, `gitlab-ci`, ..., or `local`.
-    pub(crate) kind: &'static str,
+    pub(crate) kind: BuilderKind,
     pub(crate) id: String,
     /// Extra identifying facts (runner environment, job name); never secrets.
     pub(crate) version: BTreeMap<String, String>,
     /// A URL or id of this run, when the CI system has one.
     pub(crate) invocation_id: Option<String>,
+}
+
+/// Which kind of machine ran the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BuilderKind {
+    GithubActions,
+    GitlabCi,
+    /// Another CI system we recognise, by its name in builder ids
+    /// (`buildkite`, `circleci`, `jenkins`, `azure-pipelines`, `travis-ci`).
+    OtherCi(&'static str),
+    /// `CI` is set, but by a system we do not know.
+    UnknownCi,
+    Local,
+}
+
+impl BuilderKind {
+    /// Whether the build ran in CI (of any kind).
+    pub(crate) fn is_ci(self) -> bool {
+        !matches!(self, BuilderKind::Local)
+    }
 }
 
 /// What a keyless signing certificate says about the CI run that signed
@@ -88,7 +107,7 @@ pub(crate) fn detect(env: &dyn Fn(&str) -> Option<String>) -> BuilderInfo {
             )
         });
         return BuilderInfo {
-            kind: "github-actions",
+            kind: BuilderKind::GithubActions,
             id,
             version,
             invocation_id,
@@ -112,7 +131,7 @@ pub(crate) fn detect(env: &dyn Fn(&str) -> Option<String>) -> BuilderInfo {
             }
         }
         return BuilderInfo {
-            kind: "gitlab-ci",
+            kind: BuilderKind::GitlabCi,
             id,
             version,
             invocation_id: get("CI_JOB_URL"),
@@ -142,7 +161,7 @@ pub(crate) fn detect(env: &dyn Fn(&str) -> Option<String>) -> BuilderInfo {
                 version.insert("agent".into(), a);
             }
             return BuilderInfo {
-                kind,
+                kind: BuilderKind::OtherCi(kind),
                 id: format!("{BUILDER_ID_BASE}/ci/{kind}"),
                 version,
                 invocation_id: run.and_then(get),
@@ -151,14 +170,14 @@ pub(crate) fn detect(env: &dyn Fn(&str) -> Option<String>) -> BuilderInfo {
     }
     if truthy("CI") {
         return BuilderInfo {
-            kind: "ci",
+            kind: BuilderKind::UnknownCi,
             id: format!("{BUILDER_ID_BASE}/ci/unknown"),
             version: BTreeMap::new(),
             invocation_id: None,
         };
     }
     BuilderInfo {
-        kind: "local",
+        kind: BuilderKind::Local,
         id: format!(
             "{BUILDER_ID_BASE}/local/{}-{}",
             std::env::consts::OS,
@@ -196,7 +215,7 @@ mod tests {
             ("RUNNER_ENVIRONMENT", "github-hosted"),
         ]);
         let b = detect(&env);
-        assert_eq!(b.kind, "github-actions");
+        assert_eq!(b.kind, BuilderKind::GithubActions);
         assert_eq!(
             b.id,
             "https://github.com/o/r/.github/workflows/rel.yml@refs/heads/main"
@@ -219,7 +238,7 @@ mod tests {
             ("CI_JOB_URL", "https://gitlab.example/g/p/-/jobs/9"),
         ]);
         let b = detect(&env);
-        assert_eq!(b.kind, "gitlab-ci");
+        assert_eq!(b.kind, BuilderKind::GitlabCi);
         assert_eq!(b.id, "https://gitlab.example/g/p/-/runners/7");
         assert_eq!(
             b.invocation_id.as_deref(),
@@ -257,9 +276,12 @@ mod tests {
 
     #[test]
     fn generic_ci_and_local() {
-        assert_eq!(detect(&env_of(&[("CI", "true")])).kind, "ci");
+        assert_eq!(
+            detect(&env_of(&[("CI", "true")])).kind,
+            BuilderKind::UnknownCi
+        );
         let local = detect(&env_of(&[]));
-        assert_eq!(local.kind, "local");
+        assert_eq!(local.kind, BuilderKind::Local);
         assert!(local.id.starts_with(BUILDER_ID_BASE));
     }
 }

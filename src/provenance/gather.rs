@@ -210,7 +210,7 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
         gaps.push(gap);
     }
     let builder = ci::detect(&|k| request.env.get(k));
-    tracing::debug!("builder {} ({})", builder.id, builder.kind);
+    tracing::debug!("builder {} ({:?})", builder.id, builder.kind);
     if let Some(ws) = &workspace
         && !ws.lock_found
     {

@@ -397,7 +397,7 @@ mod tests {
                 checksum_sha256: Some("ab".repeat(32)),
             }],
             builder: BuilderInfo {
-                kind: "local",
+                kind: ci::BuilderKind::Local,
                 id: "https://cargo-attest.dev/builders/local/linux-x86_64".into(),
                 version: BTreeMap::new(),
                 invocation_id: None,
