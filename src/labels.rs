@@ -2,7 +2,7 @@
 
 /// Declares a fieldless enum whose variants serialize as the given labels,
 /// with `name()` returning the same label for human output: one spelling
-/// per state, and no string comparisons anywhere else.
+/// per state: code matches the variants, never their labels.
 macro_rules! labelled_enum {
     (
         $(#[$meta:meta])*
