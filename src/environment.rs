@@ -3,6 +3,7 @@
 //! variable the tool reads is in [`VARIABLES`], which the man page's
 //! ENVIRONMENT section is written from; reading one that is not there is a
 //! bug (debug builds panic, so the tests catch it).
+//! Map: docs/architecture.md#environment
 
 use std::collections::BTreeMap;
 

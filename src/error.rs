@@ -6,6 +6,7 @@
 //! into the message as text; I/O errors, and those given with
 //! [`Error::caused_by`], are kept as typed sources, whose chain the binary
 //! prints ("caused by: ...").
+//! Map: docs/architecture.md#error
 
 use std::fmt;
 use std::io;

@@ -1,4 +1,5 @@
 //! Enums whose variants have fixed names in JSON output and human text.
+//! Map: docs/architecture.md#labels
 
 /// Declares a fieldless enum whose variants serialize as the given labels,
 /// with `name()` returning the same label for human output: one spelling

@@ -1,6 +1,7 @@
 //! Turning a REF into a place: a repository in a registry (with the
 //! credentials the lookup order finds) or an OCI image layout on disk, both
 //! as a [`Store`].
+//! Map: docs/architecture.md#locate
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -6,6 +6,7 @@
 //! Nothing here moves bytes (no HTTP client, no file I/O), but [`Store`]
 //! speaks its implementations' terms: HTTP statuses and headers in what a
 //! write answers, a file path to stream a blob from.
+//! Map: docs/architecture.md#oci
 
 pub(crate) mod digest;
 pub(crate) mod manifest;
