@@ -2,6 +2,7 @@
 //! keyring, @sigstore/verify and @sigstore/sign, securesystemslib) and a
 //! real cargo workspace. One test binary, so shared set-up happens once.
 
+mod architecture;
 mod attach;
 mod bad_input;
 mod cli;
