@@ -133,6 +133,15 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
     ("BUILD_BUILDID", "Azure Pipelines: the invocation id."),
     ("TRAVIS", "Travis CI is the builder."),
     ("TRAVIS_BUILD_WEB_URL", "Travis CI: the invocation id."),
+    // The toolchain provenance records.
+    (
+        "RUSTC",
+        "The rustc whose version (rustc -vV) is recorded, as cargo honours it (default: rustc).",
+    ),
+    (
+        "CARGO",
+        "The cargo that runs cargo metadata and whose version (cargo -V) is recorded; cargo sets it for cargo attest (default: cargo).",
+    ),
     // Recorded in provenance because they change what cargo builds.
     (
         "RUSTFLAGS",
