@@ -2,6 +2,10 @@
 //! keyring, @sigstore/verify and @sigstore/sign, securesystemslib) and a
 //! real cargo workspace. One test binary, so shared set-up happens once.
 
+// Cargo.toml's [lints] guard the product: the helpers of this test binary
+// are `pub` for their sibling modules.
+#![allow(unreachable_pub)]
+
 mod architecture;
 mod attach;
 mod bad_input;
