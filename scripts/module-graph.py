@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Draws the module graph of src/ from `use` statements and reports cycles.
+"""Draws the module graph of src/ from `use` statements and inline paths,
+and reports cycles.
 
 Each file is a node. `use crate::a::b::Item` is an edge to the file of the
 longest module prefix (`a/b.rs` or `a/b/mod.rs`); `super::` and `self::`
-paths resolve the same way. Prints nodes with line counts, edges, and every
-strongly connected component of more than one file (a cycle). Exits 1 when
-there is a cycle, or when a core module imports `cli` or `commands`.
+paths resolve the same way. Paths written inline in code count too
+(`crate::a::b::f(...)`, `super::super::x::T`): comments,
+strings and `#[cfg(test)] mod` blocks are left out first. Prints nodes with
+line counts, edges, and every strongly connected component of more than one
+file (a cycle). Exits 1 when there is a cycle between files or between
+top-level modules, or when a core module reaches `cli`, `commands` or
+`settings`; each such finding names the file and line of an edge behind it.
+`--quiet` prints only the findings and the summary line (for CI).
 """
 import os, re, sys
 
@@ -55,6 +61,7 @@ def use_paths(text):
     # Flattens `use a::{b, c::{d}}` into a::b, a::c::d.
     out = []
     for m in re.finditer(r"^\s*(?:pub(?:\([^)]*\))?\s+)?use\s+([^;]+);", text, re.M):
+        line = text.count("\n", 0, m.start(1)) + 1
         stack = [(m.group(1).replace("\n", " "), "")]
         while stack:
             s, prefix = stack.pop()
@@ -64,7 +71,7 @@ def use_paths(text):
                 for part in s.split(","):
                     part = part.strip().split(" as ")[0].strip()
                     if part:
-                        out.append((prefix + part).split("::"))
+                        out.append(((prefix + part).split("::"), line))
                 continue
             head = s[:i]
             depth, j = 0, i
@@ -88,17 +95,91 @@ def use_paths(text):
                     stack.append((p, prefix + head))
             if tail:
                 stack.append((tail, prefix))
-    return [[x for x in p if x] for p in out]
+    return [([x for x in p if x], line) for p, line in out]
+
+def code_only(text):
+    # Blanks out comments and the insides of string and char literals,
+    # keeping every newline (so offsets keep their line numbers).
+    out, i, n = list(text), 0, len(text)
+    def blank(a, b):
+        for k in range(a, b):
+            if out[k] != "\n":
+                out[k] = " "
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            blank(i, j)
+            i = j
+        elif text.startswith("/*", i):
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if text.startswith("/*", j):
+                    depth, j = depth + 1, j + 2
+                elif text.startswith("*/", j):
+                    depth, j = depth - 1, j + 2
+                else:
+                    j += 1
+            blank(i, j)
+            i = j
+        elif (m := re.compile(r"(?<![\w])b?r(#*)\"").match(text, i)) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+            end = text.find('"' + m.group(1), m.end())
+            end = n if end < 0 else end + 1 + len(m.group(1))
+            blank(m.end(), end - 1 - len(m.group(1)))
+            i = end
+        elif c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            blank(i + 1, j)
+            i = j + 1
+        elif c == "'":
+            # A char literal ('a', '\n', '\u{1F600}') or a lifetime ('a).
+            if text.startswith("\\", i + 1):
+                j = text.find("'", i + 3)
+                blank(i + 1, j)
+                i = j + 1
+            elif i + 2 < n and text[i + 2] == "'":
+                blank(i + 1, i + 2)
+                i += 3
+            else:
+                i += 1
+        else:
+            i += 1
+    return "".join(out)
+
+INLINE = re.compile(r"(?<![\w:$])((?:[A-Za-z_]\w*::)+[A-Za-z_]\w*)")
+
+def inline_paths(text):
+    # Paths used in code that start at `crate`, `super`, `self` or the
+    # crate's name. A bare child module (`attach::run()` in commands/mod.rs)
+    # is left out: a parent dispatching to the children it declares, while
+    # they use its types, is how a module is laid out, not a cycle.
+    out = []
+    for m in INLINE.finditer(text):
+        parts = m.group(1).split("::")
+        if parts[0] in ("crate", "super", "self", "cargo_attest"):
+            out.append((parts, text.count("\n", 0, m.start()) + 1))
+    return out
 
 edges = {m: set() for m in modules}
+# (from, to) -> the first line of `from`'s file that makes the edge.
+sites = {}
 for mod, path in files.items():
-    text = open(path).read()
+    text = code_only(open(path).read())
     text = re.split(r"#\[cfg\(test\)\]\s*mod \w+ \{", text)[0]
     cur = mod if mod != ("<main>",) else ()
-    for parts in use_paths(text):
+    for parts, line in use_paths(text) + inline_paths(text):
         target = resolve(cur, parts)
         if target is not None and target != mod:
             edges[mod].add(target)
+            if line < sites.get((mod, target), (None, 1 << 30))[1]:
+                sites[(mod, target)] = (os.path.relpath(path, os.path.join(ROOT, "..")), line)
+
+def site(a, b):
+    path, line = sites[(a, b)]
+    return f"{path}:{line}"
 
 def name(m):
     return "::".join(m) or "lib"
@@ -124,13 +205,18 @@ for v in sorted(modules):
     if v not in index:
         strong(v)
 
-for m in sorted(modules, key=name):
-    lines = sum(1 for _ in open(files[m]))
-    print(f"{name(m):40} {lines:5}  -> {', '.join(sorted(name(t) for t in edges[m]))}")
+QUIET = "--quiet" in sys.argv[1:]
+if not QUIET:
+    for m in sorted(modules, key=name):
+        lines = sum(1 for _ in open(files[m]))
+        print(f"{name(m):40} {lines:5}  -> {', '.join(sorted(name(t) for t in edges[m]))}")
 cycles = [c for c in sccs if len(c) > 1]
 bad = False
 for c in cycles:
     print("CYCLE:", " <-> ".join(sorted(name(m) for m in c)))
+    for a in sorted(c, key=name):
+        for b in sorted(edges[a] & set(c), key=name):
+            print(f"  {name(a)} -> {name(b)}  ({site(a, b)})")
     bad = True
 
 # The same graph with files folded into their top-level module (`registry`,
@@ -140,24 +226,42 @@ def top(m):
 folded = {}
 for m, targets in edges.items():
     folded.setdefault(top(m), set()).update(top(t) for t in targets if top(t) != top(m))
+def path_to(a, b):
+    # A shortest path of top-level modules from a to b, or None.
+    prev, todo = {a: None}, [a]
+    while todo:
+        x = todo.pop(0)
+        for y in sorted(folded.get(x, ())):
+            if y not in prev:
+                prev[y] = x
+                todo.append(y)
+    if b not in prev:
+        return None
+    path = [b]
+    while path[-1] != a:
+        path.append(prev[path[-1]])
+    return path[::-1]
+def witness(a, b):
+    # One file edge from top-level module a into b, with its line.
+    return min((f"{name(x)} -> {name(y)}  ({site(x, y)})"
+                for x in edges for y in edges[x] if top(x) == a and top(y) == b))
 seen, cyc = set(), []
-def reach(a, b, path=()):
-    if a == b and path:
-        return True
-    if a in path:
-        return False
-    return any(reach(n, b, path + (a,)) for n in folded.get(a, ()))
-for a in folded:
-    for b in folded[a]:
-        if reach(b, a) and (b, a) not in seen:
-            seen.add((a, b))
-            cyc.append((a, b))
-for a, b in cyc:
-    print("CYCLE between modules:", name(a), "<->", name(b))
+for a in sorted(folded):
+    for b in sorted(folded[a]):
+        back = path_to(b, a)
+        if back and frozenset((a, b)) not in seen:
+            seen.add(frozenset((a, b)))
+            cyc.append([a] + back)
+for loop in cyc:
+    print("CYCLE between modules:", " -> ".join(name(m) for m in loop))
+    for x, y in zip(loop, loop[1:]):
+        print("  " + witness(x, y))
     bad = True
-for m in modules:
-    if m and m[0] not in CORE_FORBIDDEN + ("<main>",) and any(t and t[0] in CORE_FORBIDDEN for t in edges[m]):
-        print("CORE REACHES UP:", name(m), "->", [name(t) for t in edges[m] if t and t[0] in CORE_FORBIDDEN])
-        bad = True
+for m in sorted(modules, key=name):
+    if m and m[0] not in CORE_FORBIDDEN + ("<main>",):
+        for t in sorted(edges[m], key=name):
+            if t and t[0] in CORE_FORBIDDEN:
+                print(f"CORE REACHES UP: {name(m)} -> {name(t)}  ({site(m, t)})")
+                bad = True
 print(f"{len(modules)} files, {sum(len(e) for e in edges.values())} edges, {len(cycles)} file cycles, {len(cyc)} module cycles")
 sys.exit(1 if bad else 0)

@@ -2,6 +2,7 @@
 //!
 //! Commands in `crate::commands` read these structs; core modules never see
 //! them. Completions and man pages are generated from this one model.
+//! Map: docs/architecture.md#cli
 
 use std::path::PathBuf;
 

@@ -3,6 +3,7 @@
 //! variable the tool reads is in [`VARIABLES`], which the man page's
 //! ENVIRONMENT section is written from; reading one that is not there is a
 //! bug (debug builds panic, so the tests catch it).
+//! Map: docs/architecture.md#environment
 
 use std::collections::BTreeMap;
 
@@ -132,6 +133,15 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
     ("BUILD_BUILDID", "Azure Pipelines: the invocation id."),
     ("TRAVIS", "Travis CI is the builder."),
     ("TRAVIS_BUILD_WEB_URL", "Travis CI: the invocation id."),
+    // The toolchain provenance records.
+    (
+        "RUSTC",
+        "The rustc whose version (rustc -vV) is recorded, as cargo honours it (default: rustc).",
+    ),
+    (
+        "CARGO",
+        "The cargo that runs cargo metadata and whose version (cargo -V) is recorded; cargo sets it for cargo attest (default: cargo).",
+    ),
     // Recorded in provenance because they change what cargo builds.
     (
         "RUSTFLAGS",

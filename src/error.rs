@@ -2,8 +2,11 @@
 //!
 //! Every failure a user can cause or meet ends up as one of these variants,
 //! so the exit code is decided in one place and documented once, from
-//! [`EXIT_CODES`] (README, `--help`, man pages). Causes are kept as typed
-//! sources; the binary prints the chain ("caused by: ...").
+//! [`EXIT_CODES`] (README, `--help`, man pages). Most causes are folded
+//! into the message as text; I/O errors, and those given with
+//! [`Error::caused_by`], are kept as typed sources, whose chain the binary
+//! prints ("caused by: ...").
+//! Map: docs/architecture.md#error
 
 use std::fmt;
 use std::io;

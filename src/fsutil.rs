@@ -1,4 +1,5 @@
 //! File helpers every writer shares: one atomic writer, capped reads.
+//! Map: docs/architecture.md#fsutil
 
 use std::io::{Read, Write};
 use std::path::Path;

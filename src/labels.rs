@@ -1,8 +1,9 @@
 //! Enums whose variants have fixed names in JSON output and human text.
+//! Map: docs/architecture.md#labels
 
 /// Declares a fieldless enum whose variants serialize as the given labels,
 /// with `name()` returning the same label for human output: one spelling
-/// per state, and no string comparisons anywhere else.
+/// per state: code matches the variants, never their labels.
 macro_rules! labelled_enum {
     (
         $(#[$meta:meta])*

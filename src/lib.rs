@@ -8,8 +8,6 @@
 //! `layout`, `provenance`, `signing`, `verify`, `credentials`, `progress`.
 //! Everything but the binary's entry points is crate-private.
 
-#![warn(unreachable_pub)]
-
 #[macro_use]
 mod labels;
 

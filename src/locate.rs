@@ -9,6 +9,7 @@
 //! push needs (a tag, the registry reachable and accepting the credentials
 //! for a push, the layout path usable) before any key is loaded or any
 //! Sigstore service is called, and creates nothing on disk.
+//! Map: docs/architecture.md#locate
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

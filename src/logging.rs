@@ -2,6 +2,7 @@
 //! step-by-step detail at `-v`, every HTTP exchange at `-vv`, only errors
 //! with `-q`. Secrets are never logged at any level: they are never put in
 //! a message in the first place.
+//! Map: docs/architecture.md#logging
 
 use std::fmt;
 

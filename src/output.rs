@@ -6,6 +6,7 @@
 //! prints goes through here instead: a failed write is remembered, the
 //! command finishes its work quietly, and the binary exits with
 //! [`crate::ExitCode::OutputClosed`].
+//! Map: docs/architecture.md#output
 
 use std::fmt;
 use std::io::{self, Write};

@@ -1,5 +1,6 @@
 //! Progress of blob transfers: indicatif bars on a terminal, one plain line
 //! per event elsewhere, or nothing.
+//! Map: docs/architecture.md#progress
 
 use std::io::IsTerminal;
 use std::sync::Mutex;

@@ -1,5 +1,6 @@
 //! The one backoff of the crate: exponential with full jitter, so writers
 //! that collided do not collide again in lockstep.
+//! Map: docs/architecture.md#retry
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! uv's `settings.rs` and ripgrep's `HiArgs` do), then passed down. This is
 //! the one place that reads the process environment; core modules get the
 //! values, or [`Env::get`], never `std::env`.
+//! Map: docs/architecture.md#settings
 
 use std::path::PathBuf;
 

@@ -3,6 +3,7 @@
 //! the binary renders: human lines on stdout, or exactly one JSON document
 //! with `--format json`. Notes and diagnostics go to stderr through
 //! `tracing`.
+//! Map: docs/architecture.md#commands
 
 mod attach;
 mod attest;

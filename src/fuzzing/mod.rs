@@ -5,6 +5,7 @@
 //! document) — a failed assertion is a finding like any panic.
 //!
 //! Not an API: hidden from the docs, and free to change with the parsers.
+//! Map: docs/architecture.md#fuzzing
 
 mod inputs;
 mod registry;

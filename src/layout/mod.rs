@@ -7,6 +7,7 @@
 //! renamed into place. Every blob read is checked against its digest before
 //! use, and the layout's directories must be real directories: a symlinked
 //! `blobs/sha256` could send writes outside the layout.
+//! Map: docs/architecture.md#layout
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};

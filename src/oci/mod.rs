@@ -3,7 +3,10 @@
 //! [`Store`] trait that a registry repository and an OCI image layout both
 //! implement, so attach, discover, verify, prune and migrate are written once.
 //!
-//! Nothing here knows how bytes travel: no HTTP, no files.
+//! Nothing here moves bytes (no HTTP client, no file I/O), but [`Store`]
+//! speaks its implementations' terms: HTTP statuses and headers in what a
+//! write answers, a file path to stream a blob from.
+//! Map: docs/architecture.md#oci
 
 pub(crate) mod digest;
 pub(crate) mod manifest;

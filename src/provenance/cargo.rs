@@ -415,11 +415,12 @@ impl Toolchain {
     }
 }
 
-/// Runs the toolchain cargo would use here: `$RUSTC`/`$CARGO` when cargo set
-/// them, from `dir` so rustup's toolchain overrides apply.
-pub(crate) fn toolchain(dir: &Path) -> Result<Toolchain> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+/// Runs the toolchain cargo would use here: `$RUSTC`/`$CARGO` when set
+/// (cargo sets `CARGO` for `cargo attest`), from `dir` so rustup's
+/// toolchain overrides apply.
+pub(crate) fn toolchain(dir: &Path, env: &crate::environment::Env) -> Result<Toolchain> {
+    let rustc: std::ffi::OsString = env.get("RUSTC").unwrap_or_else(|| "rustc".into()).into();
+    let cargo: std::ffi::OsString = env.get("CARGO").unwrap_or_else(|| "cargo".into()).into();
     let run = |program: &std::ffi::OsStr, arg: &str| -> Result<String> {
         let out = Command::new(program)
             .arg(arg)

@@ -109,7 +109,7 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
         .as_ref()
         .map(|w| w.root.clone())
         .unwrap_or_else(|| PathBuf::from("."));
-    let toolchain = match cargo::toolchain(&context_dir) {
+    let toolchain = match cargo::toolchain(&context_dir, request.env) {
         Ok(tc) => Some(tc),
         Err(e) if explicit => {
             tracing::debug!("toolchain not recorded: {}", e.report());

@@ -2,6 +2,7 @@
 //!
 //! Every field is documented in docs/provenance.md; the build type URI
 //! [`BUILD_TYPE`] names that document's schema.
+//! Map: docs/architecture.md#provenance
 
 pub(crate) mod cargo;
 pub(crate) mod ci;

@@ -5,6 +5,7 @@
 //! repository as an [`crate::oci::Store`]. [`attach`] holds what is built
 //! on stores: attaching, discovering, pruning and migrating; [`push`]
 //! pushes artifacts.
+//! Map: docs/architecture.md#registry
 
 pub(crate) mod attach;
 pub(crate) mod auth;

@@ -272,7 +272,6 @@ pub(crate) fn read_limited(response: Response, limit: u64) -> Result<Vec<u8>, Bo
     Ok(bytes)
 }
 
-/// The start of an answer's body as text, for messages (capped).
 impl Client {
     /// The start of an error answer's body, with our credentials cut out
     /// before it is shortened (a registry may echo what it was sent).
@@ -324,6 +323,7 @@ impl Client {
     }
 }
 
+/// The start of an answer's body, for messages (capped).
 fn read_prefix(response: Response, limit: u64) -> Vec<u8> {
     let mut bytes = Vec::new();
     let _ = response.take(limit).read_to_end(&mut bytes);

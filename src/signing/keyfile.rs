@@ -1,4 +1,4 @@
-//! Keys from PEM files and the keyring, and the passphrases that unlock
+//! Keys from PEM files (not the keyring's), and the passphrases that unlock
 //! encrypted ones (from the environment or a terminal prompt).
 
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! Signing: keys, DSSE envelopes and Sigstore bundles, behind one
 //! interface ([`signer`]) for key-based and keyless signing.
+//! Map: docs/architecture.md#signing
 
 pub(crate) mod dsse;
 pub(crate) mod keyfile;

@@ -1,7 +1,7 @@
 //! The one signing interface: a [`Signer`] (a key, or keyless: an
 //! ephemeral key with a Fulcio certificate) makes the DSSE signature;
-//! [`Witness`]es then vouch for it (a timestamp authority now; a
-//! transparency log next), each adding its evidence to the bundle's
+//! [`Witness`]es then vouch for it (a timestamp authority, a Rekor v2
+//! transparency log), each adding its evidence to the bundle's
 //! verification material. Key and keyless bundles are assembled in one
 //! place, so both get every witness.
 

@@ -3,6 +3,7 @@
 //! or a keyless certificate chained to a trusted root and matched against
 //! the identity policy), timestamps, the statement and predicate types, the
 //! subjects, and the policy flags. Commands only present what this decides.
+//! Map: docs/architecture.md#verify
 
 mod attached;
 mod files;

@@ -2,6 +2,12 @@
 //! keyring, @sigstore/verify and @sigstore/sign, securesystemslib) and a
 //! real cargo workspace. One test binary, so shared set-up happens once.
 
+// Cargo.toml's [lints] guard the product: the helpers of this test binary
+// are `pub` for their sibling modules, and long tests print what they
+// measure.
+#![allow(unreachable_pub, clippy::print_stdout, clippy::print_stderr)]
+
+mod architecture;
 mod attach;
 mod bad_input;
 mod cli;
