@@ -98,7 +98,11 @@ pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{message}")]
-    Usage { message: String },
+    Usage {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 
     #[error("cannot {action} {}", path.display())]
     Io {
@@ -136,10 +140,17 @@ pub enum Error {
         detail: String,
         /// What to do instead, worded for the command at hand.
         hint: String,
+        #[source]
+        source: Option<Cause>,
     },
 
     #[error("{registry}: authentication failed: {message}")]
-    Auth { registry: String, message: String },
+    Auth {
+        registry: String,
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 
     #[error("{registry}: {message}")]
     Registry {
@@ -150,7 +161,11 @@ pub enum Error {
     },
 
     #[error("{message}")]
-    Internal { message: String },
+    Internal {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
 }
 
 impl Error {
@@ -187,6 +202,7 @@ impl Error {
     pub(crate) fn usage(message: impl fmt::Display) -> Self {
         Error::Usage {
             message: message.to_string(),
+            source: None,
         }
     }
 
@@ -214,6 +230,7 @@ impl Error {
     pub(crate) fn internal(message: impl fmt::Display) -> Self {
         Error::Internal {
             message: message.to_string(),
+            source: None,
         }
     }
 
@@ -221,6 +238,7 @@ impl Error {
         Error::Auth {
             registry: registry.to_string(),
             message: message.to_string(),
+            source: None,
         }
     }
 
@@ -240,19 +258,48 @@ impl Error {
         }
     }
 
-    /// Keeps `cause` as this error's source (for variants that carry one).
+    /// Keeps `cause` as this error's source. An I/O error keeps its
+    /// `io::Error` first and `cause` after it.
     pub(crate) fn caused_by(
         mut self,
         cause: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
     ) -> Self {
+        let cause = cause.into();
         match &mut self {
-            Error::InvalidInput { source, .. }
+            Error::Io { source, .. } => {
+                let first = std::mem::replace(source, io::Error::other("replaced"));
+                *source = io::Error::new(first.kind(), Then { first, cause });
+            }
+            Error::Usage { source, .. }
+            | Error::InvalidInput { source, .. }
             | Error::VerificationFailed { source, .. }
             | Error::Key { source, .. }
-            | Error::Registry { source, .. } => *source = Some(cause.into()),
-            _ => {}
+            | Error::KeyringUnavailable { source, .. }
+            | Error::Auth { source, .. }
+            | Error::Registry { source, .. }
+            | Error::Internal { source, .. } => *source = Some(cause),
         }
         self
+    }
+}
+
+/// An I/O error followed by a cause given later: it prints as the I/O
+/// error, and the cause is next in the chain.
+#[derive(Debug)]
+struct Then {
+    first: io::Error,
+    cause: Cause,
+}
+
+impl fmt::Display for Then {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.first.fmt(f)
+    }
+}
+
+impl std::error::Error for Then {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.cause.as_ref())
     }
 }
 
@@ -303,6 +350,54 @@ mod tests {
         assert_eq!(e.report(), "cannot write /x\ncaused by: disk on fire");
         let e = Error::registry("r.io", "PUT failed: timeout").caused_by("timeout");
         assert_eq!(e.report(), "r.io: PUT failed: timeout");
+    }
+
+    #[test]
+    fn every_variant_keeps_the_cause_it_is_given() {
+        let keyring = Error::KeyringUnavailable {
+            problem: "no OS keyring is reachable",
+            detail: "d-bus".into(),
+            hint: "pass --key".into(),
+            source: None,
+        };
+        let errors = [
+            Error::usage("bad flag"),
+            Error::io("write", "/x", io::Error::other("disk on fire")),
+            Error::invalid_input("bad checksums"),
+            Error::verification("bad signature"),
+            Error::key("no key"),
+            keyring,
+            Error::auth("r.io", "refused"),
+            Error::registry("r.io", "HTTP 500"),
+            Error::internal("a bug"),
+        ];
+        for e in errors {
+            // A new variant must be added to the list above.
+            match e {
+                Error::Usage { .. }
+                | Error::Io { .. }
+                | Error::InvalidInput { .. }
+                | Error::VerificationFailed { .. }
+                | Error::Key { .. }
+                | Error::KeyringUnavailable { .. }
+                | Error::Auth { .. }
+                | Error::Registry { .. }
+                | Error::Internal { .. } => {}
+            }
+            let code = e.exit_code();
+            let report = e
+                .caused_by(io::Error::other("the underlying cause"))
+                .report();
+            assert!(
+                report.ends_with("\ncaused by: the underlying cause"),
+                "{code:?}: {report}"
+            );
+        }
+        let e = Error::io("write", "/x", io::Error::other("disk on fire")).caused_by("quota");
+        assert_eq!(
+            e.report(),
+            "cannot write /x\ncaused by: disk on fire\ncaused by: quota"
+        );
     }
 
     #[test]

@@ -74,6 +74,7 @@ impl Purpose {
                      `printf PASSWORD | gnome-keyring-daemon --unlock`), or {}",
                     self.alternative()
                 ),
+                source: None,
             }
         } else {
             Error::KeyringUnavailable {
@@ -84,6 +85,7 @@ impl Purpose {
                      gnome-keyring on Linux, Keychain on macOS, Credential Manager on Windows)",
                     self.alternative()
                 ),
+                source: None,
             }
         }
     }
