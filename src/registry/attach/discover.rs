@@ -18,7 +18,8 @@ use crate::oci::reference::Target;
 use crate::oci::store::{Location, Referrers};
 
 labelled_enum! {
-    /// Where a referrer was found.
+    /// Where a referrer is listed: where discover found it, and how attach
+    /// made an attestation findable (the same channels).
     pub(crate) enum Source {
         ReferrersApi => "referrers-api",
         TagFallback => "tag-fallback",

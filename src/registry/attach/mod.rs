@@ -27,8 +27,7 @@ use crate::oci::manifest::{
 };
 use crate::oci::store::{Location, Referrers};
 use capabilities::{Memory, Verdict};
-/// How an attestation ended up findable: the same channels discover reads.
-pub(crate) use discover::Source as Method;
+use discover::Source;
 
 pub(crate) const BUNDLE_ARTIFACT_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
 /// Artifact types of Sigstore bundles of any version.
@@ -53,7 +52,7 @@ pub(crate) enum Strategy {
 pub(crate) struct AttachReport {
     pub(crate) subject: String,
     pub(crate) attestation: String,
-    pub(crate) method: Method,
+    pub(crate) method: Source,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) tag: Option<String>,
     pub(crate) remembered: bool,
@@ -64,8 +63,8 @@ impl AttachReport {
     /// One line for people.
     pub(crate) fn describe(&self) -> String {
         let how = match (self.method, &self.tag) {
-            (Method::TagFallback, Some(tag)) => format!("through the referrers tag {tag}"),
-            (Method::ReferrersApi, _) => "through the referrers API (no tag)".to_string(),
+            (Source::TagFallback, Some(tag)) => format!("through the referrers tag {tag}"),
+            (Source::ReferrersApi, _) => "through the referrers API (no tag)".to_string(),
             _ => "in the OCI layout index".to_string(),
         };
         format!(
@@ -166,7 +165,7 @@ pub(crate) fn attach_bundle(
     let (host, repository) = match store.location() {
         Location::Layout => {
             return Ok(report(
-                Method::OciLayout,
+                Source::OciLayout,
                 None,
                 false,
                 "OCI layouts index every manifest in index.json".into(),
@@ -188,14 +187,14 @@ pub(crate) fn attach_bundle(
         Strategy::Tag => {
             let tag = fallback::attach(store, subject, &descriptor)?;
             Ok(report(
-                Method::TagFallback,
+                Source::TagFallback,
                 Some(tag),
                 false,
                 "--attach tag".into(),
             ))
         }
         Strategy::Referrers => match read_back(store, subject, &descriptor)? {
-            ReadBack::Listed(evidence) => Ok(report(Method::ReferrersApi, None, false, evidence)),
+            ReadBack::Listed(evidence) => Ok(report(Source::ReferrersApi, None, false, evidence)),
             ReadBack::NotListed(evidence) => Err(Error::registry(
                 &host,
                 format!(
@@ -210,7 +209,7 @@ pub(crate) fn attach_bundle(
                 tracing::debug!("remembered verdict for {host}/{repository}: {verdict:?}");
                 return match verdict {
                     Verdict::ReferrersApi => Ok(report(
-                        Method::ReferrersApi,
+                        Source::ReferrersApi,
                         None,
                         true,
                         "remembered".into(),
@@ -218,7 +217,7 @@ pub(crate) fn attach_bundle(
                     Verdict::TagFallback => {
                         let tag = fallback::attach(store, subject, &descriptor)?;
                         Ok(report(
-                            Method::TagFallback,
+                            Source::TagFallback,
                             Some(tag),
                             true,
                             "remembered".into(),
@@ -244,9 +243,9 @@ pub(crate) fn attach_bundle(
             match verdict {
                 Verdict::TagFallback => {
                     let tag = fallback::attach(store, subject, &descriptor)?;
-                    Ok(report(Method::TagFallback, Some(tag), false, evidence))
+                    Ok(report(Source::TagFallback, Some(tag), false, evidence))
                 }
-                Verdict::ReferrersApi => Ok(report(Method::ReferrersApi, None, false, evidence)),
+                Verdict::ReferrersApi => Ok(report(Source::ReferrersApi, None, false, evidence)),
             }
         }
     }
