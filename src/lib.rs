@@ -8,9 +8,6 @@
 //! `layout`, `provenance`, `signing`, `verify`, `credentials`, `progress`.
 //! Everything but the binary's entry points is crate-private.
 
-#[macro_use]
-mod labels;
-
 pub mod cli;
 pub mod commands;
 mod credentials;

@@ -14,6 +14,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 static CLOSED: AtomicBool = AtomicBool::new(false);
 
+/// The JSON label of a fieldless enum's variant (its serde name), for
+/// human output: text spells a state as JSON does.
+pub(crate) fn label(value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(label)) => label,
+        other => {
+            debug_assert!(false, "not a label: {other:?}");
+            String::new()
+        }
+    }
+}
+
 /// Whether a write to stdout or stderr has failed during this run.
 pub(crate) fn closed() -> bool {
     CLOSED.load(Ordering::Relaxed)

@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::Report;
 use crate::cli::DiscoverArgs;
 use crate::error::Result;
+use crate::output::label;
 use crate::registry::attach::discover::{Discovery, Referrer, discover};
 use crate::settings::Settings;
 
@@ -87,7 +88,7 @@ fn tree(referrers: &[Referrer]) -> Vec<String> {
                 "├──"
             };
             let stem = if last_group { "    " } else { "│   " };
-            let mut sources: Vec<String> = r.sources.iter().map(|s| s.name().into()).collect();
+            let mut sources: Vec<String> = r.sources.iter().map(label).collect();
             if let Some(legacy) = &r.cosign {
                 sources.push(legacy.tag.clone());
             }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::Report;
 use crate::cli::MaintainArgs;
 use crate::error::{Error, Result};
+use crate::output::label;
 use crate::registry::attach::migrate::{
     Action as MigrateAction, MigrateReport, migrate as migrate_store,
 };
@@ -47,8 +48,8 @@ pub(super) fn prune(settings: &Settings, args: &MaintainArgs) -> Result<Report> 
     for it in &items {
         report.line(format!(
             "{:<13} {:<17} {}  subject {}{}",
-            it.action.name(),
-            it.kind.name(),
+            label(&it.action),
+            label(&it.kind),
             it.reference,
             it.subject,
             note(&it.message)
@@ -93,7 +94,7 @@ pub(super) fn migrate(settings: &Settings, args: &MaintainArgs) -> Result<Report
         };
         report.line(format!(
             "{:<16} {}  {}/{} listed by the API{repushed}{}",
-            r.action.name(),
+            label(&r.action),
             r.subject,
             r.visible,
             r.entries,

@@ -17,28 +17,28 @@ use crate::oci::manifest::{
 use crate::oci::reference::Target;
 use crate::oci::store::{Location, Referrers};
 
-labelled_enum! {
-    /// Where a referrer is listed: where discover found it, and how attach
-    /// made an attestation findable (the same channels).
-    pub(crate) enum Source {
-        ReferrersApi => "referrers-api",
-        TagFallback => "tag-fallback",
-        OciLayout => "oci-layout",
-        /// A cosign tag `sha256-<hex>.att`, `.sig` or `.sbom`.
-        CosignLegacy => "cosign-legacy",
-    }
+/// Where a referrer is listed: where discover found it, and how attach
+/// made an attestation findable (the same channels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Source {
+    ReferrersApi,
+    TagFallback,
+    OciLayout,
+    /// A cosign tag `sha256-<hex>.att`, `.sig` or `.sbom`.
+    CosignLegacy,
 }
 
-labelled_enum! {
-    /// What a cosign legacy tag holds.
-    pub(crate) enum LegacyKind {
-        /// `.att`: DSSE envelopes (in-toto attestations), one per layer.
-        Attestation => "attestation",
-        /// `.sig`: simple-signing payloads with their signatures.
-        Signature => "signature",
-        /// `.sbom`: SBOM documents.
-        Sbom => "sbom",
-    }
+/// What a cosign legacy tag holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum LegacyKind {
+    /// `.att`: DSSE envelopes (in-toto attestations), one per layer.
+    Attestation,
+    /// `.sig`: simple-signing payloads with their signatures.
+    Signature,
+    /// `.sbom`: SBOM documents.
+    Sbom,
 }
 
 impl LegacyKind {

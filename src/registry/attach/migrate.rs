@@ -13,15 +13,18 @@ use crate::oci::manifest::{ImageIndex, media_type_of};
 use crate::oci::reference::Target;
 use crate::oci::store::Referrers;
 
-labelled_enum! {
-    /// What migrate did, or would do, with a fallback tag.
-    pub(crate) enum Action {
-        WouldRemoveTag => "would remove tag",
-        RemovedTag => "removed tag",
-        Kept => "kept",
-        Refused => "refused",
-        Failed => "failed",
-    }
+/// What migrate did, or would do, with a fallback tag. The labels with a
+/// space keep it: they are part of the JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Action {
+    #[serde(rename = "would remove tag")]
+    WouldRemoveTag,
+    #[serde(rename = "removed tag")]
+    RemovedTag,
+    Kept,
+    Refused,
+    Failed,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -295,6 +295,42 @@ fn read_back(store: &dyn Store, subject: &Descriptor, ours: &Descriptor) -> Resu
 mod tests {
     use super::*;
     use crate::oci::manifest::EMPTY_DIGEST;
+    use crate::output::label;
+
+    /// The labels are JSON output (`docs/json-output.md`) and human text:
+    /// each is pinned here, spaces included.
+    #[test]
+    fn labels_are_the_json_contract() {
+        use discover::LegacyKind;
+        use migrate::Action as Migrate;
+        use prune::{Action as Prune, Kind};
+        fn pin(value: impl Serialize, expected: &str) {
+            assert_eq!(label(&value), expected);
+            assert_eq!(
+                serde_json::to_string(&value).unwrap(),
+                format!("\"{expected}\"")
+            );
+        }
+        pin(Source::ReferrersApi, "referrers-api");
+        pin(Source::TagFallback, "tag-fallback");
+        pin(Source::OciLayout, "oci-layout");
+        pin(Source::CosignLegacy, "cosign-legacy");
+        pin(LegacyKind::Attestation, "attestation");
+        pin(LegacyKind::Signature, "signature");
+        pin(LegacyKind::Sbom, "sbom");
+        pin(Kind::OrphanedTag, "orphaned-tag");
+        pin(Kind::Attestation, "attestation");
+        pin(Kind::SupersededIndex, "superseded-index");
+        pin(Prune::WouldRemove, "would remove");
+        pin(Prune::Removed, "removed");
+        pin(Prune::Refused, "refused");
+        pin(Prune::Failed, "failed");
+        pin(Migrate::WouldRemoveTag, "would remove tag");
+        pin(Migrate::RemovedTag, "removed tag");
+        pin(Migrate::Kept, "kept");
+        pin(Migrate::Refused, "refused");
+        pin(Migrate::Failed, "failed");
+    }
 
     #[test]
     fn shape_matches_the_design() {

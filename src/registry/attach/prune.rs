@@ -14,24 +14,27 @@ use crate::oci::digest;
 use crate::oci::manifest::{ImageIndex, MEDIA_TYPE_INDEX, subject_of};
 use crate::oci::reference::Target;
 use crate::oci::store::Deletion;
+use crate::output::label;
 
-labelled_enum! {
-    /// What a prune item is.
-    pub(crate) enum Kind {
-        OrphanedTag => "orphaned-tag",
-        Attestation => "attestation",
-        SupersededIndex => "superseded-index",
-    }
+/// What a prune item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Kind {
+    OrphanedTag,
+    Attestation,
+    SupersededIndex,
 }
 
-labelled_enum! {
-    /// What prune did, or would do, with an item.
-    pub(crate) enum Action {
-        WouldRemove => "would remove",
-        Removed => "removed",
-        Refused => "refused",
-        Failed => "failed",
-    }
+/// What prune did, or would do, with an item. "would remove" keeps its
+/// space: the label is part of the JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Action {
+    #[serde(rename = "would remove")]
+    WouldRemove,
+    Removed,
+    Refused,
+    Failed,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -244,7 +247,7 @@ pub(crate) fn remove(store: &dyn Store, it: &mut PruneItem) {
         ),
         Err(e) => (Action::Failed, Some(e.report())),
     };
-    tracing::debug!("{} {}: {}", it.kind.name(), it.reference, action.name());
+    tracing::debug!("{} {}: {}", label(&it.kind), it.reference, label(&action));
     it.action = action;
     it.message = message.or(it.message.take());
 }
