@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use super::Report;
 use crate::cli::DownloadArgs;
-use crate::error::{Error, ExitCode, Result};
+use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
-use crate::registry::attach::content::{Format, read_attestations};
+use crate::registry::attach::content::{Format, Unreadable, read_attestations};
 use crate::registry::attach::discover::discover;
 use crate::settings::Settings;
 use crate::signing::dsse::unverified_statement;
@@ -69,17 +69,14 @@ pub(super) fn run(settings: &Settings, args: &DownloadArgs) -> Result<Report> {
             (Ok(bytes), Some(layer), Some(name)) => (bytes, layer, name),
             (content, layer, _) => {
                 let reason = match content {
-                    Err(e) => {
-                        // A manifest about another subject is not ours to
-                        // fetch; a registry that serves the wrong bytes is
-                        // a failure.
-                        if e.exit_code() != ExitCode::VerificationFailed {
-                            tracing::warn!("{}: {}", attached.manifest, e.report());
-                        }
+                    // A manifest about another subject is not ours to
+                    // fetch; a registry that serves the wrong bytes is a
+                    // failure.
+                    Err(Unreadable::NotAnAttestation(e)) => e.report(),
+                    Err(Unreadable::Store(e)) => {
+                        tracing::warn!("{}: {}", attached.manifest, e.report());
                         let reason = e.report();
-                        if e.exit_code() != ExitCode::VerificationFailed && failure.is_none() {
-                            failure = Some(e);
-                        }
+                        failure.get_or_insert(e);
                         reason
                     }
                     Ok(_) => "no bundle layer".into(),

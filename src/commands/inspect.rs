@@ -12,7 +12,7 @@ use crate::cli::InspectArgs;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::provenance::Statement;
-use crate::registry::attach::content::{Format, read_attestations};
+use crate::registry::attach::content::{Format, Unreadable, read_attestations};
 use crate::registry::attach::discover::discover;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
@@ -112,11 +112,14 @@ fn run_ref(settings: &Settings, reference: &str) -> Result<Report> {
             Format::SigstoreBundle => "sigstore-bundle",
             Format::DsseEnvelope => "cosign-legacy-dsse",
         };
-        let decoded = attached.content.and_then(|bytes| {
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Error::invalid_input(format!("{label}: not UTF-8")))?;
-            decode(&text, attached.format, &label)
-        });
+        let decoded = attached
+            .content
+            .map_err(Unreadable::into_error)
+            .and_then(|bytes| {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Error::invalid_input(format!("{label}: not UTF-8")))?;
+                decode(&text, attached.format, &label)
+            });
         lines.push(String::new());
         match decoded {
             Ok(decoded) => {

@@ -13,7 +13,7 @@ use crate::fsutil;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
 use crate::verify::{
-    IdentityFlags, IdentityPolicy, Keys, Policy, SignedBy, TlogPolicy, Trust, TrustRoot,
+    Failure, IdentityFlags, IdentityPolicy, Keys, Policy, SignedBy, TlogPolicy, Trust, TrustRoot,
     bundle_dirs, find_bundles, hash_files, verify_attached, verify_files, verify_files_from,
 };
 use output::{
@@ -213,7 +213,7 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
     // A key that could not be found or read is a set-up problem (exit 6),
     // not a bad artifact (exit 5): CI must be able to tell them apart.
     let setup_problem = checks.iter().find_map(|c| match &c.outcome {
-        Err(e) if e.exit_code() == crate::error::ExitCode::Key => Some(e.report()),
+        Err(Failure::NoKey(e)) => Some(e.report()),
         _ => None,
     });
     let attestations = attestation_results(checks);

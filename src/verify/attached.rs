@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use super::files::{HashedFile, MatchedFile, hash_files, subject_for};
 use super::policy::{Policy, check_policy};
 use super::signature::{SignedBy, Trust, authenticate};
-use crate::error::{Error, ExitCode, Result};
+use crate::error::{Error, Result};
 use crate::oci::Store;
 use crate::oci::manifest::Descriptor;
 use crate::provenance::Statement;
-use crate::registry::attach::content::{Attached, Format, read_attestations};
+use crate::registry::attach::content::{Attached, Format, Unreadable, read_attestations};
 use crate::registry::attach::discover::discover;
 use crate::signing::DsseBundle;
 
@@ -23,7 +23,33 @@ pub(crate) struct AttachedCheck {
     /// For cosign legacy envelopes: the layer (one per attestation).
     pub(crate) layer: Option<String>,
     pub(crate) legacy: bool,
-    pub(crate) outcome: Result<Passed>,
+    pub(crate) outcome: Result<Passed, Failure>,
+}
+
+/// Why an attached attestation did not pass.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// It could not be checked: no key for it could be found or read. A
+    /// set-up problem (exit 6), not a bad artifact: CI must be able to
+    /// tell them apart.
+    NoKey(Error),
+    /// It was checked and did not pass, or could not be read.
+    Rejected(Error),
+}
+
+impl Failure {
+    fn of(e: Error) -> Self {
+        match e {
+            Error::Key { .. } | Error::KeyringUnavailable { .. } => Failure::NoKey(e),
+            _ => Failure::Rejected(e),
+        }
+    }
+
+    pub(crate) fn error(&self) -> &Error {
+        match self {
+            Failure::NoKey(e) | Failure::Rejected(e) => e,
+        }
+    }
 }
 
 /// What a passing attestation established.
@@ -135,7 +161,7 @@ fn check_all(
                 .map(|l| l.digest.clone());
             let digest = attached.manifest.clone();
             AttachedCheck {
-                outcome: check_one(attached, trust, policy, names_subject),
+                outcome: check_one(attached, trust, policy, names_subject).map_err(Failure::of),
                 digest,
                 layer,
                 legacy,
@@ -151,9 +177,9 @@ fn check_one(
     names_subject: &dyn Fn(&Statement) -> Result<()>,
 ) -> Result<Passed> {
     // Whatever kept the attestation from being read fails this one only.
-    let bytes = attached.content.map_err(|e| match e.exit_code() {
-        ExitCode::VerificationFailed => e,
-        _ => Error::verification(e.report()),
+    let bytes = attached.content.map_err(|e| match e {
+        Unreadable::NotAnAttestation(e) => e,
+        Unreadable::Store(e) => Error::verification(e.report()),
     })?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::verification("the attestation is not UTF-8"))?;

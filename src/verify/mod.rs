@@ -15,7 +15,7 @@ mod statement;
 pub(crate) mod summary;
 mod trusted;
 
-pub(crate) use attached::{AttachedCheck, verify_attached, verify_files_from};
+pub(crate) use attached::{AttachedCheck, Failure, verify_attached, verify_files_from};
 pub(crate) use files::{bundle_dirs, find_bundles, hash_files, verify_files};
 pub(crate) use identity::{IdentityFlags, IdentityPolicy};
 pub(crate) use keys::Keys;

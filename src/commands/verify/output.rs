@@ -160,7 +160,7 @@ pub(super) fn attestation_results(checks: Vec<AttachedCheck>) -> Vec<Attestation
                     source,
                     layer: check.layer,
                     verified: false,
-                    error: Some(e.report()),
+                    error: Some(e.error().report()),
                     key_id: None,
                     signer: None,
                     signed_timestamps: Vec::new(),

@@ -29,7 +29,32 @@ pub(crate) struct Attached {
     /// The blob holding it, once the manifest was read.
     pub(crate) layer: Option<Descriptor>,
     pub(crate) format: Format,
-    pub(crate) content: Result<Vec<u8>>,
+    pub(crate) content: Result<Vec<u8>, Unreadable>,
+}
+
+/// Why an attestation's bytes could not be had.
+#[derive(Debug)]
+pub(crate) enum Unreadable {
+    /// What is listed is no attestation of this subject: not an image
+    /// manifest, about another subject or none, without a bundle or
+    /// envelope layer. A failed verification, not a failed store.
+    NotAnAttestation(Error),
+    /// The store did not serve it: an error answer, a blob listed but
+    /// missing, content that does not match its digest.
+    Store(Error),
+}
+
+impl Unreadable {
+    /// The error, whatever the reason (for those who need not tell).
+    pub(crate) fn into_error(self) -> Error {
+        match self {
+            Unreadable::NotAnAttestation(e) | Unreadable::Store(e) => e,
+        }
+    }
+
+    fn not_an_attestation(message: impl std::fmt::Display) -> Self {
+        Unreadable::NotAnAttestation(Error::verification(message))
+    }
 }
 
 impl Attached {
@@ -64,10 +89,16 @@ pub(crate) fn read_attestations(
     let mut out = Vec::new();
     for r in referrers.iter().filter(|r| holds_attestations(r)) {
         let digest = r.descriptor.digest.clone();
-        let manifest = store.fetch_manifest_bytes(&digest).and_then(|bytes| {
-            serde_json::from_slice::<ImageManifest>(&bytes)
-                .map_err(|e| Error::verification(format!("{digest} is not an image manifest: {e}")))
-        });
+        let manifest = store
+            .fetch_manifest_bytes(&digest)
+            .map_err(Unreadable::Store)
+            .and_then(|bytes| {
+                serde_json::from_slice::<ImageManifest>(&bytes).map_err(|e| {
+                    Unreadable::not_an_attestation(format!(
+                        "{digest} is not an image manifest: {e}"
+                    ))
+                })
+            });
         let format = if r.cosign.is_some() {
             Format::DsseEnvelope
         } else {
@@ -107,7 +138,7 @@ pub(crate) fn read_attestations(
                         manifest: digest.clone(),
                         layer: None,
                         format,
-                        content: Err(Error::verification("no DSSE envelope layer")),
+                        content: Err(Unreadable::not_an_attestation("no DSSE envelope layer")),
                     });
                 }
                 for layer in layers {
@@ -128,13 +159,13 @@ fn bundle_layer(
     store: &dyn Store,
     subject: &Descriptor,
     manifest: &ImageManifest,
-) -> (Option<Descriptor>, Result<Vec<u8>>) {
+) -> (Option<Descriptor>, Result<Vec<u8>, Unreadable>) {
     match &manifest.subject {
         Some(s) if s.digest == subject.digest => {}
         Some(s) => {
             return (
                 None,
-                Err(Error::verification(format!(
+                Err(Unreadable::not_an_attestation(format!(
                     "attached to a different subject ({})",
                     s.digest
                 ))),
@@ -143,7 +174,9 @@ fn bundle_layer(
         None => {
             return (
                 None,
-                Err(Error::verification("the manifest has no subject")),
+                Err(Unreadable::not_an_attestation(
+                    "the manifest has no subject",
+                )),
             );
         }
     }
@@ -153,12 +186,18 @@ fn bundle_layer(
         .find(|l| l.media_type.starts_with(BUNDLE_ARTIFACT_TYPE_PREFIX))
     {
         Some(layer) => (Some(layer.clone()), fetch_blob(store, &layer.digest)),
-        None => (None, Err(Error::verification("no Sigstore bundle layer"))),
+        None => (
+            None,
+            Err(Unreadable::not_an_attestation("no Sigstore bundle layer")),
+        ),
     }
 }
 
-fn fetch_blob(store: &dyn Store, digest: &str) -> Result<Vec<u8>> {
+fn fetch_blob(store: &dyn Store, digest: &str) -> Result<Vec<u8>, Unreadable> {
     store
-        .get_blob(digest, MAX_BUNDLE_BYTES)?
-        .ok_or_else(|| store.not_found(&format!("{digest} is listed but missing")))
+        .get_blob(digest, MAX_BUNDLE_BYTES)
+        .and_then(|blob| {
+            blob.ok_or_else(|| store.not_found(&format!("{digest} is listed but missing")))
+        })
+        .map_err(Unreadable::Store)
 }
