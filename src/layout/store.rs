@@ -142,6 +142,7 @@ impl Store for Layout {
         Ok(if refused {
             Put::Refused {
                 status: 412,
+                codes: Vec::new(),
                 body: "precondition failed".into(),
                 retry_after: None,
             }

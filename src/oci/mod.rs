@@ -1,5 +1,6 @@
 //! OCI itself, at the bottom of the crate: digests, references,
-//! descriptors, manifests and indexes, media types, and the one read/write
+//! descriptors, manifests and indexes, media types, the distribution spec's
+//! error codes, and the one read/write
 //! [`Store`] trait that a registry repository and an OCI image layout both
 //! implement, so attach, discover, verify, prune and migrate are written once.
 //!
@@ -9,6 +10,7 @@
 //! Map: docs/architecture.md#oci
 
 pub(crate) mod digest;
+pub(crate) mod errors;
 pub(crate) mod manifest;
 pub(crate) mod reference;
 pub(crate) mod store;

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::digest;
+use super::errors::ErrorCode;
 use super::manifest::{Descriptor, media_type_of};
 use super::reference::Target;
 use crate::error::{Error, Result};
@@ -81,6 +82,8 @@ pub(crate) enum Put {
     },
     Refused {
         status: u16,
+        /// The distribution spec's error codes in the answer.
+        codes: Vec<ErrorCode>,
         /// The start of the store's answer, for messages.
         body: String,
         /// `Retry-After`, when the store asked to wait.

@@ -165,9 +165,11 @@ impl Client {
         } else {
             let status = response.status().as_u16();
             let wait = retry_after(&response);
+            let (codes, body) = self.error_answer(response);
             Ok(Put::Refused {
                 status,
-                body: self.body_text(response),
+                codes,
+                body,
                 retry_after: wait,
             })
         }

@@ -12,6 +12,7 @@ use reqwest::{Method, StatusCode, Url};
 use super::client::Client;
 use super::policy::same_origin;
 use crate::error::{Error, Result, chain};
+use crate::oci::errors::ErrorCode;
 use crate::oci::store::Replay;
 
 /// Retries of one request after 5xx, 429 or a connection failure.
@@ -273,14 +274,17 @@ pub(crate) fn read_limited(response: Response, limit: u64) -> Result<Vec<u8>, Bo
 }
 
 impl Client {
-    /// The start of an error answer's body, with our credentials cut out
-    /// before it is shortened (a registry may echo what it was sent).
-    pub(crate) fn body_text(&self, response: Response) -> String {
+    /// An error answer: the distribution spec's error codes in it, and the
+    /// start of its body with our credentials cut out before it is
+    /// shortened (a registry may echo what it was sent).
+    pub(crate) fn error_answer(&self, response: Response) -> (Vec<ErrorCode>, String) {
         let bytes = read_prefix(response, ERROR_BODY_LIMIT);
-        self.without_credentials(&String::from_utf8_lossy(&bytes))
+        let text = self
+            .without_credentials(&String::from_utf8_lossy(&bytes))
             .chars()
             .take(500)
-            .collect()
+            .collect();
+        (ErrorCode::all_in(&bytes), text)
     }
 
     /// The registry's error message (OCI error JSON), kept short, with our

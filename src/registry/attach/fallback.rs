@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 use crate::oci::Store;
 use crate::oci::digest;
+use crate::oci::errors::ErrorCode;
 use crate::oci::manifest::{Descriptor, ImageIndex, MEDIA_TYPE_INDEX};
 use crate::oci::reference::Target;
 use crate::oci::store::{Condition, ManifestWrite, Put, Replay};
@@ -168,8 +169,13 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
                     wait = Some(pause);
                     continue;
                 }
-                Ok(Put::Refused { status, body, .. }) => {
-                    if current.digest.is_some() && looks_immutable(status, &body) {
+                Ok(Put::Refused {
+                    status,
+                    codes,
+                    body,
+                    ..
+                }) => {
+                    if current.digest.is_some() && looks_immutable(status, &codes, &body) {
                         return Err(immutable_tag(store, &tag, status));
                     }
                     return Err(store.refused(&format!("PUT {tag}"), status, &body));
@@ -351,11 +357,14 @@ fn successor(index: &ImageIndex, replaced: Option<&str>, add: &[Descriptor]) -> 
     next
 }
 
-fn looks_immutable(status: u16, body: &str) -> bool {
+/// Whether a refused tag write says the tag may not move: docker
+/// distribution's `TAG_INVALID` code, or the words registries use for it
+/// (GAR's and ECR's messages; ECR's `ImageTagAlreadyExistsException`).
+fn looks_immutable(status: u16, codes: &[ErrorCode], body: &str) -> bool {
     let lower = body.to_ascii_lowercase();
     matches!(status, 400 | 403 | 405 | 409)
-        && (lower.contains("immutab")
-            || lower.contains("tag_invalid")
+        && (codes.contains(&ErrorCode::TagInvalid)
+            || lower.contains("immutab")
             || lower.contains("already exists")
             || lower.contains("tagalreadyexists"))
 }
@@ -369,14 +378,30 @@ mod tests {
         // Google Artifact Registry and ECR wordings, and distribution's code.
         assert!(looks_immutable(
             400,
+            &[],
             "tag sha256-abc is immutable and cannot be overwritten"
         ));
+        let body = r#"{"errors":[{"code":"TAG_INVALID","message":"The image tag 'sha256-abc' already exists in the 'r' repository and cannot be overwritten because the repository is immutable."}]}"#;
         assert!(looks_immutable(
             400,
-            r#"{"errors":[{"code":"TAG_INVALID","message":"The image tag 'sha256-abc' already exists in the 'r' repository and cannot be overwritten because the repository is immutable."}]}"#
+            &ErrorCode::all_in(body.as_bytes()),
+            body
         ));
-        assert!(!looks_immutable(400, "manifest invalid: unknown blob"));
-        assert!(!looks_immutable(500, "immutable"));
+        // The code alone is enough, whatever the message says.
+        let body = r#"{"errors":[{"code":"TAG_INVALID","message":"no"}]}"#;
+        assert!(looks_immutable(
+            409,
+            &ErrorCode::all_in(body.as_bytes()),
+            body
+        ));
+        assert!(!looks_immutable(400, &[], "manifest invalid: unknown blob"));
+        let body = r#"{"errors":[{"code":"MANIFEST_INVALID","message":"tag_invalid"}]}"#;
+        assert!(!looks_immutable(
+            400,
+            &ErrorCode::all_in(body.as_bytes()),
+            body
+        ));
+        assert!(!looks_immutable(500, &[ErrorCode::TagInvalid], "immutable"));
     }
 
     #[test]
