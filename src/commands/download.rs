@@ -2,13 +2,15 @@
 //! image, written as files for offline verification (as `gh attestation
 //! download` does), each checked against its digest on the way.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use super::Report;
 use crate::cli::DownloadArgs;
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
-use crate::registry::attach::content::{Format, Unreadable, read_attestations};
+use crate::registry::attach::content::{Attached, Format, Unreadable, read_attestations};
 use crate::registry::attach::discover::discover;
 use crate::settings::Settings;
 use crate::signing::dsse::unverified_statement;
@@ -49,86 +51,17 @@ pub(super) fn run(settings: &Settings, args: &DownloadArgs) -> Result<Report> {
     let store = located.store.as_ref();
     let subject = store.resolve(&located.target)?;
     let found = discover(store, &subject.digest, None)?;
-    let mut written = Vec::new();
-    let mut skipped = Vec::new();
-    let mut failure: Option<Error> = None;
+    let mut saved = Saved::default();
     for attached in read_attestations(store, &subject, &found.referrers) {
-        let layer = attached.layer.clone();
-        if attached.format == Format::DsseEnvelope {
-            skipped.push(Skipped {
-                attestation: attached.manifest,
-                layer: layer.map(|l| l.digest),
-                reason: "a cosign legacy DSSE envelope, not a Sigstore bundle \
-                         (check it with `cargo attest verify REF`)"
-                    .into(),
-            });
-            continue;
-        }
-        let file_name = attached.file_name();
-        let (bytes, layer, file_name) = match (attached.content, layer, file_name) {
-            (Ok(bytes), Some(layer), Some(name)) => (bytes, layer, name),
-            (content, layer, _) => {
-                let reason = match content {
-                    // A manifest about another subject is not ours to
-                    // fetch; a registry that serves the wrong bytes is a
-                    // failure.
-                    Err(Unreadable::NotAnAttestation(e)) => e.report(),
-                    Err(Unreadable::Store(e)) => {
-                        tracing::warn!("{}: {}", attached.manifest, e.report());
-                        let reason = e.report();
-                        failure.get_or_insert(e);
-                        reason
-                    }
-                    Ok(_) => "no bundle layer".into(),
-                };
-                skipped.push(Skipped {
-                    attestation: attached.manifest,
-                    layer: layer.map(|l| l.digest),
-                    reason,
-                });
-                continue;
-            }
-        };
-        let path = args.output.join(&file_name);
-        fsutil::write_atomically(&path, &bytes, Mode::Public)?;
-        let predicate_type = std::str::from_utf8(&bytes)
-            .ok()
-            .and_then(|text| unverified_statement(text, &file_name).ok())
-            .map(|s| s.predicate_type);
-        written.push(Written {
-            attestation: attached.manifest,
-            digest: layer.digest,
-            size: bytes.len() as u64,
-            path: fsutil::display_path(&path),
-            predicate_type,
-        });
+        saved.save(attached, &args.output)?;
     }
-    let mut lines = Vec::new();
-    for w in &written {
-        lines.push(format!(
-            "Wrote {} (attestation {}{})",
-            w.path,
-            w.attestation,
-            w.predicate_type
-                .as_deref()
-                .map(|t| format!(", {t}"))
-                .unwrap_or_default()
-        ));
-    }
-    for s in &skipped {
-        lines.push(format!(
-            "Skipped {}: {}",
-            s.layer.as_deref().unwrap_or(&s.attestation),
-            s.reason
-        ));
-    }
+    let Saved {
+        written,
+        skipped,
+        failure,
+    } = saved;
+    let lines = human_lines(&written, &skipped, &located.display, &subject.digest);
     let count = written.len();
-    lines.push(format!(
-        "Downloaded {count} bundle{} attached to {} ({})",
-        if count == 1 { "" } else { "s" },
-        located.display,
-        subject.digest
-    ));
     let mut report = Report::new(&DownloadOutput {
         subject: located.display.clone(),
         digest: subject.digest.clone(),
@@ -146,4 +79,145 @@ pub(super) fn run(settings: &Settings, args: &DownloadArgs) -> Result<Report> {
         Some(e) => report.fail(e),
         None => report,
     })
+}
+
+/// What the download did with each attestation, and the first failure of
+/// the store, which fails the command once everything else is written.
+#[derive(Default)]
+struct Saved {
+    written: Vec<Written>,
+    skipped: Vec<Skipped>,
+    failure: Option<Error>,
+}
+
+impl Saved {
+    /// Writes one attestation's bundle into `dir`, or says why it is
+    /// skipped.
+    fn save(&mut self, attached: Attached, dir: &Path) -> Result<()> {
+        let layer = attached.layer.clone();
+        if attached.format == Format::DsseEnvelope {
+            self.skipped.push(Skipped {
+                attestation: attached.manifest,
+                layer: layer.map(|l| l.digest),
+                reason: "a cosign legacy DSSE envelope, not a Sigstore bundle \
+                         (check it with `cargo attest verify REF`)"
+                    .into(),
+            });
+            return Ok(());
+        }
+        let file_name = attached.file_name();
+        let (bytes, layer, file_name) = match (attached.content, layer, file_name) {
+            (Ok(bytes), Some(layer), Some(name)) => (bytes, layer, name),
+            (content, layer, _) => {
+                let reason = match content {
+                    // A manifest about another subject is not ours to
+                    // fetch; a registry that serves the wrong bytes is a
+                    // failure.
+                    Err(Unreadable::NotAnAttestation(e)) => e.report(),
+                    Err(Unreadable::Store(e)) => {
+                        tracing::warn!("{}: {}", attached.manifest, e.report());
+                        let reason = e.report();
+                        self.failure.get_or_insert(e);
+                        reason
+                    }
+                    Ok(_) => "no bundle layer".into(),
+                };
+                self.skipped.push(Skipped {
+                    attestation: attached.manifest,
+                    layer: layer.map(|l| l.digest),
+                    reason,
+                });
+                return Ok(());
+            }
+        };
+        let path = dir.join(&file_name);
+        fsutil::write_atomically(&path, &bytes, Mode::Public)?;
+        let predicate_type = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|text| unverified_statement(text, &file_name).ok())
+            .map(|s| s.predicate_type);
+        self.written.push(Written {
+            attestation: attached.manifest,
+            digest: layer.digest,
+            size: bytes.len() as u64,
+            path: fsutil::display_path(&path),
+            predicate_type,
+        });
+        Ok(())
+    }
+}
+
+/// One line per bundle written or skipped, and the count.
+fn human_lines(
+    written: &[Written],
+    skipped: &[Skipped],
+    subject: &str,
+    digest: &str,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    for w in written {
+        lines.push(format!(
+            "Wrote {} (attestation {}{})",
+            w.path,
+            w.attestation,
+            w.predicate_type
+                .as_deref()
+                .map(|t| format!(", {t}"))
+                .unwrap_or_default()
+        ));
+    }
+    for s in skipped {
+        lines.push(format!(
+            "Skipped {}: {}",
+            s.layer.as_deref().unwrap_or(&s.attestation),
+            s.reason
+        ));
+    }
+    let count = written.len();
+    lines.push(format!(
+        "Downloaded {count} bundle{} attached to {subject} ({digest})",
+        if count == 1 { "" } else { "s" },
+    ));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_lines_name_each_bundle_and_the_count() {
+        let written = [Written {
+            attestation: "sha256:aa".into(),
+            digest: "sha256:bb".into(),
+            size: 3,
+            path: "dl/sha256-bb.sigstore.json".into(),
+            predicate_type: Some("https://slsa.dev/provenance/v1".into()),
+        }];
+        let skipped = [
+            Skipped {
+                attestation: "sha256:cc".into(),
+                layer: Some("sha256:dd".into()),
+                reason: "why".into(),
+            },
+            Skipped {
+                attestation: "sha256:ee".into(),
+                layer: None,
+                reason: "no bundle layer".into(),
+            },
+        ];
+        assert_eq!(
+            human_lines(&written, &skipped, "r.io/app:v1", "sha256:ff"),
+            [
+                "Wrote dl/sha256-bb.sigstore.json (attestation sha256:aa, https://slsa.dev/provenance/v1)",
+                "Skipped sha256:dd: why",
+                "Skipped sha256:ee: no bundle layer",
+                "Downloaded 1 bundle attached to r.io/app:v1 (sha256:ff)",
+            ]
+        );
+        assert_eq!(
+            human_lines(&[], &[], "r.io/app:v1", "sha256:ff"),
+            ["Downloaded 0 bundles attached to r.io/app:v1 (sha256:ff)"]
+        );
+    }
 }
