@@ -176,33 +176,7 @@ fn describe(heading: &str, decoded: &Decoded) -> Vec<String> {
     let none = || "(not recorded)".to_string();
     let mut lines = vec![format!("{heading}: {} (not verified)", m.media_type)];
     let mut field = |name: &str, value: String| lines.push(format!("  {name:<13} {value}"));
-    field(
-        "Signer:",
-        match &m.signer {
-            Signer::Key { hint, keyid } => {
-                let mut parts = Vec::new();
-                if let Some(h) = hint {
-                    parts.push(format!("key {h}"));
-                }
-                if let Some(k) = keyid {
-                    parts.push(format!("keyid {k}"));
-                }
-                if parts.is_empty() {
-                    "a key the bundle does not name".into()
-                } else {
-                    parts.join(", ")
-                }
-            }
-            Signer::Certificate {
-                identity, issuer, ..
-            } => format!(
-                "certificate for {} (issuer {})",
-                identity.as_deref().unwrap_or("(no identity)"),
-                issuer.as_deref().unwrap_or("(none)")
-            ),
-            Signer::BadCertificate(e) => format!("a certificate that does not parse: {e}"),
-        },
-    );
+    field("Signer:", signer(&m.signer));
     field("Statement:", statement_type);
     field("Predicate:", predicate_type);
     field("Subjects:", subjects.len().to_string());
@@ -236,18 +210,54 @@ fn describe(heading: &str, decoded: &Decoded) -> Vec<String> {
     {
         field("Certificate:", format!("valid {not_before} to {not_after}"));
     }
-    field(
-        "Log entries:",
-        if m.log_entries.is_empty() {
-            "none".into()
-        } else {
-            m.log_entries
-                .iter()
-                .map(|t| t.map_or("no integrated time".into(), |t| format!("integrated {t}")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
-    );
+    field("Log entries:", log_entries(m));
+    field("Timestamps:", timestamps(m));
+    lines
+}
+
+/// Who signed, as the bundle says (nothing verified).
+fn signer(signer: &Signer) -> String {
+    match signer {
+        Signer::Key { hint, keyid } => {
+            let mut parts = Vec::new();
+            if let Some(h) = hint {
+                parts.push(format!("key {h}"));
+            }
+            if let Some(k) = keyid {
+                parts.push(format!("keyid {k}"));
+            }
+            if parts.is_empty() {
+                "a key the bundle does not name".into()
+            } else {
+                parts.join(", ")
+            }
+        }
+        Signer::Certificate {
+            identity, issuer, ..
+        } => format!(
+            "certificate for {} (issuer {})",
+            identity.as_deref().unwrap_or("(no identity)"),
+            issuer.as_deref().unwrap_or("(none)")
+        ),
+        Signer::BadCertificate(e) => format!("a certificate that does not parse: {e}"),
+    }
+}
+
+/// The transparency log entries and their integrated times.
+fn log_entries(m: &Material) -> String {
+    if m.log_entries.is_empty() {
+        "none".into()
+    } else {
+        m.log_entries
+            .iter()
+            .map(|t| t.map_or("no integrated time".into(), |t| format!("integrated {t}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The RFC 3161 timestamps and the times they state.
+fn timestamps(m: &Material) -> String {
     let stated = m
         .signed_timestamps
         .iter()
@@ -256,13 +266,9 @@ fn describe(heading: &str, decoded: &Decoded) -> Vec<String> {
             Err(e) => format!("unreadable: {e}"),
         })
         .collect::<Vec<_>>();
-    field(
-        "Timestamps:",
-        if stated.is_empty() {
-            "0 signed (RFC 3161)".into()
-        } else {
-            format!("{} signed (RFC 3161), {}", stated.len(), stated.join(", "))
-        },
-    );
-    lines
+    if stated.is_empty() {
+        "0 signed (RFC 3161)".into()
+    } else {
+        format!("{} signed (RFC 3161), {}", stated.len(), stated.join(", "))
+    }
 }
