@@ -108,48 +108,89 @@ fn write_page(dir: &Path, cmd: &clap::Command, name: &str, pages: &[String]) -> 
     let man = clap_mangen::Man::new(page.clone());
     let mut out = Vec::new();
     let io = |e| Error::io("render man page", dir, e);
-    man.render_title(&mut out).map_err(io)?;
-    man.render_name_section(&mut out).map_err(io)?;
-    man.render_synopsis_section(&mut out).map_err(io)?;
-    man.render_description_section(&mut out).map_err(io)?;
+    render_clap_sections(&man, &page, &mut out).map_err(io)?;
+    let mut roff = Roff::new();
+    if name == BIN {
+        environment_and_files(&mut roff);
+    }
+    exit_status(&mut roff);
+    examples_section(&mut roff, &bin_name);
+    see_also(&mut roff, name, pages);
+    out.extend_from_slice(roff.to_roff().as_bytes());
+    man.render_version_section(&mut out).map_err(io)?;
+    let path = dir.join(format!("{name}.1"));
+    std::fs::write(&path, out).map_err(|e| Error::io("write", &path, e))?;
+    let mut count = 1;
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        count += write_page(dir, sub, &format!("{name}-{}", sub.get_name()), pages)?;
+    }
+    Ok(count)
+}
+
+/// What clap_mangen writes from the clap model: title, name, synopsis,
+/// description, and options and subcommands where there are any.
+fn render_clap_sections(
+    man: &clap_mangen::Man,
+    page: &clap::Command,
+    out: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
     if page.get_arguments().any(|a| !a.is_hide_set()) {
-        man.render_options_section(&mut out).map_err(io)?;
+        man.render_options_section(out)?;
     }
     if page.get_subcommands().any(|s| !s.is_hide_set()) {
-        man.render_subcommands_section(&mut out).map_err(io)?;
+        man.render_subcommands_section(out)?;
     }
-    let top = name == BIN;
-    let mut roff = Roff::new();
-    if top {
-        roff.control("SH", ["ENVIRONMENT"]);
-        for (var, meaning) in VARIABLES {
-            roff.control("TP", [])
-                .text([bold(*var)])
-                .text([roman(*meaning)]);
-        }
-        roff.control("SH", ["FILES"]);
-        for (file, meaning) in FILES {
-            roff.control("TP", [])
-                .text([bold(*file)])
-                .text([roman(*meaning)]);
-        }
+    Ok(())
+}
+
+/// ENVIRONMENT and FILES, on the top page only.
+fn environment_and_files(roff: &mut Roff) {
+    roff.control("SH", ["ENVIRONMENT"]);
+    for (var, meaning) in VARIABLES {
+        roff.control("TP", [])
+            .text([bold(*var)])
+            .text([roman(*meaning)]);
     }
+    roff.control("SH", ["FILES"]);
+    for (file, meaning) in FILES {
+        roff.control("TP", [])
+            .text([bold(*file)])
+            .text([roman(*meaning)]);
+    }
+}
+
+/// EXIT STATUS, from the one table of exit codes.
+fn exit_status(roff: &mut Roff) {
     roff.control("SH", ["EXIT STATUS"]);
     for (code, meaning) in EXIT_CODES {
         roff.control("TP", [])
             .text([bold(code.code().to_string())])
             .text([roman(*meaning)]);
     }
-    let examples = examples(&bin_name);
+}
+
+/// EXAMPLES, where the page has any.
+fn examples_section(roff: &mut Roff, bin_name: &str) {
+    let examples = examples(bin_name);
     if !examples.is_empty() {
         roff.control("SH", ["EXAMPLES"]);
         for (what, command) in examples {
-            roff.control("TP", []).text([roman(what)]);
+            roff.control("TP", []).text([roman(*what)]);
             roff.control("nf", [])
-                .text([bold(command)])
+                .text([bold(*command)])
                 .control("fi", []);
         }
     }
+}
+
+/// SEE ALSO: the top page lists every other page; the others list the top
+/// page, their parent's and their subcommands' pages; all end with
+/// cargo(1).
+fn see_also(roff: &mut Roff, name: &str, pages: &[String]) {
     roff.control("SH", ["SEE ALSO"]);
     let mut see: Vec<String> = pages
         .iter()
@@ -161,7 +202,7 @@ fn write_page(dir: &Path, cmd: &clap::Command, name: &str, pages: &[String]) -> 
         })
         .map(|p| format!("{p}(1)"))
         .collect();
-    if top {
+    if name == BIN {
         see = pages
             .iter()
             .filter(|p| p.as_str() != BIN)
@@ -174,15 +215,6 @@ fn write_page(dir: &Path, cmd: &clap::Command, name: &str, pages: &[String]) -> 
     roff.control("nh", []);
     roff.text([roman(see.join(", "))]);
     roff.control("hy", []);
-    out.extend_from_slice(roff.to_roff().as_bytes());
-    man.render_version_section(&mut out).map_err(io)?;
-    let path = dir.join(format!("{name}.1"));
-    std::fs::write(&path, out).map_err(|e| Error::io("write", &path, e))?;
-    let mut count = 1;
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        count += write_page(dir, sub, &format!("{name}-{}", sub.get_name()), pages)?;
-    }
-    Ok(count)
 }
 
 /// Files and directories cargo-attest reads or writes.
@@ -214,9 +246,20 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 /// Examples for a page, by its command line.
-fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
-    match bin_name {
-        "cargo attest" => vec![
+fn examples(bin_name: &str) -> &'static [(&'static str, &'static str)] {
+    EXAMPLES
+        .iter()
+        .find(|(page, _)| *page == bin_name)
+        .map_or(&[], |(_, examples)| *examples)
+}
+
+/// Each page's examples: what it does, and the command line.
+type Examples = &'static [(&'static str, &'static str)];
+
+const EXAMPLES: &[(&str, Examples)] = &[
+    (
+        "cargo attest",
+        &[
             (
                 "Attest the release build with the keyring key `default`:",
                 "cargo build --release && cargo attest --release",
@@ -234,7 +277,10 @@ fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
                 "cargo attest --release --keyless",
             ),
         ],
-        "cargo attest verify" => vec![
+    ),
+    (
+        "cargo attest verify",
+        &[
             (
                 "Check a file against its bundle:",
                 "cargo attest verify target/release/tool --bundle tool.sigstore.json --key tool.pub",
@@ -256,39 +302,66 @@ fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
                 "cargo attest verify ghcr.io/acme/tool:1.0 --owner acme --repo acme/tool --signer-workflow acme/tool/.github/workflows/release.yml",
             ),
         ],
-        "cargo attest download" => vec![(
+    ),
+    (
+        "cargo attest download",
+        &[(
             "Write the bundles attached to an image to files, for offline verification:",
             "cargo attest download ghcr.io/acme/tool:1.0 -o attestations",
         )],
-        "cargo attest inspect" => vec![(
+    ),
+    (
+        "cargo attest inspect",
+        &[(
             "Show what a bundle says (nothing is verified):",
             "cargo attest inspect tool.sigstore.json",
         )],
-        "cargo attest push" => vec![(
+    ),
+    (
+        "cargo attest push",
+        &[(
             "Push two files as one artifact:",
             "cargo attest push ghcr.io/acme/tool:1.0 target/release/tool README.md",
         )],
-        "cargo attest attach" => vec![(
+    ),
+    (
+        "cargo attest attach",
+        &[(
             "Attach an existing bundle to an image:",
             "cargo attest attach ghcr.io/acme/tool:1.0 --bundle tool.sigstore.json",
         )],
-        "cargo attest discover" => vec![(
+    ),
+    (
+        "cargo attest discover",
+        &[(
             "List what is attached, as JSON:",
             "cargo attest discover ghcr.io/acme/tool:1.0 --format json",
         )],
-        "cargo attest prune" => vec![(
+    ),
+    (
+        "cargo attest prune",
+        &[(
             "See what would be removed, then remove it:",
             "cargo attest prune ghcr.io/acme/tool && cargo attest prune ghcr.io/acme/tool --yes",
         )],
-        "cargo attest migrate" => vec![(
+    ),
+    (
+        "cargo attest migrate",
+        &[(
             "Move fallback tags to the referrers API once the registry has it:",
             "cargo attest migrate registry.example/acme/tool --yes",
         )],
-        "cargo attest login" => vec![(
+    ),
+    (
+        "cargo attest login",
+        &[(
             "Store a token for a registry in the OS keyring:",
             "cargo attest login ghcr.io -u acme --password-stdin < token.txt",
         )],
-        "cargo attest key generate" => vec![
+    ),
+    (
+        "cargo attest key generate",
+        &[
             (
                 "A P-256 key in the OS keyring:",
                 "cargo attest key generate release",
@@ -298,10 +371,12 @@ fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
                 "cargo attest key generate --output k.pem",
             ),
         ],
-        "cargo attest key export" => vec![(
+    ),
+    (
+        "cargo attest key export",
+        &[(
             "The public key of a key file, for verifiers:",
             "cargo attest key export --key k.pem -o k.pub",
         )],
-        _ => Vec::new(),
-    }
-}
+    ),
+];
