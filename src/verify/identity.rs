@@ -126,8 +126,20 @@ impl IdentityPolicy {
             || self.deny_self_hosted_runners
     }
 
-    /// Checks the (chain-verified) certificate against the policy.
+    /// Checks the (chain-verified) certificate against the policy: who
+    /// signed, then the repository and workflow, the source, the runner.
     pub(crate) fn check(&self, info: &CertificateInfo) -> Result<()> {
+        let issuer_policy = self.issuer_required()?;
+        let san = info.identity.as_ref().map(|s| s.as_str().to_string());
+        self.check_signer(issuer_policy, info, san.as_deref())?;
+        self.check_repository(info, san.as_deref())?;
+        self.check_source(info)?;
+        self.check_runner(info)
+    }
+
+    /// The issuer policy, which a keyless check cannot do without, and a
+    /// say over whose signature is trusted.
+    fn issuer_required(&self) -> Result<&Matcher> {
         let who = self.identity.is_some()
             || self.owner.is_some()
             || self.repo.is_some()
@@ -139,26 +151,26 @@ impl IdentityPolicy {
                  --owner, --repo or --signer-workflow (GitHub Actions)",
             ));
         }
-        let Some(issuer_policy) = &self.issuer else {
-            return Err(Error::usage(
+        self.issuer.as_ref().ok_or_else(|| {
+            Error::usage(
                 "--certificate-identity needs --certificate-oidc-issuer (or \
                  --certificate-oidc-issuer-regexp): an identity means something only with the \
                  issuer that vouched for it",
-            ));
-        };
-        let san = info.identity.as_ref().map(|s| s.as_str().to_string());
-        let claims = &info.ci_claims;
-        let mismatch = |what: &str, have: Option<&str>, want: String| {
-            Error::verification(format!(
-                "the certificate's {what} is {}, the policy requires {want}",
-                have.map(|h| format!("`{h}`"))
-                    .unwrap_or_else(|| "not stated".into())
-            ))
-        };
+            )
+        })
+    }
+
+    /// The certificate's identity (SAN) and OIDC issuer.
+    fn check_signer(
+        &self,
+        issuer_policy: &Matcher,
+        info: &CertificateInfo,
+        san: Option<&str>,
+    ) -> Result<()> {
         if let Some(m) = &self.identity
-            && !san.as_deref().is_some_and(|s| m.matches(s))
+            && !san.is_some_and(|s| m.matches(s))
         {
-            return Err(mismatch("identity", san.as_deref(), m.to_string()));
+            return Err(mismatch("identity", san, m.to_string()));
         }
         if !info
             .issuer
@@ -171,6 +183,12 @@ impl IdentityPolicy {
                 issuer_policy.to_string(),
             ));
         }
+        Ok(())
+    }
+
+    /// `--repo`, `--owner` and `--signer-workflow` against the CI claims.
+    fn check_repository(&self, info: &CertificateInfo, san: Option<&str>) -> Result<()> {
+        let claims = &info.ci_claims;
         let repo_uri = claims.source_repository_uri.as_deref();
         let repo_path = repo_uri.map(uri_path).or_else(|| {
             claims
@@ -209,7 +227,7 @@ impl IdentityPolicy {
             }
         }
         if let Some(want) = &self.signer_workflow {
-            let signer = claims.build_signer_uri.as_deref().or(san.as_deref());
+            let signer = claims.build_signer_uri.as_deref().or(san);
             let workflow = signer.map(|s| {
                 let s = s.strip_prefix("https://").unwrap_or(s);
                 s.split_once('@').map_or(s, |(w, _)| w).to_string()
@@ -225,8 +243,15 @@ impl IdentityPolicy {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// `--source-repo`, `--source-ref` and `--source-digest` against the
+    /// CI claims.
+    fn check_source(&self, info: &CertificateInfo) -> Result<()> {
+        let claims = &info.ci_claims;
         if let Some(want) = &self.source_repo
-            && let Some(have) = repo_uri
+            && let Some(have) = claims.source_repository_uri.as_deref()
             && source::normalize_repo_url(have) != source::normalize_repo_url(want)
         {
             return Err(mismatch(
@@ -258,8 +283,14 @@ impl IdentityPolicy {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// `--deny-self-hosted-runners`: a runner not stated counts as
+    /// self-hosted.
+    fn check_runner(&self, info: &CertificateInfo) -> Result<()> {
         if self.deny_self_hosted_runners {
-            let runner = claims.runner_environment.as_deref();
+            let runner = info.ci_claims.runner_environment.as_deref();
             if runner.is_none_or(|r| r == "self-hosted") {
                 return Err(mismatch(
                     "runner environment",
@@ -270,6 +301,15 @@ impl IdentityPolicy {
         }
         Ok(())
     }
+}
+
+/// A certificate that does not say what the policy requires.
+fn mismatch(what: &str, have: Option<&str>, want: String) -> Error {
+    Error::verification(format!(
+        "the certificate's {what} is {}, the policy requires {want}",
+        have.map(|h| format!("`{h}`"))
+            .unwrap_or_else(|| "not stated".into())
+    ))
 }
 
 /// `OWNER/REPO/PATH` or `HOST/OWNER/REPO/PATH` as `HOST/OWNER/REPO/PATH`
