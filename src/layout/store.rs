@@ -14,7 +14,7 @@ use crate::oci::manifest::{
 };
 use crate::oci::reference::Target;
 use crate::oci::store::{
-    Condition, Deletion, Fetched, Location, ManifestWrite, Put, Referrers, Store,
+    Condition, Deletion, Fetched, Location, ManifestWrite, Put, Referrers, Refusal, Store,
 };
 use crate::progress;
 
@@ -141,7 +141,7 @@ impl Store for Layout {
         })?;
         Ok(if refused {
             Put::Refused {
-                status: 412,
+                refusal: Refusal::PreconditionFailed,
                 codes: Vec::new(),
                 body: "precondition failed".into(),
                 retry_after: None,
@@ -214,10 +214,11 @@ impl Store for Layout {
         Ok(())
     }
 
-    fn refused(&self, what: &str, status: u16, body: &str) -> Error {
+    fn refused(&self, what: &str, refusal: Refusal, body: &str) -> Error {
         Error::invalid_input(format!(
-            "{}: {what}: refused ({status} {body})",
-            self.describe()
+            "{}: {what}: refused ({} {body})",
+            self.describe(),
+            refusal.status()
         ))
     }
 

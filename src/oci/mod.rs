@@ -5,8 +5,9 @@
 //! implement, so attach, discover, verify, prune and migrate are written once.
 //!
 //! Nothing here moves bytes (no HTTP client, no file I/O), but [`Store`]
-//! speaks its implementations' terms: HTTP statuses and headers in what a
-//! write answers, a file path to stream a blob from.
+//! speaks its implementations' terms: headers in what a write answers, a
+//! refusal by what it means with the HTTP status it stands for, a file path
+//! to stream a blob from.
 //! Map: docs/architecture.md#oci
 
 pub(crate) mod digest;

@@ -81,7 +81,7 @@ pub(crate) enum Put {
         subject_header: Option<String>,
     },
     Refused {
-        status: u16,
+        refusal: Refusal,
         /// The distribution spec's error codes in the answer.
         codes: Vec<ErrorCode>,
         /// The start of the store's answer, for messages.
@@ -96,8 +96,78 @@ pub(crate) enum Put {
 pub(crate) enum Deletion {
     /// Deleted, or already gone.
     Deleted,
-    /// The store does not allow it (HTTP status).
-    Refused(u16),
+    /// The store does not allow it.
+    Refused(Refusal),
+}
+
+/// Why a store refused a manifest write or a delete, by what the refusal
+/// means. A registry says it with an HTTP status; a layout refuses only a
+/// write whose precondition does not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// 400: the request or its content is not acceptable (the distribution
+    /// spec's `MANIFEST_INVALID`, `TAG_INVALID`, ...).
+    Invalid,
+    /// 401: not authenticated.
+    Unauthorized,
+    /// 403: our credentials may not do this.
+    Denied,
+    /// 404
+    NotFound,
+    /// 405: the store does not allow this here (a registry without deletes).
+    NotAllowed,
+    /// 409
+    Conflict,
+    /// 412: the `If-Match`/`If-None-Match` precondition does not hold:
+    /// another writer was first.
+    PreconditionFailed,
+    /// 429: asked to wait.
+    TooManyRequests,
+    /// 501: the store does not implement this.
+    Unsupported,
+    /// Any other 5xx: the store failed, and may do better later.
+    Unavailable(u16),
+    /// Any other status.
+    Other(u16),
+}
+
+impl Refusal {
+    pub(crate) fn from_status(status: u16) -> Self {
+        match status {
+            400 => Refusal::Invalid,
+            401 => Refusal::Unauthorized,
+            403 => Refusal::Denied,
+            404 => Refusal::NotFound,
+            405 => Refusal::NotAllowed,
+            409 => Refusal::Conflict,
+            412 => Refusal::PreconditionFailed,
+            429 => Refusal::TooManyRequests,
+            501 => Refusal::Unsupported,
+            500..=599 => Refusal::Unavailable(status),
+            _ => Refusal::Other(status),
+        }
+    }
+
+    /// The HTTP status it stands for, for messages.
+    pub(crate) fn status(self) -> u16 {
+        match self {
+            Refusal::Invalid => 400,
+            Refusal::Unauthorized => 401,
+            Refusal::Denied => 403,
+            Refusal::NotFound => 404,
+            Refusal::NotAllowed => 405,
+            Refusal::Conflict => 409,
+            Refusal::PreconditionFailed => 412,
+            Refusal::TooManyRequests => 429,
+            Refusal::Unsupported => 501,
+            Refusal::Unavailable(status) | Refusal::Other(status) => status,
+        }
+    }
+
+    /// Whether the same request may succeed later, unchanged.
+    pub(crate) fn is_transient(self) -> bool {
+        matches!(self, Refusal::TooManyRequests | Refusal::Unavailable(_))
+    }
 }
 
 /// What the referrers listing said.
@@ -186,8 +256,8 @@ pub(crate) trait Store: Sync {
             replay: Replay::Safe,
         })? {
             Put::Stored { subject_header } => Ok(subject_header),
-            Put::Refused { status, body, .. } => {
-                Err(self.refused(&format!("PUT manifest {}", digest.as_str()), status, &body))
+            Put::Refused { refusal, body, .. } => {
+                Err(self.refused(&format!("PUT manifest {}", digest.as_str()), refusal, &body))
             }
         }
     }
@@ -202,14 +272,14 @@ pub(crate) trait Store: Sync {
             replay: Replay::Safe,
         })? {
             Put::Stored { .. } => Ok(()),
-            Put::Refused { status, body, .. } => {
-                Err(self.refused(&format!("PUT manifest {tag}"), status, &body))
+            Put::Refused { refusal, body, .. } => {
+                Err(self.refused(&format!("PUT manifest {tag}"), refusal, &body))
             }
         }
     }
 
     /// The error for a refused request.
-    fn refused(&self, what: &str, status: u16, body: &str) -> Error;
+    fn refused(&self, what: &str, refusal: Refusal, body: &str) -> Error;
     /// The error for something that is not there.
     fn not_found(&self, what: &str) -> Error;
 
@@ -218,5 +288,23 @@ pub(crate) trait Store: Sync {
         self.get_manifest(&Target::Digest(digest.to_string()))?
             .map(|m| m.bytes)
             .ok_or_else(|| self.not_found(&format!("{digest} is listed but missing")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_stand_for_their_status() {
+        for status in 100..600 {
+            let refusal = Refusal::from_status(status);
+            assert_eq!(refusal.status(), status, "{refusal:?}");
+            assert_eq!(
+                refusal.is_transient(),
+                status == 429 || ((500..600).contains(&status) && status != 501),
+                "{status}"
+            );
+        }
     }
 }

@@ -188,11 +188,11 @@ mod tests {
             .unwrap();
         match put {
             crate::oci::store::Put::Refused {
-                status,
+                refusal,
                 retry_after,
                 ..
             } => {
-                assert_eq!(status, 429);
+                assert_eq!(refusal, crate::oci::store::Refusal::TooManyRequests);
                 assert_eq!(retry_after, Some(Duration::from_secs(4)));
             }
             other => panic!("{other:?}"),

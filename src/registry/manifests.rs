@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::oci::digest;
 use crate::oci::manifest::{ACCEPT_MANIFESTS, MAX_MANIFEST_BYTES};
 use crate::oci::reference::Target;
-use crate::oci::store::{Condition, Deletion, Fetched, ManifestWrite, Put, Replay};
+use crate::oci::store::{Condition, Deletion, Fetched, ManifestWrite, Put, Refusal, Replay};
 
 impl Client {
     fn manifest_url(&self, repository: &str, reference: &Target) -> Result<reqwest::Url> {
@@ -167,7 +167,7 @@ impl Client {
             let wait = retry_after(&response);
             let (codes, body) = self.error_answer(response);
             Ok(Put::Refused {
-                status,
+                refusal: Refusal::from_status(status),
                 codes,
                 body,
                 retry_after: wait,
@@ -182,10 +182,15 @@ impl Client {
             Request::new(Method::DELETE, url, Scope::push(repository)),
             &|| {},
         )?;
-        let status = response.status().as_u16();
-        match status {
-            200..=299 | 404 => Ok(Deletion::Deleted),
-            400 | 403 | 405 | 501 => Ok(Deletion::Refused(status)),
+        if response.status().is_success() {
+            return Ok(Deletion::Deleted);
+        }
+        match Refusal::from_status(response.status().as_u16()) {
+            Refusal::NotFound => Ok(Deletion::Deleted),
+            refusal @ (Refusal::Invalid
+            | Refusal::Denied
+            | Refusal::NotAllowed
+            | Refusal::Unsupported) => Ok(Deletion::Refused(refusal)),
             _ => Err(self.unexpected(&format!("DELETE {}", reference.as_str()), response)),
         }
     }

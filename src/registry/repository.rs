@@ -11,7 +11,9 @@ use super::upload::FileUpload;
 use crate::error::{Error, Result};
 use crate::oci::Descriptor;
 use crate::oci::reference::Target;
-use crate::oci::store::{Deletion, Fetched, Location, ManifestWrite, Put, Referrers, Store};
+use crate::oci::store::{
+    Deletion, Fetched, Location, ManifestWrite, Put, Referrers, Refusal, Store,
+};
 use crate::progress;
 
 /// A repository in a registry.
@@ -103,8 +105,8 @@ impl Store for Repository {
         self.client.ping_for_push(&self.name)
     }
 
-    fn refused(&self, what: &str, status: u16, body: &str) -> Error {
-        self.client.refused(what, status, body)
+    fn refused(&self, what: &str, refusal: Refusal, body: &str) -> Error {
+        self.client.refused(what, refusal.status(), body)
     }
 
     fn not_found(&self, what: &str) -> Error {

@@ -30,7 +30,7 @@ use crate::oci::digest;
 use crate::oci::errors::ErrorCode;
 use crate::oci::manifest::{Descriptor, ImageIndex, MEDIA_TYPE_INDEX};
 use crate::oci::reference::Target;
-use crate::oci::store::{Condition, ManifestWrite, Put, Replay};
+use crate::oci::store::{Condition, ManifestWrite, Put, Refusal, Replay};
 
 /// Bounds of the protocol.
 const ATTEMPTS: u32 = 16;
@@ -149,20 +149,24 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
                 Ok(Put::Stored { .. }) => {
                     tracing::debug!("PUT {tag}: {} entries", next.manifests.len());
                 }
-                Ok(Put::Refused { status: 412, .. }) => {
+                Ok(Put::Refused {
+                    refusal: Refusal::PreconditionFailed,
+                    ..
+                }) => {
                     tracing::debug!("PUT {tag}: precondition failed, another writer was first");
                     continue;
                 }
                 Ok(Put::Refused {
-                    status,
+                    refusal,
                     retry_after,
                     ..
-                }) if status == 429 || ((500..600).contains(&status) && status != 501) => {
+                }) if refusal.is_transient() => {
                     let pause = retry_after.unwrap_or_else(|| {
                         crate::retry::backoff(attempt + 1, Duration::from_millis(250), 5)
                     });
                     tracing::warn!(
-                        "{status} from {} for the referrers index, merging again in {:.1} s",
+                        "{} from {} for the referrers index, merging again in {:.1} s",
+                        refusal.status(),
                         store.describe(),
                         pause.as_secs_f64()
                     );
@@ -170,15 +174,15 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
                     continue;
                 }
                 Ok(Put::Refused {
-                    status,
+                    refusal,
                     codes,
                     body,
                     ..
                 }) => {
-                    if current.digest.is_some() && looks_immutable(status, &codes, &body) {
-                        return Err(immutable_tag(store, &tag, status));
+                    if current.digest.is_some() && looks_immutable(refusal, &codes, &body) {
+                        return Err(immutable_tag(store, &tag, refusal.status()));
                     }
-                    return Err(store.refused(&format!("PUT {tag}"), status, &body));
+                    return Err(store.refused(&format!("PUT {tag}"), refusal, &body));
                 }
                 // Abandoned or failed: it may or may not have landed (within
                 // the bound above). Read, merge, write.
@@ -360,13 +364,15 @@ fn successor(index: &ImageIndex, replaced: Option<&str>, add: &[Descriptor]) -> 
 /// Whether a refused tag write says the tag may not move: docker
 /// distribution's `TAG_INVALID` code, or the words registries use for it
 /// (GAR's and ECR's messages; ECR's `ImageTagAlreadyExistsException`).
-fn looks_immutable(status: u16, codes: &[ErrorCode], body: &str) -> bool {
+fn looks_immutable(refusal: Refusal, codes: &[ErrorCode], body: &str) -> bool {
     let lower = body.to_ascii_lowercase();
-    matches!(status, 400 | 403 | 405 | 409)
-        && (codes.contains(&ErrorCode::TagInvalid)
-            || lower.contains("immutab")
-            || lower.contains("already exists")
-            || lower.contains("tagalreadyexists"))
+    matches!(
+        refusal,
+        Refusal::Invalid | Refusal::Denied | Refusal::NotAllowed | Refusal::Conflict
+    ) && (codes.contains(&ErrorCode::TagInvalid)
+        || lower.contains("immutab")
+        || lower.contains("already exists")
+        || lower.contains("tagalreadyexists"))
 }
 
 #[cfg(test)]
@@ -377,31 +383,39 @@ mod tests {
     fn immutable_tag_refusals_are_recognised() {
         // Google Artifact Registry and ECR wordings, and distribution's code.
         assert!(looks_immutable(
-            400,
+            Refusal::Invalid,
             &[],
             "tag sha256-abc is immutable and cannot be overwritten"
         ));
         let body = r#"{"errors":[{"code":"TAG_INVALID","message":"The image tag 'sha256-abc' already exists in the 'r' repository and cannot be overwritten because the repository is immutable."}]}"#;
         assert!(looks_immutable(
-            400,
+            Refusal::Invalid,
             &ErrorCode::all_in(body.as_bytes()),
             body
         ));
         // The code alone is enough, whatever the message says.
         let body = r#"{"errors":[{"code":"TAG_INVALID","message":"no"}]}"#;
         assert!(looks_immutable(
-            409,
+            Refusal::Conflict,
             &ErrorCode::all_in(body.as_bytes()),
             body
         ));
-        assert!(!looks_immutable(400, &[], "manifest invalid: unknown blob"));
+        assert!(!looks_immutable(
+            Refusal::Invalid,
+            &[],
+            "manifest invalid: unknown blob"
+        ));
         let body = r#"{"errors":[{"code":"MANIFEST_INVALID","message":"tag_invalid"}]}"#;
         assert!(!looks_immutable(
-            400,
+            Refusal::Invalid,
             &ErrorCode::all_in(body.as_bytes()),
             body
         ));
-        assert!(!looks_immutable(500, &[ErrorCode::TagInvalid], "immutable"));
+        assert!(!looks_immutable(
+            Refusal::Unavailable(500),
+            &[ErrorCode::TagInvalid],
+            "immutable"
+        ));
     }
 
     #[test]

@@ -212,7 +212,8 @@ pub(crate) fn remove(store: &dyn Store, it: &mut PruneItem) {
     let refusal_remedy = "enable deletion (docker-registry: storage.delete.enabled) or use the registry's own cleanup";
     let (action, message) = match store.delete_manifest(&reference) {
         Ok(Deletion::Deleted) => (Action::Removed, None),
-        Ok(Deletion::Refused(status)) if it.kind == Kind::OrphanedTag => {
+        Ok(Deletion::Refused(refusal)) if it.kind == Kind::OrphanedTag => {
+            let status = refusal.status();
             match it.index.clone() {
                 // docker-registry and ferro cannot delete a tag, but deleting
                 // the manifest it points to by digest removes the tag too.
@@ -223,10 +224,11 @@ pub(crate) fn remove(store: &dyn Store, it: &mut PruneItem) {
                             "this registry cannot delete tags (HTTP {status}); deleted the index {index} instead, which removes the tag"
                         )),
                     ),
-                    Ok(Deletion::Refused(s2)) => (
+                    Ok(Deletion::Refused(refusal)) => (
                         Action::Refused,
                         Some(format!(
-                            "the registry refuses to delete the tag (HTTP {status}) and its index (HTTP {s2}); {refusal_remedy}"
+                            "the registry refuses to delete the tag (HTTP {status}) and its index (HTTP {}); {refusal_remedy}",
+                            refusal.status()
                         )),
                     ),
                     Err(e) => (Action::Failed, Some(e.report())),
@@ -239,10 +241,11 @@ pub(crate) fn remove(store: &dyn Store, it: &mut PruneItem) {
                 ),
             }
         }
-        Ok(Deletion::Refused(status)) => (
+        Ok(Deletion::Refused(refusal)) => (
             Action::Refused,
             Some(format!(
-                "the registry refuses DELETE (HTTP {status}); {refusal_remedy}"
+                "the registry refuses DELETE (HTTP {}); {refusal_remedy}",
+                refusal.status()
             )),
         ),
         Err(e) => (Action::Failed, Some(e.report())),
