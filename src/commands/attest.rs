@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Report, attach_options, memory};
+use crate::attach::AttachReport;
 use crate::cli::AttestArgs;
 use crate::credentials::signing_key::{KeyChoice, signing_key};
 use crate::error::{Error, Result};
@@ -16,9 +17,8 @@ use crate::provenance::cargo::BuildSelection;
 use crate::provenance::ci::CertifiedRun;
 use crate::provenance::gather::{self, Gathered};
 use crate::provenance::{self, Provenance, Subject};
-use crate::registry::attach::{AttachReport, attach_bundle};
-use crate::registry::push::{
-    ArtifactFile, DEFAULT_ARTIFACT_TYPE, Layer, artifact_manifest, push_layers, push_manifest,
+use crate::publish::{
+    self, ArtifactFile, Attestation, DEFAULT_ARTIFACT_TYPE, Layer, Publication, artifact_manifest,
 };
 use crate::settings::Settings;
 use crate::signing::keyless::http::Services;
@@ -74,6 +74,7 @@ struct PushedOutput {
 /// subject of the statement.
 struct PushPlan {
     reference: String,
+    tag: String,
     files: Vec<ArtifactFile>,
     manifest: Vec<u8>,
     created: Option<String>,
@@ -113,8 +114,11 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     };
 
     // Build, sign, have the signature witnessed.
-    let push = match &args.push {
-        Some(reference) => Some(plan_push(settings, reference, &mut gathered)?),
+    let push = match &destination {
+        Some((text, destination)) => {
+            let tag = destination.push_tag("--push", text)?;
+            Some(plan_push(settings, text, tag, &mut gathered)?)
+        }
         None => None,
     };
     let statement = provenance::build_statement(&gathered.input);
@@ -126,22 +130,13 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
 
     // Publish, then write: a bundle on disk always describes what exists.
     let pushed = match (&push, writable) {
-        (Some(plan), Some(writable)) => {
-            let located = writable.open(&places)?;
-            let published = publish(
-                settings,
-                located,
-                plan,
-                signed.json.as_bytes(),
-                &statement.predicate_type,
-            );
-            Some(published.inspect_err(|_| {
-                tracing::warn!(
-                    "the bundle was not written: its statement names the artifact {}, which was not published",
-                    plan.reference
-                )
-            })?)
-        }
+        (Some(plan), Some(writable)) => Some(publish(
+            settings,
+            writable.open(&places)?,
+            plan,
+            signed.json.as_bytes(),
+            &statement.predicate_type,
+        )?),
         _ => None,
     };
     let path = gather::bundle_path(
@@ -412,7 +407,12 @@ fn selection(args: &AttestArgs) -> BuildSelection {
 
 /// The artifact `--push` will upload; its manifest digest becomes a
 /// subject, known before anything is uploaded so the signature covers it.
-fn plan_push(settings: &Settings, reference: &str, gathered: &mut Gathered) -> Result<PushPlan> {
+fn plan_push(
+    settings: &Settings,
+    reference: &str,
+    tag: String,
+    gathered: &mut Gathered,
+) -> Result<PushPlan> {
     // Every layer's digest and size go into the signed manifest: each comes
     // from the subject hashed for that very file, and a missing one is an
     // error, never a default.
@@ -468,6 +468,7 @@ fn plan_push(settings: &Settings, reference: &str, gathered: &mut Gathered) -> R
     });
     Ok(PushPlan {
         reference: reference.to_string(),
+        tag,
         files,
         manifest,
         created,
@@ -481,28 +482,38 @@ fn publish(
     bundle: &[u8],
     predicate_type: &str,
 ) -> Result<PushedOutput> {
-    let Some(tag) = located.tag() else {
-        return Err(Error::internal(format!(
-            "--push `{}` was checked to name a tag",
-            plan.reference
-        )));
-    };
-    let progress = crate::progress::Progress::new(settings.progress);
+    let memory = memory(settings);
+    let options = attach_options(settings, &memory, plan.created.as_deref());
     // The digests are known (the statement names them): each blob is
     // checked against its digest on the way.
-    push_layers(located.store.as_ref(), &plan.files, &progress)?;
-    let artifact = push_manifest(located.store.as_ref(), &plan.manifest, Some(tag), &progress)?;
-    let memory = memory(settings);
-    let attached = attach_bundle(
+    let published = publish::publish(
         located.store.as_ref(),
-        &artifact,
-        bundle,
-        predicate_type,
-        &attach_options(settings, &memory, plan.created.as_deref()),
-    )?;
+        &plan.tag,
+        &Publication {
+            files: &plan.files,
+            artifact_type: DEFAULT_ARTIFACT_TYPE,
+            created: plan.created.as_deref(),
+            planned_manifest: Some(&plan.manifest),
+            attestation: Some(Attestation {
+                bundle,
+                predicate_type,
+                options: &options,
+            }),
+        },
+        &crate::progress::Progress::new(settings.progress),
+    )
+    .inspect_err(|_| {
+        tracing::warn!(
+            "the bundle was not written: its statement names the artifact {}, which was not published",
+            plan.reference
+        )
+    })?;
+    let attached = published
+        .attached
+        .ok_or_else(|| Error::internal("the attestation was not attached"))?;
     Ok(PushedOutput {
         reference: located.display,
-        digest: artifact.digest,
+        digest: published.manifest.digest,
         attestation: attached.attestation.clone(),
         attached,
     })

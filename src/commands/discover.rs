@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::Report;
+use crate::attach::discover::{Discovery, Referrer, discover};
 use crate::cli::DiscoverArgs;
 use crate::error::Result;
-use crate::registry::attach::discover::{Discovery, Referrer, discover};
 use crate::settings::Settings;
 
 #[derive(Serialize)]

@@ -5,11 +5,11 @@
 use serde::Serialize;
 
 use super::Report;
+use crate::attach::content::{Format, read_attestations};
+use crate::attach::discover::discover;
 use crate::cli::DownloadArgs;
 use crate::error::{Error, ExitCode, Result};
 use crate::fsutil::{self, Mode};
-use crate::registry::attach::content::{Format, read_attestations};
-use crate::registry::attach::discover::discover;
 use crate::settings::Settings;
 use crate::signing::dsse::unverified_statement;
 

@@ -8,12 +8,12 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Report;
+use crate::attach::content::{Format, read_attestations};
+use crate::attach::discover::discover;
 use crate::cli::InspectArgs;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::provenance::Statement;
-use crate::registry::attach::content::{Format, read_attestations};
-use crate::registry::attach::discover::discover;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
 use crate::signing::material::{Material, Signer, bundle_material, envelope_material};

@@ -255,10 +255,7 @@ mod tests {
             let key = SigningKey::generate(alg).unwrap();
             let json = sign_bundle(br#"{"a":1}"#, IN_TOTO_PAYLOAD_TYPE, &key).unwrap();
             let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-            assert_eq!(
-                value["mediaType"],
-                crate::registry::attach::BUNDLE_ARTIFACT_TYPE
-            );
+            assert_eq!(value["mediaType"], crate::attach::BUNDLE_ARTIFACT_TYPE);
             assert_eq!(
                 value["verificationMaterial"]["publicKey"]["hint"],
                 key.key_id()

@@ -1,11 +1,15 @@
-//! Pushing files as one OCI artifact: an empty config, one layer per file
-//! with its title, `artifactType` set.
+//! Publishing: files pushed as one OCI artifact (an empty config, one layer
+//! per file with its title, `artifactType` set), tagged, and an attestation
+//! attached to it. The one sequence `cargo attest --push` and `push` share,
+//! written over a [`Store`] (registry repository or OCI layout alike).
+//! Map: docs/architecture.md#publish
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::attach::{AttachOptions, AttachReport, attach_bundle};
 use crate::error::{Error, Result};
 use crate::oci::Store;
 use crate::oci::manifest::{
@@ -43,6 +47,71 @@ pub(crate) struct Layer {
     pub(crate) title: String,
     pub(crate) digest: String,
     pub(crate) size: u64,
+}
+
+/// What to publish under a tag.
+pub(crate) struct Publication<'a> {
+    pub(crate) files: &'a [ArtifactFile],
+    pub(crate) artifact_type: &'a str,
+    /// `org.opencontainers.image.created` (RFC 3339), if any.
+    pub(crate) created: Option<&'a str>,
+    /// The manifest planned before the push, when a signature already
+    /// covers its digest (`cargo attest --push`); built from the uploaded
+    /// layers when `None`.
+    pub(crate) planned_manifest: Option<&'a [u8]>,
+    /// The bundle to attach to the artifact once it is tagged.
+    pub(crate) attestation: Option<Attestation<'a>>,
+}
+
+/// A Sigstore bundle to attach, and how.
+pub(crate) struct Attestation<'a> {
+    pub(crate) bundle: &'a [u8],
+    pub(crate) predicate_type: &'a str,
+    pub(crate) options: &'a AttachOptions<'a>,
+}
+
+/// What a publication left in the store.
+pub(crate) struct Published {
+    pub(crate) manifest: Descriptor,
+    pub(crate) layers: Vec<Layer>,
+    pub(crate) attached: Option<AttachReport>,
+}
+
+/// Uploads the files, stores the manifest under `tag`, then attaches the
+/// attestation to it: the blobs before the manifest that names them, the
+/// manifest before the referrer that points at it.
+pub(crate) fn publish(
+    store: &dyn Store,
+    tag: &str,
+    what: &Publication<'_>,
+    progress: &Progress,
+) -> Result<Published> {
+    let layers = push_layers(store, what.files, progress)?;
+    let built;
+    let manifest = match what.planned_manifest {
+        // Each layer was checked against the digest the plan named.
+        Some(bytes) => bytes,
+        None => {
+            built = artifact_manifest(&layers, what.artifact_type, what.created)?.1;
+            &built
+        }
+    };
+    let manifest = push_manifest(store, manifest, Some(tag), progress)?;
+    let attached = match &what.attestation {
+        Some(a) => Some(attach_bundle(
+            store,
+            &manifest,
+            a.bundle,
+            a.predicate_type,
+            a.options,
+        )?),
+        None => None,
+    };
+    Ok(Published {
+        manifest,
+        layers,
+        attached,
+    })
 }
 
 /// The manifest of an artifact holding `layers`, and its bytes (what gets
