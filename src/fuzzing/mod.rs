@@ -13,6 +13,9 @@ mod signing;
 pub use inputs::{cargo_stream, checksums, credentials};
 pub use registry::{challenges, link_header, manifests, references, token_response};
 pub use signing::{bundles, keys};
+// For the unit tests that check the signed seeds.
+#[cfg(test)]
+pub(crate) use signing::fuzz_signing_key;
 
 /// A fuzz target's entry point.
 pub type Entry = fn(&[u8]);
