@@ -294,6 +294,20 @@ fn a_key_twice_in_a_signed_document_is_refused() {
         verify(&path).fails_with(VERIFY, needle);
         attest(&["inspect", &path]).run().fails_with(VERIFY, needle);
     }
+
+    // `verify FILE` alone, finding the bundle where `cargo attest` writes
+    // them: refused for the key, not skipped as "no bundle found".
+    let attest_dir = s.dir.path().join("target/attest");
+    std::fs::create_dir_all(&attest_dir).unwrap();
+    std::fs::copy(
+        s.path("two-subjects.json"),
+        attest_dir.join("artifact.sigstore.json"),
+    )
+    .unwrap();
+    attest(&["verify", "artifact", "--key", &public])
+        .cwd(s.dir.path())
+        .run()
+        .fails_with(VERIFY, "`subject` appears twice");
 }
 
 #[test]
