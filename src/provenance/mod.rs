@@ -355,9 +355,9 @@ impl<P: Serialize> Statement<P> {
 impl Statement {
     /// Reads a statement from anyone, the one way every command does: a
     /// JSON object, valid JSON throughout, no key twice in any object.
-    /// (serde alone also takes the four fields as an array, skips invalid
-    /// UTF-8 in fields it ignores, and keeps the last of two equal keys
-    /// where other readers keep the first.)
+    /// (serde alone also takes the four fields as an array and skips
+    /// invalid UTF-8 in fields it ignores; a serde_json `Value` keeps the
+    /// last of two equal keys, where other readers keep the first.)
     pub(crate) fn from_json(bytes: &[u8]) -> std::result::Result<Statement, StrictError> {
         match strict_json::from_slice::<Value>(bytes)? {
             object @ Value::Object(_) => Ok(serde_json::from_value(object)?),
