@@ -261,6 +261,15 @@ fn a_key_twice_in_a_signed_document_is_refused() {
         attest(&["inspect", &path])
             .run()
             .fails_with(VERIFY, &format!("`{key_name}` appears twice"));
+        attest(&[
+            "push",
+            "localhost:1/none:v1",
+            &s.path("artifact"),
+            "--bundle",
+            &path,
+        ])
+        .run()
+        .fails_with(VERIFY, &format!("`{key_name}` appears twice"));
     }
 
     // In the bundle: a second `payload` before the signed one (a fake
