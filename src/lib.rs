@@ -32,6 +32,7 @@ mod registry;
 mod retry;
 pub mod settings;
 mod signing;
+mod strict_json;
 mod verify;
 
 pub use error::{Error, ExitCode, Result};

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use super::cargo::{self, BuildSelection, Workspace};
 use super::subjects::{self, Subject, SubjectFile};
-use super::{FeatureRequest, ProvenanceInput, ci, output_affecting_env, source};
+use super::{FeatureRequest, ProvenanceInput, ci, depinfo, output_affecting_env, source};
 use crate::environment::Env;
 use crate::error::{Error, Result};
 use crate::fsutil;
@@ -58,7 +58,7 @@ pub(crate) enum Gap {
     NoCheckout,
     NoCommit,
     Dirty,
-    /// An output older than a source file of its package.
+    /// An output older than an input cargo tracked for it.
     StaleOutput {
         output: PathBuf,
         source: PathBuf,
@@ -203,8 +203,10 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
             None
         }
     };
+    // Also for a cargo JSON stream: cargo judged each output fresh or
+    // rebuilt it when the stream was written, and the dep-info says whether
+    // a source changed since.
     if let (Some(ws), false) = (&workspace, explicit)
-        && request.cargo_json.is_none()
         && let Some(gap) = stale_output(ws, &files)
     {
         gaps.push(gap);
@@ -269,52 +271,25 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
     })
 }
 
-/// The first output older than the newest file of its packages' sources
-/// (outside target directories and hidden ones), if any: an output the
-/// last `cargo build` did not refresh.
+/// The first output that a tracked input changed after, if any: an output
+/// the last `cargo build` did not refresh. Cargo's own record decides (the
+/// dep-info file beside each output), never a walk of the package
+/// directory: logs, keys and notes written there are not inputs. Without a
+/// dep-info file nothing is said.
 fn stale_output(ws: &Workspace, outputs: &[SubjectFile]) -> Option<Gap> {
-    const MAX_FILES: usize = 20_000;
-    let mtime = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
-    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
-    let mut seen = 0;
-    let mut dirs: Vec<PathBuf> = ws.selected.iter().map(|p| p.manifest_dir.clone()).collect();
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            seen += 1;
-            if seen > MAX_FILES {
-                return None; // too large a tree to judge cheaply
+    outputs
+        .iter()
+        .find_map(|o| match depinfo::freshness(&o.path, &ws.root) {
+            depinfo::Freshness::Fresh => None,
+            depinfo::Freshness::Stale(source) => Some(Gap::StaleOutput {
+                output: o.path.clone(),
+                source,
+            }),
+            depinfo::Freshness::Unknown(why) => {
+                tracing::debug!("freshness of {} not checked: {why}", o.path.display());
+                None
             }
-            let path = entry.path();
-            let name = entry.file_name();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                if name != "target"
-                    && !name.to_string_lossy().starts_with('.')
-                    && path != ws.target_dir
-                {
-                    dirs.push(path);
-                }
-            } else if kind.is_file()
-                && let Some(t) = mtime(&path)
-                && newest.as_ref().is_none_or(|(n, _)| t > *n)
-            {
-                newest = Some((t, path));
-            }
-        }
-    }
-    let (newest, source) = newest?;
-    outputs.iter().find_map(|o| {
-        let t = mtime(&o.path)?;
-        (t < newest).then(|| Gap::StaleOutput {
-            output: o.path.clone(),
-            source: source.clone(),
         })
-    })
 }
 
 fn explicit_subjects(request: &Request<'_>) -> Result<(Vec<SubjectFile>, Vec<Subject>)> {
