@@ -15,7 +15,7 @@ use crate::locate::Located;
 use crate::oci::digest;
 use crate::provenance::cargo::BuildSelection;
 use crate::provenance::ci::CertifiedRun;
-use crate::provenance::gather::{self, Gathered};
+use crate::provenance::gather::{self, FileSubject, Gathered};
 use crate::provenance::{self, Provenance, Subject};
 use crate::publish::{
     self, ArtifactFile, Attestation, DEFAULT_ARTIFACT_TYPE, Layer, Publication, artifact_manifest,
@@ -419,33 +419,25 @@ fn plan_push(
     let (files, layers): (Vec<ArtifactFile>, Vec<Layer>) = gathered
         .files
         .iter()
-        .map(|f| {
-            let subject = gathered
-                .input
-                .subjects
-                .iter()
-                .find(|s| s.name == f.name)
-                .ok_or_else(|| {
-                    Error::internal(format!("no subject was recorded for {}", f.path.display()))
-                })?;
+        .map(|FileSubject { file, subject }| {
             let hex = subject.sha256().ok_or_else(|| {
-                Error::internal(format!("no sha256 digest was recorded for {}", f.name))
+                Error::internal(format!("no sha256 digest was recorded for {}", file.name))
             })?;
-            let size = f
+            let size = file
                 .path
                 .metadata()
-                .map_err(|e| Error::io("read metadata of", &f.path, e))?
+                .map_err(|e| Error::io("read metadata of", &file.path, e))?
                 .len();
             let digest = format!("sha256:{hex}");
-            let file = ArtifactFile {
-                path: f.path.clone(),
-                title: f.name.clone(),
-                digest: Some(digest.clone()),
+            let layer = Layer {
+                title: file.name.clone(),
+                digest: digest.clone(),
                 size,
             };
-            let layer = Layer {
-                title: f.name.clone(),
-                digest,
+            let file = ArtifactFile {
+                path: file.path.clone(),
+                title: file.name.clone(),
+                digest: Some(digest),
                 size,
             };
             Ok((file, layer))
