@@ -5,9 +5,9 @@ use serde::Serialize;
 use super::{Report, attach_options, memory};
 use crate::attach::AttachReport;
 use crate::cli::PushArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::provenance;
-use crate::publish::{Attestation, Publication, artifact_files, publish};
+use crate::publish::{Attachment, Attestation, Publication, artifact_files, publish};
 use crate::settings::Settings;
 use crate::signing::dsse::unverified_statement;
 
@@ -56,6 +56,7 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
     );
     let memory = memory(settings);
     let options = attach_options(settings, &memory, created.as_deref());
+    let progress = crate::progress::Progress::new(settings.progress);
     let published = publish(
         located.store.as_ref(),
         &tag,
@@ -68,13 +69,22 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
                 bundle: text.as_bytes(),
                 predicate_type,
                 options: &options,
+                // An attestation from a file: attach it as asked.
+                is_same: None,
             }),
+            label: None,
         },
-        &crate::progress::Progress::new(settings.progress),
+        &progress,
     )?;
+    progress.finish();
     let manifest = &published.manifest;
     let pushed_line = format!("Pushed {} ({})", located.display, manifest.digest);
-    let attached_line = published.attached.as_ref().map(AttachReport::describe);
+    let attached = published.attached.map(|a| match a {
+        Attachment::New(report) => Ok(report),
+        Attachment::Existing { .. } => Err(Error::internal("an attestation was not attached")),
+    });
+    let attached = attached.transpose()?;
+    let attached_line = attached.as_ref().map(AttachReport::describe);
     let mut report = Report::new(&PushOutput {
         reference: located.display.clone(),
         digest: manifest.digest.clone(),
@@ -90,7 +100,7 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
                 size: l.size,
             })
             .collect(),
-        attached: published.attached,
+        attached,
     })?;
     report.line(pushed_line);
     if let Some(line) = attached_line {
