@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cargo_attest_global_optspecs
-    string join \n format= q/quiet v/verbose manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= strict push= oci-layout= plain-http insecure attach= redetect created= progress= h/help V/version
+    string join \n format= q/quiet v/verbose manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= strict push= push-file= oci-layout= plain-http insecure attach= redetect created= progress= h/help V/version
 end
 
 function __fish_cargo_attest_needs_command
@@ -45,7 +45,8 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l timestamp-ser
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l signing-config -d 'A Sigstore signing config (v0.2 JSON, as cosign v3 takes) naming the Fulcio and timestamp authority to use' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l rekor-url -d 'Rekor v2 log to record the signature in (default: the signing config\'s Rekor v2 log). Keyless signatures are recorded whenever a log is known; key-based ones with --tlog-upload' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s o -l output -d 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)' -r -F
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l push -d 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. A REF without a registry host goes to the OCI layout target/oci/<name>' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l push -d 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. Repeatable: one signature, every REF pushed at once, each attached the way its registry supports. A REF without a registry host goes to the OCI layout target/oci/<name>' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l push-file -d 'Push to every REF listed in FILE as well: one per line; blank lines and lines starting with `#` are skipped' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''

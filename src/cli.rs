@@ -299,7 +299,7 @@ pub struct Parsed {
 /// besides: a flag added under one of these headings is recorded without
 /// touching any list.
 const RECORDED_HEADINGS: [&str; 2] = ["Build selection", "Subjects"];
-const RECORDED_FLAGS: [&str; 1] = ["push"];
+const RECORDED_FLAGS: [&str; 2] = ["push", "push_file"];
 
 /// Parses the command line. Options of the default command are refused
 /// next to a subcommand (`cargo attest --release verify ...` is a mistake);

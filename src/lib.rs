@@ -4,10 +4,11 @@
 //! `cli` (the clap model) -> `settings` (resolved once, with the
 //! environment) -> `commands` (orchestration, returning a report) -> the
 //! core modules, which know nothing of clap: `oci` at the bottom (digests,
-//! references, manifests, the `Store` trait), `registry` (client, attach),
-//! `layout`, `provenance`, `signing`, `verify`, `credentials`, `progress`.
+//! references, manifests, the `Store` trait), `attach` and `publish`
+//! (written once over `Store`), `registry` (the HTTP client), `layout`, `provenance`, `signing`, `verify`, `credentials`, `progress`.
 //! Everything but the binary's entry points is crate-private.
 
+mod attach;
 pub mod cli;
 pub mod commands;
 mod credentials;
@@ -23,10 +24,12 @@ mod oci;
 mod output;
 mod progress;
 mod provenance;
+mod publish;
 mod registry;
 mod retry;
 pub mod settings;
 mod signing;
+mod strict_json;
 mod verify;
 
 pub use error::{Error, ExitCode, Result};

@@ -96,11 +96,6 @@ pub(crate) struct Located {
 }
 
 impl Located {
-    /// The tag, if REF names one (not a digest).
-    pub(crate) fn tag(&self) -> Option<&str> {
-        self.target.tag()
-    }
-
     /// `host/repo` or `oci-layout DIR`, without the tag `latest` a bare
     /// repository name got.
     pub(crate) fn repository_display(&self) -> &str {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
+use crate::attach::Strategy;
 use crate::cli::{AttachMode, Cli, Format, ProgressWhen};
 pub use crate::environment::Env;
 use crate::error::{Error, Result};
@@ -15,7 +16,6 @@ use crate::locate::Places;
 use crate::progress;
 use crate::provenance::{self, Created};
 use crate::registry::Options;
-use crate::registry::attach::Strategy;
 
 /// Where the capability memory lives, overriding the XDG cache.
 pub(crate) const CACHE_DIR_ENV: &str = "CARGO_ATTEST_CACHE_DIR";

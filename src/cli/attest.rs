@@ -76,10 +76,16 @@ pub struct AttestArgs {
     pub strict: bool,
 
     /// Push the attested files as one OCI artifact to REF, and the bundle
-    /// attached to it. A REF without a registry host goes to the OCI layout
-    /// target/oci/<name>.
+    /// attached to it. Repeatable: one signature, every REF pushed at once,
+    /// each attached the way its registry supports. A REF without a
+    /// registry host goes to the OCI layout target/oci/<name>.
     #[arg(long, value_name = "REF", help_heading = "Output")]
-    pub push: Option<String>,
+    pub push: Vec<String>,
+
+    /// Push to every REF listed in FILE as well: one per line; blank lines
+    /// and lines starting with `#` are skipped.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub push_file: Option<PathBuf>,
 
     #[command(flatten)]
     pub publish: PublishArgs,

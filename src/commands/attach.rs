@@ -1,11 +1,11 @@
 //! `cargo attest attach REF --bundle FILE`.
 
 use super::{Report, attach_options, memory};
+use crate::attach::attach_bundle;
 use crate::cli::AttachArgs;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::provenance;
-use crate::registry::attach::attach_bundle;
 use crate::settings::Settings;
 use crate::signing::dsse::unverified_statement;
 

@@ -1,25 +1,20 @@
 //! The default command: gather what the build did, build the statement,
 //! sign it, publish (with `--push`), write the bundle.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use super::{Report, attach_options, memory};
+mod push;
+
+use self::push::DestinationOutput;
+use super::Report;
 use crate::cli::AttestArgs;
 use crate::credentials::signing_key::{KeyChoice, signing_key};
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
-use crate::locate::Located;
-use crate::oci::digest;
 use crate::provenance::cargo::BuildSelection;
 use crate::provenance::ci::CertifiedRun;
 use crate::provenance::gather::{self, Gathered};
 use crate::provenance::{self, Provenance, Subject};
-use crate::registry::attach::{AttachReport, attach_bundle};
-use crate::registry::push::{
-    ArtifactFile, DEFAULT_ARTIFACT_TYPE, Layer, artifact_manifest, push_layers, push_manifest,
-};
 use crate::settings::Settings;
 use crate::signing::keyless::http::Services;
 use crate::signing::keyless::token::{ambient_source, find_token};
@@ -28,7 +23,6 @@ use crate::signing::signer::{
     RekorWitness, SignedBundle, Signer, TimestampWitness, Witness, sign_dsse,
 };
 use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE};
-use url::Url;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -50,8 +44,13 @@ struct AttestOutput<'a> {
     tlog_entries: usize,
     predicate_type: &'a str,
     subjects: &'a [Subject],
+    /// The first destination's outcome when it was pushed (the shape of a
+    /// run with one `--push`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pushed: Option<PushedOutput>,
+    pushed: Option<&'a DestinationOutput>,
+    /// Every destination's outcome, in the order given.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    destinations: &'a [DestinationOutput],
 }
 
 #[derive(Serialize)]
@@ -61,88 +60,67 @@ struct CertificateOutput {
     issuer: Option<String>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PushedOutput {
-    reference: String,
-    digest: String,
-    attestation: String,
-    attached: AttachReport,
-}
-
-/// An artifact to push, planned before signing: its manifest digest is a
-/// subject of the statement.
-struct PushPlan {
-    reference: String,
-    files: Vec<ArtifactFile>,
-    manifest: Vec<u8>,
-    created: Option<String>,
-}
-
 pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
-    // The destination's syntax first: a bad REF costs nothing.
+    // The destinations' syntax first: a bad REF costs nothing.
     let places = settings.places();
-    let destination = match &args.push {
-        Some(text) => Some((text.as_str(), places.parse(text)?)),
-        None => None,
-    };
+    let requested = push::requested(&places, args)?;
     let request = gather_request(settings, args);
-    let mut gathered = gather_checked(&request, args)?;
-    // Everything about the destination is checked before any key is
+    let mut gathered = gather_checked(&request, args, !requested.is_empty())?;
+    // Everything about the destinations is checked before any key is
     // loaded or any Sigstore service is called: nothing is signed or
     // logged for a push that cannot happen.
-    let writable = match &destination {
-        Some((text, destination)) => Some(places.prepare_write(destination, "--push", text)?),
-        None => None,
-    };
+    let ready = push::prepare(&places, requested)?;
 
     // Keyless: the certificate comes first, as the statement names the
     // builder and run it certifies.
     let keyless = keyless_wanted(settings, args)?;
     let endpoints = endpoints(args, keyless)?;
     let services = Services::new()?;
-    let keyless_signer = match (&endpoints.fulcio, keyless) {
-        (Some(fulcio), true) => Some(keyless_signer(
-            settings,
-            args,
-            fulcio,
-            &services,
-            &mut gathered,
-        )?),
-        _ => None,
+    let keyless_signer = match keyless {
+        true => keyless_signer(settings, args, &endpoints, &services, &mut gathered)?,
+        false => None,
     };
 
     // Build, sign, have the signature witnessed.
-    let push = match &args.push {
-        Some(reference) => Some(plan_push(settings, reference, &mut gathered)?),
-        None => None,
+    let plan = match ready.is_empty() {
+        true => None,
+        false => Some(push::plan(settings, &ready, &mut gathered)?),
     };
     let statement = provenance::build_statement(&gathered.input);
     let signer = match keyless_signer {
         Some(k) => Signer::Keyless(Box::new(k)),
         None => key_signer(settings, args)?,
     };
-    let signed = sign(&statement.to_json(), &signer, &endpoints, &services)?;
+    let payload = statement.to_json();
+    let signed = sign(&payload, &signer, &endpoints, &services)?;
 
-    // Publish, then write: a bundle on disk always describes what exists.
-    let pushed = match (&push, writable) {
-        (Some(plan), Some(writable)) => {
-            let located = writable.open(&places)?;
-            let published = publish(
-                settings,
-                located,
-                plan,
-                signed.json.as_bytes(),
-                &statement.predicate_type,
+    // Publish, then write: a bundle on disk always describes something that
+    // exists, so it is written when at least one destination was published.
+    let is_same = |bundle: &[u8]| signer.made(bundle, &payload);
+    let outcomes = plan.map(|plan| {
+        let bundle = signed.json.as_bytes();
+        let predicate_type = &statement.predicate_type;
+        push::publish_all(
+            settings,
+            &places,
+            ready,
+            &plan,
+            bundle,
+            predicate_type,
+            &is_same,
+        )
+    });
+    let (destinations, failure) = match outcomes {
+        Some(o) if !o.any_pushed() => {
+            tracing::warn!(
+                "the bundle was not written: its statement names artifacts that were not published"
             );
-            Some(published.inspect_err(|_| {
-                tracing::warn!(
-                    "the bundle was not written: its statement names the artifact {}, which was not published",
-                    plan.reference
-                )
-            })?)
+            return Err(o
+                .failure
+                .unwrap_or_else(|| Error::internal("no destination was published")));
         }
-        _ => None,
+        Some(o) => (o.destinations, o.failure),
+        None => (Vec::new(), None),
     };
     let path = gather::bundle_path(
         &request,
@@ -152,13 +130,12 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     );
     fsutil::write_atomically(&path, signed.json.as_bytes(), Mode::Public)?;
     tracing::debug!("signed with {}", signer.label());
-    report(
-        &fsutil::display_path(&path),
-        &signer,
-        &signed,
-        &statement,
-        pushed,
-    )
+    let shown = fsutil::display_path(&path);
+    let report = report(&shown, &signer, &signed, &statement, &destinations)?;
+    Ok(match failure {
+        Some(e) => report.fail(e),
+        None => report,
+    })
 }
 
 fn gather_request<'a>(settings: &'a Settings, args: &'a AttestArgs) -> gather::Request<'a> {
@@ -180,7 +157,11 @@ fn gather_request<'a>(settings: &'a Settings, args: &'a AttestArgs) -> gather::R
 
 /// What the build did, with its gaps warned about (refused with
 /// `--strict`), and files to push when `--push` is given.
-fn gather_checked(request: &gather::Request<'_>, args: &AttestArgs) -> Result<Gathered> {
+fn gather_checked(
+    request: &gather::Request<'_>,
+    args: &AttestArgs,
+    pushing: bool,
+) -> Result<Gathered> {
     let gathered = gather::gather(request)?;
     if args.strict && !gathered.gaps.is_empty() {
         let gaps: Vec<String> = gathered.gaps.iter().map(|g| format!("  {g}")).collect();
@@ -192,7 +173,7 @@ fn gather_checked(request: &gather::Request<'_>, args: &AttestArgs) -> Result<Ga
     for gap in &gathered.gaps {
         tracing::warn!("{gap}");
     }
-    if args.push.is_some() && gathered.files.is_empty() {
+    if pushing && gathered.files.is_empty() {
         return Err(Error::usage(
             "--push needs files to push: build outputs or --subject-path (not only checksums or digests)",
         ));
@@ -224,10 +205,13 @@ fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
 fn keyless_signer(
     settings: &Settings,
     args: &AttestArgs,
-    fulcio: &Url,
+    endpoints: &Endpoints,
     services: &Services,
     gathered: &mut Gathered,
-) -> Result<KeylessSigner> {
+) -> Result<Option<KeylessSigner>> {
+    let Some(fulcio) = &endpoints.fulcio else {
+        return Ok(None);
+    };
     let token = find_token(
         args.keyless.identity_token.as_deref(),
         &settings.env,
@@ -247,7 +231,7 @@ fn keyless_signer(
         run_invocation_uri: claims.run_invocation_uri.as_deref(),
         runner_environment: claims.runner_environment.as_deref(),
     });
-    Ok(signer)
+    Ok(Some(signer))
 }
 
 /// The signing key from `--key FILE` or the keyring.
@@ -291,7 +275,7 @@ fn report(
     signer: &Signer,
     signed: &SignedBundle,
     statement: &provenance::Statement<Provenance>,
-    pushed: Option<PushedOutput>,
+    destinations: &[DestinationOutput],
 ) -> Result<Report> {
     let (key_id, algorithm, key, certificate) = match signer {
         Signer::Key { key, label } => (
@@ -310,11 +294,7 @@ fn report(
             }),
         ),
     };
-    let mut lines = Vec::new();
-    if let Some(pushed) = &pushed {
-        lines.push(format!("Pushed {} ({})", pushed.reference, pushed.digest));
-        lines.push(pushed.attached.describe());
-    }
+    let mut lines = push::describe(destinations);
     if let Signer::Keyless(k) = signer {
         let info = k.info();
         lines.push(format!(
@@ -353,7 +333,8 @@ fn report(
         tlog_entries: signed.tlog_entries,
         predicate_type: &statement.predicate_type,
         subjects: &statement.subject,
-        pushed,
+        pushed: destinations.first().filter(|d| d.outcome == "pushed"),
+        destinations,
     })?;
     for line in lines {
         report.line(line);
@@ -408,104 +389,6 @@ fn selection(args: &AttestArgs) -> BuildSelection {
         all_features: args.all_features,
         no_default_features: args.no_default_features,
     }
-}
-
-/// The artifact `--push` will upload; its manifest digest becomes a
-/// subject, known before anything is uploaded so the signature covers it.
-fn plan_push(settings: &Settings, reference: &str, gathered: &mut Gathered) -> Result<PushPlan> {
-    // Every layer's digest and size go into the signed manifest: each comes
-    // from the subject hashed for that very file, and a missing one is an
-    // error, never a default.
-    let (files, layers): (Vec<ArtifactFile>, Vec<Layer>) = gathered
-        .files
-        .iter()
-        .map(|f| {
-            let subject = gathered
-                .input
-                .subjects
-                .iter()
-                .find(|s| s.name == f.name)
-                .ok_or_else(|| {
-                    Error::internal(format!("no subject was recorded for {}", f.path.display()))
-                })?;
-            let hex = subject.sha256().ok_or_else(|| {
-                Error::internal(format!("no sha256 digest was recorded for {}", f.name))
-            })?;
-            let size = f
-                .path
-                .metadata()
-                .map_err(|e| Error::io("read metadata of", &f.path, e))?
-                .len();
-            let digest = format!("sha256:{hex}");
-            let file = ArtifactFile {
-                path: f.path.clone(),
-                title: f.name.clone(),
-                digest: Some(digest.clone()),
-                size,
-            };
-            let layer = Layer {
-                title: f.name.clone(),
-                digest,
-                size,
-            };
-            Ok((file, layer))
-        })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .unzip();
-    let created = provenance::created_annotation(
-        settings.created,
-        settings.source_date_epoch,
-        gathered.input.source.as_ref().and_then(|s| s.commit_time),
-    );
-    let (_, manifest) = artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, created.as_deref())?;
-    gathered.input.subjects.push(Subject {
-        name: reference.to_string(),
-        digest: BTreeMap::from([(
-            "sha256".to_string(),
-            digest::hex_part(&digest::sha256_of(&manifest)).to_string(),
-        )]),
-    });
-    Ok(PushPlan {
-        reference: reference.to_string(),
-        files,
-        manifest,
-        created,
-    })
-}
-
-fn publish(
-    settings: &Settings,
-    located: Located,
-    plan: &PushPlan,
-    bundle: &[u8],
-    predicate_type: &str,
-) -> Result<PushedOutput> {
-    let Some(tag) = located.tag() else {
-        return Err(Error::internal(format!(
-            "--push `{}` was checked to name a tag",
-            plan.reference
-        )));
-    };
-    let progress = crate::progress::Progress::new(settings.progress);
-    // The digests are known (the statement names them): each blob is
-    // checked against its digest on the way.
-    push_layers(located.store.as_ref(), &plan.files, &progress)?;
-    let artifact = push_manifest(located.store.as_ref(), &plan.manifest, Some(tag), &progress)?;
-    let memory = memory(settings);
-    let attached = attach_bundle(
-        located.store.as_ref(),
-        &artifact,
-        bundle,
-        predicate_type,
-        &attach_options(settings, &memory, plan.created.as_deref()),
-    )?;
-    Ok(PushedOutput {
-        reference: located.display,
-        digest: artifact.digest,
-        attestation: attached.attestation.clone(),
-        attached,
-    })
 }
 
 fn is_zero(n: &usize) -> bool {

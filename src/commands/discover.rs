@@ -3,10 +3,10 @@
 use serde::Serialize;
 
 use super::Report;
+use crate::attach::discover::{Discovery, Referrer, discover};
 use crate::cli::DiscoverArgs;
 use crate::error::Result;
 use crate::output::label;
-use crate::registry::attach::discover::{Discovery, Referrer, discover};
 use crate::settings::Settings;
 
 #[derive(Serialize)]

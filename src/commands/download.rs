@@ -7,11 +7,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Report;
+use crate::attach::content::{Attached, Format, Unreadable, read_attestations};
+use crate::attach::discover::discover;
 use crate::cli::DownloadArgs;
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
-use crate::registry::attach::content::{Attached, Format, Unreadable, read_attestations};
-use crate::registry::attach::discover::discover;
 use crate::settings::Settings;
 use crate::signing::dsse::unverified_statement;
 

@@ -8,15 +8,17 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Report;
+use crate::attach::content::{Format, Unreadable, read_attestations};
+use crate::attach::discover::discover;
 use crate::cli::InspectArgs;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::provenance::Statement;
-use crate::registry::attach::content::{Format, Unreadable, read_attestations};
-use crate::registry::attach::discover::discover;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
+use crate::signing::dsse::statement_error;
 use crate::signing::material::{Material, Signer, bundle_material, envelope_material};
+use crate::strict_json::{self, StrictError};
 use crate::verify::summary::{Summary, summarize};
 
 /// One attestation of a REF, in JSON.
@@ -43,20 +45,24 @@ struct Decoded {
 
 fn decode(text: &str, format: Format, label: &str) -> Result<Decoded> {
     let invalid = |e: &dyn std::fmt::Display| Error::invalid_input(format!("{label}: {e}"));
+    // A repeated key is refused, not shown: whichever value we showed, a
+    // verifier that reads the other would see a different document.
     let (bundle, material) = match format {
         Format::SigstoreBundle => {
-            let bundle = DsseBundle::parse(text).map_err(|e| invalid(&e))?;
+            let bundle = DsseBundle::parse(text).map_err(|e| e.into_error(label))?;
             (bundle, bundle_material(text).map_err(|e| invalid(&e))?)
         }
         Format::DsseEnvelope => {
-            let bundle = DsseBundle::parse_envelope(text).map_err(|e| invalid(&e))?;
+            let bundle = DsseBundle::parse_envelope(text).map_err(|e| e.into_error(label))?;
             let material = envelope_material(bundle.signature_key_id().map(str::to_string));
             (bundle, material)
         }
     };
     let payload = bundle.unverified_payload();
-    let json: serde_json::Value = serde_json::from_slice(payload)
-        .map_err(|e| invalid(&format!("the payload is not JSON: {e}")))?;
+    let json: serde_json::Value = strict_json::from_slice(payload).map_err(|e| match e {
+        e @ StrictError::DuplicateKey(_) => statement_error(e, label),
+        StrictError::Json(e) => invalid(&format!("the payload is not JSON: {e}")),
+    })?;
     let statement: Statement = serde_json::from_value(json.clone())
         .map_err(|e| invalid(&format!("the payload is not an in-toto statement: {e}")))?;
     Ok(Decoded {

@@ -4,13 +4,11 @@
 use serde::Serialize;
 
 use super::Report;
+use crate::attach::migrate::{Action as MigrateAction, MigrateReport, migrate as migrate_store};
+use crate::attach::prune::{Action as PruneAction, PruneItem, prune as prune_store};
 use crate::cli::MaintainArgs;
 use crate::error::{Error, Result};
 use crate::output::label;
-use crate::registry::attach::migrate::{
-    Action as MigrateAction, MigrateReport, migrate as migrate_store,
-};
-use crate::registry::attach::prune::{Action as PruneAction, PruneItem, prune as prune_store};
 use crate::settings::Settings;
 
 #[derive(Serialize)]

@@ -19,10 +19,10 @@ mod verify;
 
 use serde::Serialize;
 
+use crate::attach::AttachOptions;
+use crate::attach::capabilities::Memory;
 use crate::cli::{Command, Format};
 use crate::error::{Error, ExitCode, Result};
-use crate::registry::attach::AttachOptions;
-use crate::registry::attach::capabilities::Memory;
 use crate::settings::Settings;
 
 /// What a command produced: its JSON document, its lines for people, and

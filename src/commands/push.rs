@@ -3,11 +3,11 @@
 use serde::Serialize;
 
 use super::{Report, attach_options, memory};
+use crate::attach::AttachReport;
 use crate::cli::PushArgs;
 use crate::error::{Error, Result};
 use crate::provenance;
-use crate::registry::attach::{AttachReport, attach_bundle};
-use crate::registry::push::{artifact_files, artifact_manifest, push_layers, push_manifest};
+use crate::publish::{Attachment, Attestation, Publication, artifact_files, publish};
 use crate::settings::Settings;
 use crate::signing::dsse::unverified_statement;
 
@@ -34,7 +34,7 @@ struct PushedFile {
 pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
     let places = settings.places();
     let destination = places.parse(&args.reference)?;
-    destination.push_tag("push", &args.reference)?;
+    let tag = destination.push_tag("push", &args.reference)?;
     let files = artifact_files(&args.files)?;
     // Read the bundle before anything is pushed: a bad file fails early.
     let bundle = match &args.bundle {
@@ -49,45 +49,50 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
     let located = places
         .prepare_write(&destination, "push", &args.reference)?
         .open(&places)?;
-    let Some(tag) = located.tag() else {
-        return Err(Error::internal(format!(
-            "push `{}` was checked to name a tag",
-            args.reference
-        )));
-    };
     let created = provenance::created_annotation(
         settings.created,
         settings.source_date_epoch,
         provenance::source::commit_time(std::path::Path::new(".")),
     );
+    let memory = memory(settings);
+    let options = attach_options(settings, &memory, created.as_deref());
     let progress = crate::progress::Progress::new(settings.progress);
-    let store = located.store.as_ref();
-    let layers = push_layers(store, &files, &progress)?;
-    let (_, bytes) = artifact_manifest(&layers, &args.artifact_type, created.as_deref())?;
-    let descriptor = push_manifest(store, &bytes, Some(tag), &progress)?;
-    let attached = match &bundle {
-        Some((text, predicate_type)) => {
-            let memory = memory(settings);
-            Some(attach_bundle(
-                store,
-                &descriptor,
-                text.as_bytes(),
+    let published = publish(
+        located.store.as_ref(),
+        &tag,
+        &Publication {
+            files: &files,
+            artifact_type: &args.artifact_type,
+            created: created.as_deref(),
+            planned_manifest: None,
+            attestation: bundle.as_ref().map(|(text, predicate_type)| Attestation {
+                bundle: text.as_bytes(),
                 predicate_type,
-                &attach_options(settings, &memory, created.as_deref()),
-            )?)
-        }
-        None => None,
-    };
-    let pushed_line = format!("Pushed {} ({})", located.display, descriptor.digest);
+                options: &options,
+                // An attestation from a file: attach it as asked.
+                is_same: None,
+            }),
+            label: None,
+        },
+        &progress,
+    )?;
+    progress.finish();
+    let manifest = &published.manifest;
+    let pushed_line = format!("Pushed {} ({})", located.display, manifest.digest);
+    let attached = published.attached.map(|a| match a {
+        Attachment::New(report) => Ok(report),
+        Attachment::Existing { .. } => Err(Error::internal("an attestation was not attached")),
+    });
+    let attached = attached.transpose()?;
     let attached_line = attached.as_ref().map(AttachReport::describe);
     let mut report = Report::new(&PushOutput {
-        attached,
         reference: located.display.clone(),
-        digest: descriptor.digest.clone(),
-        media_type: descriptor.media_type.clone(),
-        size: descriptor.size,
+        digest: manifest.digest.clone(),
+        media_type: manifest.media_type.clone(),
+        size: manifest.size,
         artifact_type: args.artifact_type.clone(),
-        files: layers
+        files: published
+            .layers
             .into_iter()
             .map(|l| PushedFile {
                 title: l.title,
@@ -95,6 +100,7 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
                 size: l.size,
             })
             .collect(),
+        attached,
     })?;
     report.line(pushed_line);
     if let Some(line) = attached_line {

@@ -98,8 +98,7 @@ fn run_bundle(settings: &Settings, args: &VerifyArgs, bundle_path: &Path) -> Res
 }
 
 fn check_bundle(args: &VerifyArgs, trust: &Trust, text: &str, shown: String) -> Result<Report> {
-    let bundle =
-        DsseBundle::parse(text).map_err(|e| Error::invalid_input(format!("{shown}: {e}")))?;
+    let bundle = DsseBundle::parse(text).map_err(|e| e.into_error(&shown))?;
     let verified = verify_files(&bundle, &shown, trust, &args.files, &policy(&args.policy))?;
     let count = verified.files.len();
     let line = format!(

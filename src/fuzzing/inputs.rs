@@ -115,7 +115,6 @@ pub fn cargo_stream(data: &[u8]) {
             version: "0.1.0".into(),
             features: Vec::new(),
             targets: vec![("app".into(), cargo_metadata::TargetKind::Bin)],
-            manifest_dir: PathBuf::from("/ws"),
         }],
         lock: Vec::new(),
         lock_found: false,

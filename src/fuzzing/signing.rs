@@ -9,6 +9,7 @@ use crate::provenance::{Statement, source};
 use crate::signing::IN_TOTO_PAYLOAD_TYPE;
 use crate::signing::dsse::{DsseBundle, unverified_statement};
 use crate::signing::keys::{KeyError, PublicKey, SigningKey};
+use crate::strict_json::find_duplicate_key;
 use crate::verify::policy::{Policy, check_policy, source_repositories};
 
 use super::inputs::text;
@@ -38,6 +39,12 @@ pub fn bundles(data: &[u8]) {
             return;
         }
     };
+    // Readers disagree on a repeated key (first or last wins): a bundle we
+    // accept must mean one thing to all of them.
+    assert!(
+        find_duplicate_key(data).is_none(),
+        "accepted a bundle with a key twice"
+    );
     assert!(bundle.key_hint().is_none_or(|h| !h.is_empty()));
     let payload = bundle.unverified_payload();
     statement(payload);
@@ -82,6 +89,10 @@ fn statement(data: &[u8]) {
     };
     let value: Value = serde_json::from_slice(data).expect("a statement is JSON");
     assert!(value.is_object(), "a statement that is not a JSON object");
+    assert!(
+        find_duplicate_key(data).is_none(),
+        "accepted a statement with a key twice"
+    );
     let bytes = serde_json::to_vec(&st).expect("a statement serializes");
     let back: Statement = serde_json::from_slice(&bytes).expect("and reads back");
     assert_eq!(

@@ -191,7 +191,7 @@ pub(crate) enum Location {
     Layout,
 }
 
-pub(crate) trait Store: Sync {
+pub(crate) trait Store: Send + Sync {
     fn location(&self) -> Location;
     /// For messages: `host/repository` or `oci-layout DIR`.
     fn describe(&self) -> String;

@@ -45,8 +45,6 @@ pub(crate) struct WorkspacePackage {
     pub(crate) features: Vec<String>,
     /// (target name, kind) for every shipped output target.
     pub(crate) targets: Vec<(String, TargetKind)>,
-    /// The directory of its Cargo.toml.
-    pub(crate) manifest_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,11 +126,6 @@ fn workspace_from_metadata(metadata: Metadata, sel: &BuildSelection) -> Result<W
             name: p.name.to_string(),
             version: p.version.to_string(),
             features: resolved.get(&p.id).cloned().unwrap_or_default(),
-            manifest_dir: p
-                .manifest_path
-                .parent()
-                .map(|d| d.as_std_path().to_path_buf())
-                .unwrap_or_default(),
             targets: p
                 .targets
                 .iter()

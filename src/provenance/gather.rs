@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use super::cargo::{self, BuildSelection, Workspace};
 use super::subjects::{self, Subject, SubjectFile};
-use super::{FeatureRequest, ProvenanceInput, ci, output_affecting_env, source};
+use super::{FeatureRequest, ProvenanceInput, ci, depinfo, output_affecting_env, source};
 use crate::environment::Env;
 use crate::error::{Error, Result};
 use crate::fsutil;
@@ -46,7 +46,7 @@ impl Request<'_> {
 /// the provenance cannot vouch for.
 pub(crate) struct Gathered {
     pub(crate) input: ProvenanceInput,
-    pub(crate) files: Vec<SubjectFile>,
+    pub(crate) files: Vec<FileSubject>,
     pub(crate) workspace: Option<Workspace>,
     pub(crate) gaps: Vec<Gap>,
 }
@@ -58,7 +58,7 @@ pub(crate) enum Gap {
     NoCheckout,
     NoCommit,
     Dirty,
-    /// An output older than a source file of its package.
+    /// An output older than an input cargo tracked for it.
     StaleOutput {
         output: PathBuf,
         source: PathBuf,
@@ -89,129 +89,37 @@ impl std::fmt::Display for Gap {
 
 pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
     let observed_start = Timestamp::now();
-    let sel = &request.selection;
     let explicit = request.explicit();
-
-    // Cargo's view of the build. For explicit subjects it is context only,
-    // so a directory without a cargo project is fine there.
-    let workspace = if explicit && sel.manifest_path.is_none() {
-        match cargo::load_workspace(sel) {
-            Ok(ws) => Some(ws),
-            Err(e) => {
-                tracing::debug!("no cargo workspace recorded: {}", e.report());
-                None
-            }
-        }
-    } else {
-        Some(cargo::load_workspace(sel)?)
-    };
-    let context_dir = workspace
-        .as_ref()
-        .map(|w| w.root.clone())
-        .unwrap_or_else(|| PathBuf::from("."));
-    let toolchain = match cargo::toolchain(&context_dir, request.env) {
-        Ok(tc) => Some(tc),
-        Err(e) if explicit => {
-            tracing::debug!("toolchain not recorded: {}", e.report());
-            None
-        }
-        Err(e) => return Err(e),
-    };
-    let host = toolchain
-        .as_ref()
-        .map(|t| t.host().to_string())
-        .unwrap_or_default();
-
-    let mut started = None;
-    let mut finished = None;
-    let mut enabled_features = BTreeMap::new();
-    let (files, subjects) = if explicit {
-        explicit_subjects(request)?
-    } else {
-        let ws = workspace.as_ref().expect("loaded above for cargo subjects");
-        if let Some(stream) = stream_source(request.cargo_json) {
-            let build = read_stream(&stream, ws)?;
-            started = build.started;
-            finished = build.finished;
-            enabled_features = build.features;
-            if build.files.is_empty() {
-                return Err(Error::invalid_input(format!(
-                    "the cargo JSON stream from {} lists no binary, cdylib or staticlib of {}",
-                    stream.name(),
-                    package_list(ws)
-                )));
-            }
-            let subjects = subjects::hash_files(&build.files)?;
-            (build.files, subjects)
-        } else {
-            let found = cargo::find_outputs(ws, sel, &host);
-            for path in &found.missing {
-                tracing::warn!("{} was not built; not attested", path.display());
-            }
-            if found.files.is_empty() {
-                return Err(Error::invalid_input(format!(
-                    "no build outputs (binary, cdylib or staticlib) of {} in {}\n\
-                     hint: run `cargo build{}` first, pass the same --profile/--target/--target-dir, \
-                     or name files with --subject-path",
-                    package_list(ws),
-                    found.dir.display(),
-                    profile_flag(sel)
-                )));
-            }
-            // Outputs were written between the oldest and newest mtime.
-            let times: Vec<Timestamp> = found
-                .files
-                .iter()
-                .filter_map(|f| f.path.metadata().and_then(|m| m.modified()).ok())
-                .filter_map(|t| Timestamp::try_from(t).ok())
-                .collect();
-            started = times.iter().min().copied();
-            finished = times.iter().max().copied();
-            enabled_features = ws
-                .selected
-                .iter()
-                .map(|p| (p.name.clone(), p.features.clone()))
-                .collect();
-            let subjects = subjects::hash_files(&found.files)?;
-            (found.files, subjects)
+    let context = Context::load(request)?;
+    let outputs = match subject_source(request) {
+        SubjectSource::Explicit => explicit_subjects(request)?,
+        SubjectSource::CargoStream(stream) => streamed_outputs(&stream, context.workspace()?)?,
+        SubjectSource::TargetDir => {
+            target_dir_outputs(context.workspace()?, &request.selection, &context.host)?
         }
     };
-    for s in &subjects {
-        tracing::debug!("subject {} {:?}", s.name, s.digest);
+    for f in &outputs.files {
+        tracing::debug!("subject {} {:?}", f.subject.name, f.subject.digest);
     }
     let (started, finished) = match request.source_date_epoch {
         Some(t) => (t, t),
         None => (
-            started.unwrap_or(observed_start),
-            finished.unwrap_or_else(Timestamp::now),
+            outputs.started.unwrap_or(observed_start),
+            outputs.finished.unwrap_or_else(Timestamp::now),
         ),
     };
-    let mut gaps = Vec::new();
-    let git = match source::git_checkout(&context_dir) {
-        source::Checkout::At(git) => {
-            if git.dirty {
-                gaps.push(Gap::Dirty);
-            }
-            Some(git)
-        }
-        source::Checkout::Unborn => {
-            gaps.push(Gap::NoCommit);
-            None
-        }
-        source::Checkout::None => {
-            gaps.push(Gap::NoCheckout);
-            None
-        }
-    };
-    if let (Some(ws), false) = (&workspace, explicit)
-        && request.cargo_json.is_none()
-        && let Some(gap) = stale_output(ws, &files)
+    let (git, mut gaps) = checkout(&context.dir);
+    // Also for a cargo JSON stream: cargo judged each output fresh or
+    // rebuilt it when the stream was written, and the dep-info says whether
+    // a source changed since.
+    if let (Some(ws), false) = (&context.workspace, explicit)
+        && let Some(gap) = stale_output(ws, &outputs.files)
     {
         gaps.push(gap);
     }
     let builder = ci::detect(&|k| request.env.get(k));
     tracing::debug!("builder {} ({:?})", builder.id, builder.kind);
-    if let Some(ws) = &workspace
+    if let Some(ws) = &context.workspace
         && !ws.lock_found
     {
         tracing::warn!(
@@ -219,6 +127,14 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
             ws.root.display()
         );
     }
+    let subjects = outputs
+        .files
+        .iter()
+        .map(|f| f.subject.clone())
+        .chain(outputs.others)
+        .collect();
+    let sel = &request.selection;
+    let workspace = context.workspace;
     let input = ProvenanceInput {
         subjects,
         command: request.command.clone(),
@@ -237,7 +153,7 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
             .unwrap_or_default(),
         profile: (!explicit).then(|| sel.profile_name().to_string()),
         target: (!explicit)
-            .then(|| sel.target.clone().unwrap_or_else(|| host.clone()))
+            .then(|| sel.target.clone().unwrap_or_else(|| context.host.clone()))
             .filter(|t| !t.is_empty()),
         features: FeatureRequest {
             features: sel
@@ -249,8 +165,8 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
             all_features: sel.all_features,
             no_default_features: sel.no_default_features,
         },
-        enabled_features,
-        toolchain,
+        enabled_features: outputs.enabled_features,
+        toolchain: context.toolchain,
         env: output_affecting_env(request.env.vars()),
         source: git,
         lock: workspace
@@ -263,78 +179,231 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
     };
     Ok(Gathered {
         input,
-        files,
+        files: outputs.files,
         workspace,
         gaps,
     })
 }
 
-/// The first output older than the newest file of its packages' sources
-/// (outside target directories and hidden ones), if any: an output the
-/// last `cargo build` did not refresh.
-fn stale_output(ws: &Workspace, outputs: &[SubjectFile]) -> Option<Gap> {
-    const MAX_FILES: usize = 20_000;
-    let mtime = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
-    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
-    let mut seen = 0;
-    let mut dirs: Vec<PathBuf> = ws.selected.iter().map(|p| p.manifest_dir.clone()).collect();
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            seen += 1;
-            if seen > MAX_FILES {
-                return None; // too large a tree to judge cheaply
-            }
-            let path = entry.path();
-            let name = entry.file_name();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                if name != "target"
-                    && !name.to_string_lossy().starts_with('.')
-                    && path != ws.target_dir
-                {
-                    dirs.push(path);
-                }
-            } else if kind.is_file()
-                && let Some(t) = mtime(&path)
-                && newest.as_ref().is_none_or(|(n, _)| t > *n)
-            {
-                newest = Some((t, path));
-            }
-        }
+/// A subject hashed from a file on disk, kept with its file: what `--push`
+/// uploads, and what the statement says of it.
+#[derive(Debug, Clone)]
+pub(crate) struct FileSubject {
+    pub(crate) file: SubjectFile,
+    pub(crate) subject: Subject,
+}
+
+/// Hashes files into subjects, each kept with its file.
+fn file_subjects(files: Vec<SubjectFile>) -> Result<Vec<FileSubject>> {
+    let subjects = subjects::hash_files(&files)?;
+    if subjects.len() != files.len() {
+        return Err(Error::internal("a file was hashed into no subject"));
     }
-    let (newest, source) = newest?;
-    outputs.iter().find_map(|o| {
-        let t = mtime(&o.path)?;
-        (t < newest).then(|| Gap::StaleOutput {
-            output: o.path.clone(),
-            source: source.clone(),
+    Ok(files
+        .into_iter()
+        .zip(subjects)
+        .map(|(file, subject)| FileSubject { file, subject })
+        .collect())
+}
+
+/// Where the subjects come from.
+enum SubjectSource {
+    /// `--subject-path`, `--subject-checksums`, `--subject-name/-digest`.
+    Explicit,
+    /// A `cargo build --message-format=json` stream.
+    CargoStream(StreamSource),
+    /// The build's outputs, found in the target directory.
+    TargetDir,
+}
+
+fn subject_source(request: &Request<'_>) -> SubjectSource {
+    if request.explicit() {
+        SubjectSource::Explicit
+    } else if let Some(stream) = stream_source(request.cargo_json) {
+        SubjectSource::CargoStream(stream)
+    } else {
+        SubjectSource::TargetDir
+    }
+}
+
+/// The subjects of one source, and what they tell about the build.
+#[derive(Default)]
+struct Outputs {
+    /// Subjects backed by files, first in the statement.
+    files: Vec<FileSubject>,
+    /// Subjects known only by digest (checksums file, `--subject-digest`).
+    others: Vec<Subject>,
+    started: Option<Timestamp>,
+    finished: Option<Timestamp>,
+    enabled_features: BTreeMap<String, Vec<String>>,
+}
+
+/// Cargo's view of the workspace and the toolchain. For explicit subjects
+/// it is context only, so a directory without a cargo project is fine.
+struct Context {
+    workspace: Option<Workspace>,
+    /// Where the source checkout and toolchain are looked for.
+    dir: PathBuf,
+    toolchain: Option<super::Toolchain>,
+    /// The host triple, empty when no toolchain was found.
+    host: String,
+}
+
+impl Context {
+    fn load(request: &Request<'_>) -> Result<Self> {
+        let sel = &request.selection;
+        let explicit = request.explicit();
+        let workspace = if explicit && sel.manifest_path.is_none() {
+            match cargo::load_workspace(sel) {
+                Ok(ws) => Some(ws),
+                Err(e) => {
+                    tracing::debug!("no cargo workspace recorded: {}", e.report());
+                    None
+                }
+            }
+        } else {
+            Some(cargo::load_workspace(sel)?)
+        };
+        let dir = workspace
+            .as_ref()
+            .map(|w| w.root.clone())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let toolchain = match cargo::toolchain(&dir, request.env) {
+            Ok(tc) => Some(tc),
+            Err(e) if explicit => {
+                tracing::debug!("toolchain not recorded: {}", e.report());
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let host = toolchain
+            .as_ref()
+            .map(|t| t.host().to_string())
+            .unwrap_or_default();
+        Ok(Context {
+            workspace,
+            dir,
+            toolchain,
+            host,
         })
+    }
+
+    /// The workspace the build's outputs belong to (loaded, or the load
+    /// failed, whenever subjects are not explicit).
+    fn workspace(&self) -> Result<&Workspace> {
+        self.workspace
+            .as_ref()
+            .ok_or_else(|| Error::internal("no cargo workspace for the build's outputs"))
+    }
+}
+
+/// The outputs a cargo JSON stream lists, with its times and features.
+fn streamed_outputs(stream: &StreamSource, ws: &Workspace) -> Result<Outputs> {
+    let build = read_stream(stream, ws)?;
+    if build.files.is_empty() {
+        return Err(Error::invalid_input(format!(
+            "the cargo JSON stream from {} lists no binary, cdylib or staticlib of {}",
+            stream.name(),
+            package_list(ws)
+        )));
+    }
+    Ok(Outputs {
+        files: file_subjects(build.files)?,
+        others: Vec::new(),
+        started: build.started,
+        finished: build.finished,
+        enabled_features: build.features,
     })
 }
 
-fn explicit_subjects(request: &Request<'_>) -> Result<(Vec<SubjectFile>, Vec<Subject>)> {
-    let mut files = Vec::new();
-    let mut subjects = Vec::new();
+/// The outputs of the selected packages found in the target directory;
+/// they were written between the oldest and the newest mtime.
+fn target_dir_outputs(ws: &Workspace, sel: &BuildSelection, host: &str) -> Result<Outputs> {
+    let found = cargo::find_outputs(ws, sel, host);
+    for path in &found.missing {
+        tracing::warn!("{} was not built; not attested", path.display());
+    }
+    if found.files.is_empty() {
+        return Err(Error::invalid_input(format!(
+            "no build outputs (binary, cdylib or staticlib) of {} in {}\n\
+             hint: run `cargo build{}` first, pass the same --profile/--target/--target-dir, \
+             or name files with --subject-path",
+            package_list(ws),
+            found.dir.display(),
+            profile_flag(sel)
+        )));
+    }
+    let times: Vec<Timestamp> = found
+        .files
+        .iter()
+        .filter_map(|f| f.path.metadata().and_then(|m| m.modified()).ok())
+        .filter_map(|t| Timestamp::try_from(t).ok())
+        .collect();
+    Ok(Outputs {
+        started: times.iter().min().copied(),
+        finished: times.iter().max().copied(),
+        enabled_features: ws
+            .selected
+            .iter()
+            .map(|p| (p.name.clone(), p.features.clone()))
+            .collect(),
+        files: file_subjects(found.files)?,
+        others: Vec::new(),
+    })
+}
+
+/// The source checkout, and the gaps it leaves in the provenance.
+fn checkout(dir: &Path) -> (Option<super::GitSource>, Vec<Gap>) {
+    match source::git_checkout(dir) {
+        source::Checkout::At(git) => {
+            let gaps = if git.dirty { vec![Gap::Dirty] } else { vec![] };
+            (Some(git), gaps)
+        }
+        source::Checkout::Unborn => (None, vec![Gap::NoCommit]),
+        source::Checkout::None => (None, vec![Gap::NoCheckout]),
+    }
+}
+
+/// The first output that a tracked input changed after, if any: an output
+/// the last `cargo build` did not refresh. Cargo's own record decides (the
+/// dep-info file beside each output), never a walk of the package
+/// directory: logs, keys and notes written there are not inputs. Without a
+/// dep-info file nothing is said.
+fn stale_output(ws: &Workspace, outputs: &[FileSubject]) -> Option<Gap> {
+    outputs
+        .iter()
+        .map(|o| &o.file)
+        .find_map(|o| match depinfo::freshness(&o.path, &ws.root) {
+            depinfo::Freshness::Fresh => None,
+            depinfo::Freshness::Stale(source) => Some(Gap::StaleOutput {
+                output: o.path.clone(),
+                source,
+            }),
+            depinfo::Freshness::Unknown(why) => {
+                tracing::debug!("freshness of {} not checked: {why}", o.path.display());
+                None
+            }
+        })
+}
+
+fn explicit_subjects(request: &Request<'_>) -> Result<Outputs> {
+    let mut outputs = Outputs::default();
     if !request.subject_paths.is_empty() {
-        files = subjects::name_files(subjects::expand_globs(request.subject_paths)?);
-        subjects.extend(subjects::hash_files(&files)?);
+        outputs.files = file_subjects(subjects::name_files(subjects::expand_globs(
+            request.subject_paths,
+        )?))?;
     }
     if let Some(path) = request.subject_checksums {
         let text = fsutil::read_text(path)?;
-        subjects.extend(subjects::parse_checksums(
+        outputs.others.extend(subjects::parse_checksums(
             &text,
             &path.display().to_string(),
         )?);
     }
     if let Some((name, digest)) = request.subject_digest {
-        subjects.push(subjects::digest_subject(name, digest)?);
+        outputs.others.push(subjects::digest_subject(name, digest)?);
     }
-    Ok((files, subjects))
+    Ok(outputs)
 }
 
 enum StreamSource {

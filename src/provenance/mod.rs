@@ -6,6 +6,7 @@
 
 pub(crate) mod cargo;
 pub(crate) mod ci;
+mod depinfo;
 pub(crate) mod gather;
 pub(crate) mod source;
 pub(crate) mod subjects;
@@ -23,6 +24,7 @@ pub(crate) use source::GitSource;
 pub(crate) use subjects::Subject;
 
 use crate::error::{Error, Result};
+use crate::strict_json::{self, StrictError};
 
 pub(crate) const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
 pub(crate) const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
@@ -353,14 +355,16 @@ impl<P: Serialize> Statement<P> {
 
 impl Statement {
     /// Reads a statement from anyone, the one way every command does: a
-    /// JSON object, valid JSON throughout. (serde alone also takes the four
-    /// fields as an array, and skips invalid UTF-8 in fields it ignores.)
-    pub(crate) fn from_json(bytes: &[u8]) -> serde_json::Result<Statement> {
-        match serde_json::from_slice::<Value>(bytes)? {
-            object @ Value::Object(_) => serde_json::from_value(object),
-            _ => Err(serde::de::Error::custom(
+    /// JSON object, valid JSON throughout, no key twice in any object.
+    /// (serde alone also takes the four fields as an array and skips
+    /// invalid UTF-8 in fields it ignores; a serde_json `Value` keeps the
+    /// last of two equal keys, where other readers keep the first.)
+    pub(crate) fn from_json(bytes: &[u8]) -> std::result::Result<Statement, StrictError> {
+        match strict_json::from_slice::<Value>(bytes)? {
+            object @ Value::Object(_) => Ok(serde_json::from_value(object)?),
+            _ => Err(StrictError::Json(serde::de::Error::custom(
                 "an in-toto statement is a JSON object",
-            )),
+            ))),
         }
     }
 }
@@ -443,6 +447,31 @@ mod tests {
         bad_utf8[at] = 0xe6;
         assert!(serde_json::from_slice::<Statement>(&bad_utf8).is_ok());
         assert!(Statement::from_json(&bad_utf8).is_err());
+    }
+
+    #[test]
+    fn statements_with_a_key_twice_are_refused() {
+        let subject = r#"[{"name":"a","digest":{"sha256":"00"}}]"#;
+        for text in [
+            format!(
+                r#"{{"_type":"{STATEMENT_TYPE}","predicateType":"x","subject":{subject},"predicateType":"{SLSA_PROVENANCE_V1}","predicate":{{}}}}"#
+            ),
+            format!(
+                r#"{{"_type":"{STATEMENT_TYPE}","subject":[],"subject":{subject},"predicateType":"{SLSA_PROVENANCE_V1}","predicate":{{}}}}"#
+            ),
+            format!(
+                r#"{{"_type":"{STATEMENT_TYPE}","subject":{subject},"predicateType":"{SLSA_PROVENANCE_V1}","predicate":{{"a":{{"b":1,"b":2}}}}}}"#
+            ),
+        ] {
+            // Read through a serde_json `Value`, as it was before, each
+            // passes with the last value kept.
+            let value: Value = serde_json::from_str(&text).unwrap();
+            assert!(serde_json::from_value::<Statement>(value).is_ok(), "{text}");
+            match Statement::from_json(text.as_bytes()) {
+                Err(StrictError::DuplicateKey(_)) => {}
+                other => panic!("{text}: {other:?}"),
+            }
+        }
     }
 
     #[test]

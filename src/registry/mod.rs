@@ -2,12 +2,11 @@
 //! `client` (the session), [`policy`] (where credentials and content may
 //! go), `transport` (one retry policy), `auth` and `tokens` (challenges and
 //! the token cache), `blobs`, `manifests`, `listing` — and [`Repository`], a
-//! repository as an [`crate::oci::Store`]. [`attach`] holds what is built
-//! on stores: attaching, discovering, pruning and migrating; [`push`]
-//! pushes artifacts.
+//! repository as an [`crate::oci::Store`]. What is built on stores
+//! (attaching, discovering, pruning, migrating, publishing) lives in
+//! `crate::attach` and `crate::publish`, for registries and layouts alike.
 //! Map: docs/architecture.md#registry
 
-pub(crate) mod attach;
 pub(crate) mod auth;
 mod blob_sources;
 mod blobs;
@@ -16,7 +15,6 @@ mod client;
 pub(crate) mod listing;
 mod manifests;
 pub(crate) mod policy;
-pub(crate) mod push;
 mod repository;
 mod tokens;
 mod transport;

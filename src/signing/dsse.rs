@@ -6,6 +6,8 @@ use sigstore_types::bundle::{SignatureContent, VerificationMaterialContent};
 use sigstore_types::{Bundle, DsseEnvelope, DsseSignature, KeyId, PayloadBytes, SignatureBytes};
 
 use super::keys::{KeyError, PublicKey, SigningKey};
+use crate::error::Error;
+use crate::strict_json::{self, DuplicateKey, StrictError};
 
 pub(crate) const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 
@@ -76,6 +78,36 @@ pub(crate) enum BundleError {
     MalformedEnvelope(String),
     #[error("the bundle holds a message signature, not a DSSE envelope")]
     NotDsse,
+    /// A key twice in one object: readers disagree on which value counts,
+    /// so the document means different things to different verifiers.
+    #[error("{document} is ambiguous: {duplicate}; {}", strict_json::AMBIGUOUS)]
+    DuplicateKey {
+        document: &'static str,
+        duplicate: DuplicateKey,
+    },
+}
+
+impl BundleError {
+    /// As the crate's error, prefixed with `source` (the bundle's name): a
+    /// repeated key fails verification (exit 5), anything else is
+    /// malformed input (exit 4).
+    pub(crate) fn into_error(self, source: &str) -> Error {
+        match self {
+            BundleError::DuplicateKey { .. } => Error::verification(format!("{source}: {self}")),
+            _ => Error::invalid_input(format!("{source}: {self}")),
+        }
+    }
+}
+
+/// Refuses JSON with a repeated key before any reader picks one value.
+fn unique_keys(json: &str, document: &'static str) -> Result<(), BundleError> {
+    match strict_json::find_duplicate_key(json.as_bytes()) {
+        Some(duplicate) => Err(BundleError::DuplicateKey {
+            document,
+            duplicate,
+        }),
+        None => Ok(()),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +133,7 @@ fn signer_note(signer: &Option<String>) -> String {
 
 impl DsseBundle {
     pub(crate) fn parse(json: &str) -> Result<Self, BundleError> {
+        unique_keys(json, "the bundle")?;
         let bundle = Bundle::from_json(json).map_err(|e| BundleError::Malformed(e.to_string()))?;
         let hint = match &bundle.verification_material.content {
             VerificationMaterialContent::PublicKey(id) if !id.hint.is_empty() => {
@@ -121,6 +154,7 @@ impl DsseBundle {
     /// A bare DSSE envelope (`{"payloadType", "payload", "signatures"}`),
     /// as cosign's legacy `.att` layers hold: no key hint.
     pub(crate) fn parse_envelope(json: &str) -> Result<Self, BundleError> {
+        unique_keys(json, "the DSSE envelope")?;
         let envelope: DsseEnvelope = serde_json::from_str(json)
             .map_err(|e| BundleError::MalformedEnvelope(e.to_string()))?;
         // Modelled as a key-signed bundle without a hint: no certificate,
@@ -200,6 +234,21 @@ impl DsseBundle {
     }
 }
 
+/// Why a payload is not a statement we read, as the crate's error: a
+/// repeated key fails verification (exit 5), anything else is malformed
+/// input (exit 4).
+pub(crate) fn statement_error(e: StrictError, source: &str) -> Error {
+    match e {
+        StrictError::DuplicateKey(duplicate) => Error::verification(format!(
+            "{source}: the signed statement is ambiguous: {duplicate}; {}",
+            strict_json::AMBIGUOUS
+        )),
+        StrictError::Json(e) => Error::invalid_input(format!(
+            "{source}: the payload is not an in-toto statement: {e}"
+        )),
+    }
+}
+
 /// What a bundle's statement says of itself, read without checking the
 /// signature: fit for labels and sanity checks, never for trust decisions.
 pub(crate) struct UnverifiedStatement {
@@ -223,17 +272,11 @@ pub(crate) fn unverified_statement(
     text: &str,
     source: &str,
 ) -> crate::error::Result<UnverifiedStatement> {
-    use crate::error::Error;
-    let bundle =
-        DsseBundle::parse(text).map_err(|e| Error::invalid_input(format!("{source}: {e}")))?;
+    let bundle = DsseBundle::parse(text).map_err(|e| e.into_error(source))?;
     // Read as verify reads it, so that nothing is attached that verify
     // would not take for a statement.
-    let statement =
-        crate::provenance::Statement::from_json(bundle.unverified_payload()).map_err(|e| {
-            Error::invalid_input(format!(
-                "{source}: the payload is not an in-toto statement: {e}"
-            ))
-        })?;
+    let statement = crate::provenance::Statement::from_json(bundle.unverified_payload())
+        .map_err(|e| statement_error(e, source))?;
     Ok(UnverifiedStatement {
         predicate_type: statement.predicate_type,
         sha256_subjects: statement
@@ -247,7 +290,82 @@ pub(crate) fn unverified_statement(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ExitCode;
     use crate::signing::keys::Algorithm;
+
+    #[test]
+    fn a_key_twice_is_refused_though_the_signature_holds() {
+        let key = SigningKey::generate(Algorithm::Ed25519).unwrap();
+        let statement = |subject: &str| {
+            format!(
+                r#"{{"_type":"https://in-toto.io/Statement/v1",{subject}"predicateType":"https://slsa.dev/provenance/v1","predicate":{{}}}}"#
+            )
+        };
+        let real = r#""subject":[{"name":"a","digest":{"sha256":"11"}}],"#;
+        let fake = r#""subject":[{"name":"b","digest":{"sha256":"22"}}],"#;
+        let twice = statement(&format!("{fake}{real}"));
+        let json = sign_bundle(twice.as_bytes(), IN_TOTO_PAYLOAD_TYPE, &key).unwrap();
+        let bundle = DsseBundle::parse(&json).unwrap();
+        assert!(bundle.verify(&key.public_key()).is_ok());
+        let err = unverified_statement(&json, "b.json").err().unwrap();
+        assert_eq!(err.exit_code(), ExitCode::VerificationFailed);
+        assert!(err.to_string().contains("`subject` appears twice"), "{err}");
+
+        // In the bundle itself: a fake payload before the signed one.
+        let once = sign_bundle(statement(real).as_bytes(), IN_TOTO_PAYLOAD_TYPE, &key).unwrap();
+        let doubled = once.replacen(r#""payload":"#, r#""payload":"e30=","payload":"#, 1);
+        match DsseBundle::parse(&doubled) {
+            Err(e @ BundleError::DuplicateKey { .. }) => {
+                let text = e.to_string();
+                assert!(text.contains("`payload`"), "{text}");
+                assert!(text.contains("$.dsseEnvelope"), "{text}");
+                assert_eq!(
+                    e.into_error("b.json").exit_code(),
+                    ExitCode::VerificationFailed
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            DsseBundle::parse_envelope(r#"{"payloadType":"a","payloadType":"b"}"#),
+            Err(BundleError::DuplicateKey { .. })
+        ));
+        assert_eq!(
+            BundleError::NotDsse.into_error("b.json").exit_code(),
+            ExitCode::InvalidInput
+        );
+    }
+
+    /// The fuzz seeds with a repeated key are signed with the fuzz key
+    /// (so only the repeated key stops them) and refused.
+    #[test]
+    fn duplicate_key_fuzz_seeds_are_refused() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/bundles");
+        let key = crate::fuzzing::fuzz_signing_key();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.starts_with("dup-") {
+                continue;
+            }
+            seen += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            if name.ends_with("-statement.json") {
+                assert!(matches!(
+                    crate::provenance::Statement::from_json(text.as_bytes()),
+                    Err(StrictError::DuplicateKey(_))
+                ));
+                continue;
+            }
+            if let Ok(bundle) = DsseBundle::parse(&text) {
+                assert!(bundle.verify(&key.public_key()).is_ok(), "{name}");
+            }
+            let err = unverified_statement(&text, &name).err().unwrap();
+            assert_eq!(err.exit_code(), ExitCode::VerificationFailed, "{name}");
+        }
+        assert_eq!(seen, 4);
+    }
 
     #[test]
     fn sign_then_verify_and_detect_tampering() {
@@ -255,10 +373,7 @@ mod tests {
             let key = SigningKey::generate(alg).unwrap();
             let json = sign_bundle(br#"{"a":1}"#, IN_TOTO_PAYLOAD_TYPE, &key).unwrap();
             let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-            assert_eq!(
-                value["mediaType"],
-                crate::registry::attach::BUNDLE_ARTIFACT_TYPE
-            );
+            assert_eq!(value["mediaType"], crate::attach::BUNDLE_ARTIFACT_TYPE);
             assert_eq!(
                 value["verificationMaterial"]["publicKey"]["hint"],
                 key.key_id()

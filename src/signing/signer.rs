@@ -40,6 +40,23 @@ impl Signer {
         }
     }
 
+    /// Whether `bundle` (JSON, as read from a store) is an attestation of
+    /// exactly `payload` that this signer made: the statement byte for byte,
+    /// the signature verified with this signer's key. A keyless signer's
+    /// certificate is new every run, and so is what it certifies: never.
+    pub(crate) fn made(&self, bundle: &[u8], payload: &[u8]) -> bool {
+        let Signer::Key { key, .. } = self else {
+            return false;
+        };
+        let Ok(text) = std::str::from_utf8(bundle) else {
+            return false;
+        };
+        super::dsse::DsseBundle::parse(text)
+            .ok()
+            .and_then(|b| b.verify(&key.public_key()).ok().map(|p| p == payload))
+            .unwrap_or(false)
+    }
+
     /// The DSSE envelope of `payload`. Keyless signatures carry no `keyid`
     /// (as cosign's): the certificate identifies the key.
     fn envelope(&self, payload: &[u8], payload_type: &str) -> Result<DsseEnvelope> {

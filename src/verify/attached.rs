@@ -8,12 +8,12 @@ use std::path::PathBuf;
 use super::files::{HashedFile, MatchedFile, hash_files, subject_for};
 use super::policy::{Policy, check_policy};
 use super::signature::{SignedBy, Trust, authenticate};
+use crate::attach::content::{Attached, Format, Unreadable, read_attestations};
+use crate::attach::discover::discover;
 use crate::error::{Error, Result};
 use crate::oci::Store;
 use crate::oci::manifest::Descriptor;
 use crate::provenance::Statement;
-use crate::registry::attach::content::{Attached, Format, Unreadable, read_attestations};
-use crate::registry::attach::discover::discover;
 use crate::signing::DsseBundle;
 
 /// The check of one attached attestation.

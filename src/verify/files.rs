@@ -9,6 +9,8 @@ use crate::error::{Error, Result};
 use crate::provenance::Statement;
 use crate::provenance::subjects::{self, SubjectFile};
 use crate::signing::DsseBundle;
+use crate::signing::dsse::BundleError;
+use crate::strict_json::StrictError;
 
 /// A file found among a statement's subjects.
 pub(crate) struct MatchedFile {
@@ -170,20 +172,26 @@ pub(crate) fn find_bundles(dirs: &[PathBuf], files: &[HashedFile]) -> Vec<PathBu
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            let Ok(bundle) = DsseBundle::parse(&text) else {
-                tracing::debug!("{}: not a bundle we read", path.display());
-                continue;
+            // A bundle with a key twice cannot say which files it names;
+            // it is a candidate, so that checking it says what is wrong
+            // instead of `verify` finding no bundle at all.
+            let names_all = match DsseBundle::parse(&text) {
+                Err(BundleError::DuplicateKey { .. }) => true,
+                Err(_) => {
+                    tracing::debug!("{}: not a bundle we read", path.display());
+                    continue;
+                }
+                Ok(bundle) => match Statement::from_json(bundle.unverified_payload()) {
+                    Err(StrictError::DuplicateKey(_)) => true,
+                    Err(StrictError::Json(_)) => continue,
+                    Ok(statement) => files.iter().all(|f| {
+                        statement.subject.iter().any(|s| {
+                            s.sha256()
+                                .is_some_and(|d| d.eq_ignore_ascii_case(&f.sha256))
+                        })
+                    }),
+                },
             };
-            let Ok(statement) = serde_json::from_slice::<Statement>(bundle.unverified_payload())
-            else {
-                continue;
-            };
-            let names_all = files.iter().all(|f| {
-                statement.subject.iter().any(|s| {
-                    s.sha256()
-                        .is_some_and(|d| d.eq_ignore_ascii_case(&f.sha256))
-                })
-            });
             if names_all {
                 let modified = entry
                     .metadata()

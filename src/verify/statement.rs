@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::provenance::Statement;
 use crate::signing::DsseBundle;
 use crate::signing::dsse::VerifyError;
+use crate::strict_json::{self, StrictError};
 
 /// Statement types we accept: v1, and v0.1 which older producers still write.
 const STATEMENT_TYPES: [&str; 2] = [
@@ -54,10 +55,14 @@ pub(crate) fn check_signed_statement(
 
 /// Statement type and predicate type of an authenticated payload.
 pub(crate) fn parse_statement(payload: &[u8], policy: &Policy) -> Result<Statement> {
-    let statement = Statement::from_json(payload).map_err(|e| {
-        Error::verification(format!(
+    let statement = Statement::from_json(payload).map_err(|e| match e {
+        StrictError::DuplicateKey(duplicate) => Error::verification(format!(
+            "the signed statement is ambiguous: {duplicate}; {}",
+            strict_json::AMBIGUOUS
+        )),
+        StrictError::Json(e) => Error::verification(format!(
             "the signed payload is not an in-toto statement: {e}"
-        ))
+        )),
     })?;
     if !STATEMENT_TYPES.contains(&statement.statement_type.as_str()) {
         return Err(Error::verification(format!(

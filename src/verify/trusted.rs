@@ -245,9 +245,12 @@ fn bound_subject(bundle: &DsseBundle) -> Result<ArtifactDigest> {
         #[serde(default)]
         digest: std::collections::BTreeMap<String, String>,
     }
-    let parsed: Subjects = serde_json::from_slice(bundle.unverified_payload()).map_err(|e| {
-        Error::verification(format!("the payload is not an in-toto statement: {e}"))
-    })?;
+    // Strictly, as every signed document is read: with a key twice, this
+    // pick and the statement checked later could be different readings.
+    let parsed: Subjects =
+        crate::strict_json::from_slice(bundle.unverified_payload()).map_err(|e| {
+            Error::verification(format!("the payload is not an in-toto statement: {e}"))
+        })?;
     for s in &parsed.subject {
         if let Some(hex) = s.digest.get("sha256")
             && let Ok(h) = Sha256Hash::from_hex(hex)

@@ -172,6 +172,153 @@ fn tampered_bundle() {
     .fails_with(VERIFY, "signature does not verify");
 }
 
+/// Writes `bundle` again with `payload` as its DSSE payload, signed with
+/// the ECDSA P-256 key `key` by openssl over the DSSE PAE: a signature
+/// made outside the product, so that any payload can be signed.
+fn resign(bundle: &str, key: &str, payload: &[u8], out: &str) {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle).unwrap()).unwrap();
+    let payload_type = value["dsseEnvelope"]["payloadType"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut pae = format!(
+        "DSSEv1 {} {payload_type} {} ",
+        payload_type.len(),
+        payload.len()
+    )
+    .into_bytes();
+    pae.extend_from_slice(payload);
+    let pae_file = format!("{out}.pae");
+    std::fs::write(&pae_file, &pae).unwrap();
+    let signed = std::process::Command::new("openssl")
+        .args(["dgst", "-sha256", "-sign", key, &pae_file])
+        .output()
+        .unwrap();
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    value["dsseEnvelope"]["payload"] = b64.encode(payload).into();
+    value["dsseEnvelope"]["signatures"][0]["sig"] = b64.encode(&signed.stdout).into();
+    std::fs::write(out, serde_json::to_vec(&value).unwrap()).unwrap();
+}
+
+/// A key twice in one object reads as two documents (serde keeps the last
+/// value, others the first) under one signature: refused with exit 5 by
+/// verify, attach and inspect, however validly signed.
+#[test]
+fn a_key_twice_in_a_signed_document_is_refused() {
+    let s = Setup::new();
+    let (bundle, key, public) = (s.bundle(), s.path("k.pem"), s.public_key());
+    let (_, statement) = crate::support::bundle_payload(Path::new(&bundle));
+    let statement = String::from_utf8(statement).unwrap();
+    let verify = |b: &str| {
+        attest(&[
+            "verify",
+            &s.path("artifact"),
+            "--bundle",
+            b,
+            "--key",
+            &public,
+        ])
+        .run()
+    };
+
+    // The helper's own signature verifies: what fails below is the key.
+    let control = s.path("control.json");
+    resign(&bundle, &key, statement.as_bytes(), &control);
+    verify(&control).success();
+
+    let real_type = r#""predicateType":"https://slsa.dev/provenance/v1""#;
+    assert!(statement.contains(real_type), "{statement}");
+    let two_types = statement.replacen(
+        real_type,
+        &format!(r#""predicateType":"https://example.com/fake/v1",{real_type}"#),
+        1,
+    );
+    let fake_subject = format!(
+        r#""subject":[{{"name":"evil","digest":{{"sha256":"{}"}}}}],"#,
+        "0".repeat(64)
+    );
+    let two_subjects =
+        statement.replacen(r#""subject":"#, &format!("{fake_subject}\"subject\":"), 1);
+    for (name, payload, key_name) in [
+        ("two-types.json", two_types, "predicateType"),
+        ("two-subjects.json", two_subjects, "subject"),
+    ] {
+        let path = s.path(name);
+        resign(&bundle, &key, payload.as_bytes(), &path);
+        let out = verify(&path);
+        out.fails_with(VERIFY, &format!("`{key_name}` appears twice"));
+        assert!(out.stderr.contains("top-level object"), "{}", out.stderr);
+        attest(&["attach", "localhost:1/none:v1", "--bundle", &path])
+            .run()
+            .fails_with(VERIFY, &format!("`{key_name}` appears twice"));
+        attest(&["inspect", &path])
+            .run()
+            .fails_with(VERIFY, &format!("`{key_name}` appears twice"));
+        attest(&[
+            "push",
+            "localhost:1/none:v1",
+            &s.path("artifact"),
+            "--bundle",
+            &path,
+        ])
+        .run()
+        .fails_with(VERIFY, &format!("`{key_name}` appears twice"));
+    }
+
+    // In the bundle: a second `payload` before the signed one (a fake
+    // statement for first-wins readers), and a repeated top-level key.
+    let text = std::fs::read_to_string(&control).unwrap();
+    let fake = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .encode(statement.replace(r#""name":"artifact""#, r#""name":"evil""#))
+    };
+    let cases = [
+        (
+            "two-payloads.json",
+            text.replacen(
+                r#""payload":"#,
+                &format!(r#""payload":"{fake}","payload":"#),
+                1,
+            ),
+            "`payload` appears twice in the object at $.dsseEnvelope",
+        ),
+        (
+            "two-media-types.json",
+            text.replacen('{', r#"{"mediaType":"x","#, 1),
+            "`mediaType` appears twice in the top-level object",
+        ),
+    ];
+    for (name, doubled, needle) in cases {
+        assert_ne!(doubled, text);
+        let path = s.path(name);
+        std::fs::write(&path, doubled).unwrap();
+        verify(&path).fails_with(VERIFY, needle);
+        attest(&["inspect", &path]).run().fails_with(VERIFY, needle);
+    }
+
+    // `verify FILE` alone, finding the bundle where `cargo attest` writes
+    // them: refused for the key, not skipped as "no bundle found".
+    let attest_dir = s.dir.path().join("target/attest");
+    std::fs::create_dir_all(&attest_dir).unwrap();
+    std::fs::copy(
+        s.path("two-subjects.json"),
+        attest_dir.join("artifact.sigstore.json"),
+    )
+    .unwrap();
+    attest(&["verify", "artifact", "--key", &public])
+        .cwd(s.dir.path())
+        .run()
+        .fails_with(VERIFY, "`subject` appears twice");
+}
+
 #[test]
 fn wrong_key() {
     let s = Setup::new();

@@ -54,7 +54,7 @@ fn peer(program: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Out
 }
 
 /// cosign v3 and v2, where installed.
-fn cosigns() -> Option<Vec<(&'static str, PathBuf)>> {
+pub fn cosigns() -> Option<Vec<(&'static str, PathBuf)>> {
     Some(vec![
         ("cosign v3", sigstore_stack::cosign()?),
         ("cosign v2", sigstore_stack::cosign2()?),
@@ -64,7 +64,13 @@ fn cosigns() -> Option<Vec<(&'static str, PathBuf)>> {
 /// `cosign verify-attestation --key` on REF. cosign v2 reads referrers
 /// bundles only with `--new-bundle-format` and wants a trusted root even
 /// with a key: an empty one does.
-fn cosign_verify(name: &str, cosign: &Path, home: &Path, key: &Path, reference: &str) -> Output {
+pub fn cosign_verify(
+    name: &str,
+    cosign: &Path,
+    home: &Path,
+    key: &Path,
+    reference: &str,
+) -> Output {
     let root = home.join("empty_trusted_root.json");
     std::fs::write(
         &root,

@@ -44,8 +44,10 @@ fn closed_port() -> u16 {
     listener.local_addr().expect("addr").port()
 }
 
-/// A token shaped like a JWT (never sent anywhere in these tests).
-const FAKE_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4IiwiYXVkIjoic2lnc3RvcmUifQ.c2ln";
+/// A token shaped like a OIDC identity token (issuer, subject,
+/// audience `sigstore`, expiring in 2100; the signature is not checked by
+/// us, only by Fulcio, which these tests never reach for real).
+const FAKE_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2lzc3Vlci5leGFtcGxlIiwic3ViIjoiY2lAZXhhbXBsZS5jb20iLCJlbWFpbCI6ImNpQGV4YW1wbGUuY29tIiwiZW1haWxfdmVyaWZpZWQiOnRydWUsImF1ZCI6InNpZ3N0b3JlIiwiaWF0IjoxNzAwMDAwMDAwLCJuYmYiOjE3MDAwMDAwMDAsImV4cCI6NDEwMjQ0NDgwMH0.c2ln";
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -235,5 +237,57 @@ fn a_closed_output_pipe_ends_the_command_quietly_with_exit_141() {
         code == "141" || code == "0",
         "`discover | head` ended with {code} (101 is a panic): {}",
         out.stderr
+    );
+}
+
+#[test]
+fn wrong_registry_credentials_fail_before_signing_on_a_token_registry() {
+    let reg = crate::testbed::docker_token().expect("docker-registry with token auth");
+    let services = CountingListener::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.bin"), b"the artifact").unwrap();
+    let destination = reg.reference("preflight/app:v1");
+    let run = |password: &str| {
+        attest(&[
+            "--subject-path",
+            "app.bin",
+            "--identity-token",
+            FAKE_TOKEN,
+            "--fulcio-url",
+            &services.url,
+            "--timestamp-server-url",
+            &format!("{}/api/v1/timestamp", services.url),
+            "--rekor-url",
+            &services.url,
+            "-o",
+            "app.sigstore.json",
+            "--push",
+            &destination,
+        ])
+        .env("CARGO_ATTEST_REGISTRY", &reg.host)
+        .env("CARGO_ATTEST_REGISTRY_USERNAME", crate::testbed::TEST_USER)
+        .env("CARGO_ATTEST_REGISTRY_PASSWORD", password)
+        .env("CARGO_ATTEST_CACHE_DIR", dir.path().join("cache"))
+        .cwd(dir.path())
+        .run()
+    };
+    // The token service refuses the password for the push scope: the auth
+    // exit code, before anything is signed.
+    run("not-the-password").fails_with(7, &reg.host);
+    assert_eq!(services.hits(), 0, "a Sigstore service was contacted");
+    assert_eq!(entries(dir.path()), ["app.bin"]);
+    // With the right password the same command gets past the destination
+    // check and on to Fulcio (the counting stand-in, which refuses): the
+    // check is not a blanket refusal.
+    let out = run(crate::testbed::TEST_PASSWORD);
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(
+        services.hits() > 0,
+        "the right credentials never reached the signing step: {}",
+        out.stderr
+    );
+    assert!(
+        !dir.path().join("app.sigstore.json").exists(),
+        "a bundle was written for a failed signing"
     );
 }

@@ -363,3 +363,122 @@ fn nothing_built_for_the_asked_profile() {
     .run()
     .fails_with(4, "run `cargo build --profile dist` first");
 }
+
+/// Sets a file's modification time `secs` seconds from now, so that the
+/// order against the build's outputs does not depend on clock granularity.
+fn touch_in(path: &std::path::Path, secs: u64) {
+    let when = std::time::SystemTime::now() + std::time::Duration::from_secs(secs);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+}
+
+fn touch_in_past(path: &std::path::Path) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+}
+
+/// Staleness comes from cargo's own record of an output's inputs (the
+/// dep-info file beside it), never from whatever else sits in the package
+/// directory.
+#[test]
+fn only_inputs_cargo_tracked_make_an_output_stale() {
+    // A private copy: sources are touched here, and the shared fixture's
+    // outputs must stay fresh for the other tests.
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("workspace");
+    crate::support::copy_dir(
+        &crate::support::repo_root().join("tests/fixtures/workspace"),
+        &ws,
+    );
+    let git = |args: &[&str]| {
+        let mut all = vec!["-c", "user.name=t", "-c", "user.email=t@example.com"];
+        all.extend_from_slice(args);
+        run("git", &all, Some(&ws)).success();
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "fixture"]);
+    run("cargo", &["build", "-q", "--locked"], Some(&ws)).success();
+    let output = ws.join("target/debug/fixture-app");
+    assert!(
+        output.with_extension("d").is_file(),
+        "cargo wrote no dep-info"
+    );
+    let keys = tempfile::tempdir().unwrap();
+    let key = key_file(keys.path());
+    let bundle = keys.path().join("b.json");
+    let attest_here = |extra: &[&str]| {
+        let mut args = vec!["--key", key.as_str(), "-o", bundle.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        attest(&args).cwd(&ws).run()
+    };
+
+    // A clean build: no warning, and --strict passes.
+    let clean = attest_here(&["--strict"]);
+    clean.success();
+    assert!(!clean.stderr.contains("older than"), "{}", clean.stderr);
+
+    // Files cargo does not track, newer than every output, written where
+    // the old directory walk looked (the README's key, a redirected log).
+    for name in ["attest.log", "app/attest-key.pub", "app/src/notes.txt"] {
+        std::fs::write(ws.join(name), b"not an input").unwrap();
+        touch_in(&ws.join(name), 60);
+    }
+    let untracked = attest_here(&["--strict"]);
+    untracked.success();
+    assert!(
+        !untracked.stderr.contains("older than"),
+        "{}",
+        untracked.stderr
+    );
+
+    // A source of a path dependency, changed after the build: the app was
+    // not rebuilt, and --strict refuses it.
+    touch_in(&ws.join("greet/src/lib.rs"), 120);
+    let stale = attest_here(&[]);
+    stale.success();
+    assert!(
+        stale.stderr.contains("fixture-app is older than")
+            && stale.stderr.contains("greet/src/lib.rs"),
+        "{}",
+        stale.stderr
+    );
+    attest_here(&["--strict"]).fails_with(4, "is older than");
+
+    // A cargo JSON stream recorded before a change says the same. (The
+    // touched source goes back to the past first: a time still in the
+    // future would leave any rebuild older than it.)
+    touch_in_past(&ws.join("greet/src/lib.rs"));
+    let stream = run(
+        "cargo",
+        &["build", "--locked", "--message-format=json"],
+        Some(&ws),
+    );
+    stream.success();
+    touch_in(&ws.join("app/src/main.rs"), 180);
+    let json = keys.path().join("build.json");
+    std::fs::write(&json, &stream.stdout).unwrap();
+    let streamed = attest_here(&["--cargo-json", json.to_str().unwrap()]);
+    streamed.success();
+    assert!(
+        streamed.stderr.contains("fixture-app is older than")
+            && streamed.stderr.contains("app/src/main.rs"),
+        "{}",
+        streamed.stderr
+    );
+
+    // Without cargo's record there is nothing to judge by: no warning.
+    std::fs::remove_file(output.with_extension("d")).unwrap();
+    let unknown = attest_here(&["--strict"]);
+    unknown.success();
+    assert!(!unknown.stderr.contains("older than"), "{}", unknown.stderr);
+}

@@ -1,11 +1,17 @@
-//! Pushing files as one OCI artifact: an empty config, one layer per file
-//! with its title, `artifactType` set.
+//! Publishing: files pushed as one OCI artifact (an empty config, one layer
+//! per file with its title, `artifactType` set), tagged, and an attestation
+//! attached to it. The one sequence `cargo attest --push` and `push` share,
+//! written over a [`Store`] (registry repository or OCI layout alike).
+//! Map: docs/architecture.md#publish
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::attach::content::read_attestations;
+use crate::attach::discover::discover;
+use crate::attach::{AttachOptions, AttachReport, BUNDLE_ARTIFACT_TYPE, attach_bundle};
 use crate::error::{Error, Result};
 use crate::oci::Store;
 use crate::oci::manifest::{
@@ -43,6 +49,131 @@ pub(crate) struct Layer {
     pub(crate) title: String,
     pub(crate) digest: String,
     pub(crate) size: u64,
+}
+
+/// What to publish under a tag.
+pub(crate) struct Publication<'a> {
+    pub(crate) files: &'a [ArtifactFile],
+    pub(crate) artifact_type: &'a str,
+    /// `org.opencontainers.image.created` (RFC 3339), if any.
+    pub(crate) created: Option<&'a str>,
+    /// The manifest planned before the push, when a signature already
+    /// covers its digest (`cargo attest --push`); built from the uploaded
+    /// layers when `None`.
+    pub(crate) planned_manifest: Option<&'a [u8]>,
+    /// The bundle to attach to the artifact once it is tagged.
+    pub(crate) attestation: Option<Attestation<'a>>,
+    /// Shown before each file's name in the progress, when several
+    /// destinations are published at once.
+    pub(crate) label: Option<&'a str>,
+}
+
+/// A Sigstore bundle to attach, and how.
+pub(crate) struct Attestation<'a> {
+    pub(crate) bundle: &'a [u8],
+    pub(crate) predicate_type: &'a str,
+    pub(crate) options: &'a AttachOptions<'a>,
+    /// Recognises a bundle already attached to the artifact as this very
+    /// attestation (the same statement, its signature verified with the
+    /// same signer), so a re-run of the same build attaches nothing again.
+    /// `None`: always attach.
+    pub(crate) is_same: Option<&'a IsSame<'a>>,
+}
+
+/// See [`Attestation::is_same`]; given an attached bundle's bytes.
+pub(crate) type IsSame<'a> = dyn Fn(&[u8]) -> bool + Sync + 'a;
+
+/// How the attestation came to be attached.
+pub(crate) enum Attachment {
+    /// Attached now.
+    New(AttachReport),
+    /// This attestation was attached before (by an earlier run): the
+    /// manifest that holds it.
+    Existing { attestation: String },
+}
+
+impl Attachment {
+    /// The digest of the manifest that holds the attestation.
+    pub(crate) fn attestation(&self) -> &str {
+        match self {
+            Attachment::New(report) => &report.attestation,
+            Attachment::Existing { attestation } => attestation,
+        }
+    }
+}
+
+/// What a publication left in the store.
+pub(crate) struct Published {
+    pub(crate) manifest: Descriptor,
+    pub(crate) layers: Vec<Layer>,
+    pub(crate) attached: Option<Attachment>,
+}
+
+/// Uploads the files, stores the manifest under `tag`, then attaches the
+/// attestation to it: the blobs before the manifest that names them, the
+/// manifest before the referrer that points at it. The caller finishes
+/// `progress`, which several publications may share.
+pub(crate) fn publish(
+    store: &dyn Store,
+    tag: &str,
+    what: &Publication<'_>,
+    progress: &Progress,
+) -> Result<Published> {
+    let layers = push_layers(store, what.files, progress, what.label)?;
+    let built;
+    let manifest = match what.planned_manifest {
+        // Each layer was checked against the digest the plan named.
+        Some(bytes) => bytes,
+        None => {
+            built = artifact_manifest(&layers, what.artifact_type, what.created)?.1;
+            &built
+        }
+    };
+    let manifest = push_manifest(store, manifest, Some(tag))?;
+    let attached = match &what.attestation {
+        Some(a) => Some(
+            match a
+                .is_same
+                .and_then(|same| existing_attestation(store, &manifest, same))
+            {
+                Some(attestation) => Attachment::Existing { attestation },
+                None => Attachment::New(attach_bundle(
+                    store,
+                    &manifest,
+                    a.bundle,
+                    a.predicate_type,
+                    a.options,
+                )?),
+            },
+        ),
+        None => None,
+    };
+    Ok(Published {
+        manifest,
+        layers,
+        attached,
+    })
+}
+
+/// The manifest holding an attestation `is_same` recognises among those
+/// attached to `subject`. A store that cannot be read here just means the
+/// attestation is attached (again): never a reason to fail.
+fn existing_attestation(
+    store: &dyn Store,
+    subject: &Descriptor,
+    is_same: &IsSame<'_>,
+) -> Option<String> {
+    let discovery = match discover(store, &subject.digest, Some(BUNDLE_ARTIFACT_TYPE)) {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::debug!("attached attestations not read: {}", e.report());
+            return None;
+        }
+    };
+    read_attestations(store, subject, &discovery.referrers)
+        .into_iter()
+        .find(|a| a.content.as_ref().is_ok_and(|bytes| is_same(bytes)))
+        .map(|a| a.manifest)
 }
 
 /// The manifest of an artifact holding `layers`, and its bytes (what gets
@@ -93,6 +224,7 @@ pub(crate) fn push_layers(
     store: &dyn Store,
     files: &[ArtifactFile],
     progress: &Progress,
+    label: Option<&str>,
 ) -> Result<Vec<Layer>> {
     let config = Descriptor::empty_config();
     if !store.blob_exists(&config.digest)? {
@@ -110,7 +242,7 @@ pub(crate) fn push_layers(
                         let Some(file) = files.get(i) else {
                             return Ok(());
                         };
-                        let digest = push_file(store, file, progress)?;
+                        let digest = push_file(store, file, progress, label)?;
                         digests.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(digest);
                     }
                 })
@@ -143,8 +275,17 @@ pub(crate) fn push_layers(
 
 /// One file: skipped when the store has it (its digest known or cheap to
 /// learn), else streamed in, hashed on the way when not known.
-fn push_file(store: &dyn Store, file: &ArtifactFile, progress: &Progress) -> Result<String> {
-    let blob = progress.blob(&file.title, file.size);
+fn push_file(
+    store: &dyn Store,
+    file: &ArtifactFile,
+    progress: &Progress,
+    label: Option<&str>,
+) -> Result<String> {
+    let name = match label {
+        Some(label) => format!("{} -> {label}", file.title),
+        None => file.title.clone(),
+    };
+    let blob = progress.blob(&name, file.size);
     let known = match &file.digest {
         Some(d) => Some(d.clone()),
         None if file.size < HASH_FIRST_BELOW => {
@@ -169,7 +310,6 @@ pub(crate) fn push_manifest(
     store: &dyn Store,
     manifest_bytes: &[u8],
     tag: Option<&str>,
-    progress: &Progress,
 ) -> Result<Descriptor> {
     match tag {
         Some(tag) => store.tag_manifest(tag, MEDIA_TYPE_MANIFEST, manifest_bytes)?,
@@ -177,7 +317,6 @@ pub(crate) fn push_manifest(
             store.put_manifest_by_digest(MEDIA_TYPE_MANIFEST, manifest_bytes)?;
         }
     }
-    progress.finish();
     Ok(Descriptor::of_bytes(MEDIA_TYPE_MANIFEST, manifest_bytes))
 }
 

@@ -6,6 +6,7 @@
 //! referrers tag fallback ([`fallback`]). Also here: what is built on the
 //! same reads — [`discover`], [`prune`], [`migrate`] — and the
 //! [`capabilities`] memory.
+//! Map: docs/architecture.md#attach
 
 pub(crate) mod capabilities;
 pub(crate) mod content;
