@@ -271,11 +271,10 @@ impl Places<'_> {
 /// directory, or a path whose nearest existing ancestor is a directory.
 fn check_layout_dir(dir: &Path) -> Result<()> {
     let unusable = |why: &str| {
-        Error::io(
-            "use OCI layout",
-            dir,
-            std::io::Error::other(why.to_string()),
-        )
+        Error::invalid_input(format!(
+            "cannot use {} as an OCI layout: {why}",
+            dir.display()
+        ))
     };
     if dir.exists() {
         if !dir.is_dir() {

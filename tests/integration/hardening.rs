@@ -445,6 +445,21 @@ fn a_layout_with_a_symlinked_blob_directory_is_refused() {
     std::fs::create_dir_all(layout.join("blobs")).unwrap();
     std::os::unix::fs::symlink(outside.path(), layout.join("blobs/sha256")).unwrap();
     std::fs::write(bench.path("f.bin"), b"f").unwrap();
+    // Not even shaped as a layout: refused before anything is written.
+    let out = bench.run(&["push", "--oci-layout", "evil", "v1", "f.bin"]);
+    out.fails_with(4, "not an OCI image layout");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    // Shaped as one, the symlinked blob directory is refused.
+    std::fs::write(
+        layout.join("oci-layout"),
+        r#"{"imageLayoutVersion":"1.0.0"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        layout.join("index.json"),
+        r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#,
+    )
+    .unwrap();
     let out = bench.run(&["push", "--oci-layout", "evil", "v1", "f.bin"]);
     out.fails_with(4, "not a directory");
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
@@ -508,18 +523,31 @@ fn source_repo_policy_ignores_dependencies() {
 fn a_failed_push_writes_no_bundle() {
     let bench = Bench::new();
     std::fs::write(bench.path("f.bin"), b"f").unwrap();
+    let push_to = |reference: &str| {
+        bench.run(&[
+            "--subject-path",
+            "f.bin",
+            "--key",
+            "k.pem",
+            "-o",
+            "out.sigstore.json",
+            "--push",
+            reference,
+        ])
+    };
+    // A registry that is not there is found out before anything is signed.
     let port = free_port();
-    let out = bench.run(&[
-        "--subject-path",
-        "f.bin",
-        "--key",
-        "k.pem",
-        "-o",
-        "out.sigstore.json",
-        "--push",
-        &format!("127.0.0.1:{port}/hard/nopush:v1"),
-    ]);
-    out.fails_with(8, "was not written");
+    push_to(&format!("127.0.0.1:{port}/hard/nopush:v1")).fails_with(8, "GET /v2/");
+    assert!(!bench.path("out.sigstore.json").exists());
+    // One that fails after the check (its manifest PUT refused): signed,
+    // not published, and the bundle is not written either.
+    let reg = testbed::docker_open().expect("docker-registry");
+    let proxy = FaultProxy::start(reg).expect("fault proxy");
+    proxy.add_rules(json!([{
+        "name": "manifest refused", "method": "PUT", "kind": "manifest",
+        "nth": 1, "times": -1, "when": "before", "action": {"status": 503}
+    }]));
+    push_to(&proxy.reference("hard/nopush:v1")).fails_with(8, "was not written");
     assert!(!bench.path("out.sigstore.json").exists());
 }
 
