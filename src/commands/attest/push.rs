@@ -368,10 +368,7 @@ pub(super) fn describe(destinations: &[DestinationOutput]) -> Vec<String> {
     let method = |d: &DestinationOutput| match &d.attached {
         Some(a) => match &a.tag {
             Some(tag) => format!("tag {tag}"),
-            None => serde_json::to_value(a.method)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            None => crate::output::label(&a.method),
         },
         None if d.attached_before => "before".to_string(),
         None => "-".to_string(),
