@@ -203,6 +203,7 @@ fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
             fulcio_url: args.keyless.fulcio_url.as_deref(),
             timestamp_server_url: args.keyless.timestamp_server_url.as_deref(),
             rekor_url: args.tlog.rekor_url.as_deref(),
+            rekor_version: args.tlog.rekor_version,
             tlog_upload: match (args.tlog.tlog_upload, args.tlog.no_tlog_upload) {
                 (true, _) => Some(true),
                 (_, true) => Some(false),
@@ -269,9 +270,11 @@ fn sign(
             authority,
             services,
         });
-    let logging = endpoints
-        .rekor_log()
-        .map(|log| RekorWitness { log, services });
+    let logging: Vec<RekorWitness<'_>> = endpoints
+        .rekor_logs()
+        .into_iter()
+        .map(|log| RekorWitness { log, services })
+        .collect();
     let witnesses: Vec<&dyn Witness> = timestamping
         .iter()
         .map(|w| w as &dyn Witness)
