@@ -385,3 +385,179 @@ fn check_body(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sigstore_crypto::KeyPair;
+    use sigstore_types::{DsseSignature, KeyId, PayloadBytes};
+
+    /// A one-entry log with its own key, answering as Rekor v1 does.
+    struct FakeLog {
+        key: KeyPair,
+        der: DerPublicKey,
+    }
+
+    impl FakeLog {
+        fn new() -> Self {
+            let key = KeyPair::generate_ecdsa_p256().unwrap();
+            let der = key.public_key_der().unwrap();
+            FakeLog { key, der }
+        }
+
+        fn log_key(&self) -> LogKey {
+            LogKey::new(self.der.clone()).unwrap()
+        }
+
+        /// The answer for `envelope` signed by `signer_pem`, after `lie`.
+        fn answer(
+            &self,
+            envelope: &DsseEnvelope,
+            signer_pem: &str,
+            lie: impl FnOnce(&mut serde_json::Value),
+        ) -> LogEntry {
+            let hash = |b: &[u8]| hex::encode(sigstore_crypto::sha256(b).as_bytes());
+            let body = serde_json::json!({
+                "apiVersion": "0.0.1",
+                "kind": "dsse",
+                "spec": {
+                    "envelopeHash": {"algorithm": "sha256", "value": hash(b"{}")},
+                    "payloadHash": {"algorithm": "sha256", "value": hash(envelope.payload.as_bytes())},
+                    "signatures": [{
+                        "signature": STANDARD.encode(envelope.signature.sig.as_bytes()),
+                        "verifier": STANDARD.encode(signer_pem),
+                    }],
+                },
+            })
+            .to_string();
+            let log_id = hex::encode(sigstore_crypto::sha256(self.der.as_bytes()).as_bytes());
+            let time = jiff::Timestamp::now().as_second();
+            let set = format!(
+                "{{\"body\":\"{}\",\"integratedTime\":{time},\"logID\":\"{log_id}\",\"logIndex\":0}}",
+                STANDARD.encode(&body)
+            );
+            let set = self.key.sign(set.as_bytes()).unwrap();
+            // A tree of one leaf: the root is the leaf hash, the proof empty.
+            let root = sigstore_merkle::hash_leaf(body.as_bytes());
+            let note = format!("127.0.0.1 - 1\n1\n{}\n", STANDARD.encode(root.as_bytes()));
+            let mut signed = sigstore_crypto::sha256(self.der.as_bytes()).as_bytes()[..4].to_vec();
+            signed.extend_from_slice(self.key.sign(note.as_bytes()).unwrap().as_bytes());
+            let checkpoint = format!("{note}\n\u{2014} 127.0.0.1 {}\n", STANDARD.encode(signed));
+            let mut entry = serde_json::json!({
+                "body": STANDARD.encode(&body),
+                "integratedTime": time,
+                "logID": log_id,
+                "logIndex": 0,
+                "verification": {
+                    "signedEntryTimestamp": STANDARD.encode(set.as_bytes()),
+                    "inclusionProof": {
+                        "checkpoint": checkpoint,
+                        "hashes": [],
+                        "logIndex": 0,
+                        "rootHash": root.to_hex(),
+                        "treeSize": 1,
+                    },
+                },
+            });
+            lie(&mut entry);
+            serde_json::from_value(entry).unwrap()
+        }
+    }
+
+    fn signed_envelope(key: &KeyPair) -> DsseEnvelope {
+        let payload = br#"{"_type":"https://in-toto.io/Statement/v1"}"#;
+        let pae = sigstore_types::pae("application/vnd.in-toto+json", payload);
+        DsseEnvelope::new(
+            "application/vnd.in-toto+json",
+            PayloadBytes::from_bytes(payload),
+            DsseSignature::new(key.sign(&pae).unwrap(), KeyId::default()),
+        )
+    }
+
+    fn check(entry: &LogEntry, log: &FakeLog, envelope: &DsseEnvelope, spki: &[u8]) -> String {
+        let rekor = RekorV1Log {
+            url: Url::parse("http://127.0.0.1:1/").unwrap(),
+        };
+        match rekor.check(
+            entry,
+            &log.log_key(),
+            envelope,
+            &V1Verifier::PublicKey(spki),
+        ) {
+            Ok(()) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn honest_answers_pass_and_every_lie_is_named() {
+        let log = FakeLog::new();
+        let signer = KeyPair::generate_ecdsa_p256().unwrap();
+        let spki = signer.public_key_der().unwrap();
+        let pem = spki.to_pem();
+        let envelope = signed_envelope(&signer);
+        let honest = log.answer(&envelope, &pem, |_| {});
+        assert_eq!(check(&honest, &log, &envelope, spki.as_bytes()), "");
+        assert!(
+            honest
+                .to_bundle_entry(KindVersion::DsseV001)
+                .unwrap()
+                .inclusion_promise
+                .is_some()
+        );
+
+        type Lie = fn(&mut serde_json::Value);
+        let lies: [(Lie, &str); 5] = [
+            (
+                |e| {
+                    let t = e["integratedTime"].as_i64().unwrap();
+                    e["integratedTime"] = serde_json::json!(t - 1);
+                },
+                "signed entry timestamp",
+            ),
+            (
+                |e| e["logIndex"] = serde_json::json!(1),
+                "signed entry timestamp",
+            ),
+            (
+                |e| e["verification"]["inclusionProof"]["treeSize"] = serde_json::json!(2),
+                "inclusion proof",
+            ),
+            (
+                |e| e["logID"] = serde_json::json!("00".repeat(32)),
+                "log ID",
+            ),
+            (
+                |e| {
+                    e["verification"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("signedEntryTimestamp");
+                },
+                "no signed entry timestamp",
+            ),
+        ];
+        for (lie, named) in lies {
+            let entry = log.answer(&envelope, &pem, lie);
+            let error = check(&entry, &log, &envelope, spki.as_bytes());
+            assert!(error.contains(named), "{named}: {error}");
+            assert!(error.contains("no bundle was written"), "{error}");
+        }
+        // Another signer's key as the verifier.
+        let other = KeyPair::generate_ecdsa_p256().unwrap();
+        let entry = log.answer(&envelope, &other.public_key_der().unwrap().to_pem(), |_| {});
+        let error = check(&entry, &log, &envelope, spki.as_bytes());
+        assert!(error.contains("another verifier"), "{error}");
+        // The same answer checked with another log's key.
+        let error = check(&honest, &FakeLog::new(), &envelope, spki.as_bytes());
+        assert!(error.contains("log ID"), "{error}");
+    }
+
+    #[test]
+    fn the_public_good_log_is_checked_with_the_embedded_root_key() {
+        let url = Url::parse("https://rekor.sigstore.dev/").unwrap();
+        assert!(public_good_key(&url).is_some());
+        let other = Url::parse("http://127.0.0.1:3000/").unwrap();
+        assert!(public_good_key(&other).is_none());
+    }
+}
