@@ -138,6 +138,10 @@ impl Endpoints {
                 };
                 vec![(url.to_string(), version)]
             }
+            // The built-in public-good config's logs go with its Fulcio
+            // only: identities certified by another Fulcio (`--fulcio-url`,
+            // say a private instance's) must not land in a public log.
+            None if flags.signing_config.is_none() && flags.fulcio_url.is_some() => Vec::new(),
             None => match &config {
                 Some(c) if flags.tlog_upload != Some(false) => {
                     select_logs(c, flags.rekor_version, flags.signing_config)?
@@ -550,6 +554,8 @@ mod tests {
         };
         let e = Endpoints::resolve(flags, true).unwrap();
         assert_eq!(e.fulcio.unwrap().as_str(), "http://127.0.0.1:5555/");
+        // Another Fulcio's identities stay out of the public-good log.
+        assert!(e.rekor.is_empty());
         let bad = EndpointFlags {
             fulcio_url: Some("http://fulcio.example"),
             ..flags
