@@ -142,8 +142,13 @@ impl Endpoints {
             // only: identities certified by another Fulcio (`--fulcio-url`,
             // say a private instance's) must not land in a public log.
             None if flags.signing_config.is_none() && flags.fulcio_url.is_some() => Vec::new(),
+            // Chosen only when something will be recorded: a config's odd
+            // selector need not fail a run that records nothing.
             None => match &config {
-                Some(c) if flags.tlog_upload != Some(false) => {
+                Some(c)
+                    if flags.tlog_upload == Some(true)
+                        || keyless && flags.tlog_upload.is_none() =>
+                {
                     select_logs(c, flags.rekor_version, flags.signing_config)?
                 }
                 _ => Vec::new(),
