@@ -274,7 +274,7 @@ fn keyless_without_a_tsa_records_one_dsse_entry_that_ours_and_cosign_verify() {
 
 #[test]
 fn keys_are_recorded_in_rekor_v1_with_their_public_key() {
-    let Some((_, log)) = rekor_v1() else {
+    let Some((stack, log)) = rekor_v1() else {
         return;
     };
     let job = Job::new();
@@ -332,6 +332,27 @@ fn keys_are_recorded_in_rekor_v1_with_their_public_key() {
             .success()
             .json();
         assert_eq!(v["transparencyLogVerified"], true, "{v}");
+    }
+    // The wrong API version for a log: refused, saying which to pass.
+    for (url, version, hint) in [
+        (&log.url, "2", "--rekor-version 1"),
+        (&stack.rekor_url, "1", "--rekor-version 2"),
+    ] {
+        let out = job.sign(
+            "wrong",
+            &none,
+            &[
+                "--key",
+                "k.pem",
+                "--tlog-upload",
+                "--rekor-url",
+                url,
+                "--rekor-version",
+                version,
+            ],
+        );
+        out.fails_with(SERVICE, hint);
+        assert!(!job.path("wrong.sigstore.json").exists());
     }
 }
 
