@@ -302,6 +302,17 @@ REKOR_V1_VERSION="v1.5.4"
 
 setup_rekor_v1() {
   install_apt_packages mariadb-server
+  # Its postinst starts a system MariaDB unless policy-rc.d forbids it; the
+  # tests never use it (as docker-registry's above): stop it.
+  if [ -x /etc/init.d/mariadb ] && /etc/init.d/mariadb status >/dev/null 2>&1; then
+    log "apt: stopping the system mariadb service (tests start their own)"
+    as_root /etc/init.d/mariadb stop >/dev/null || true
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      as_root systemctl disable --now mariadb.service >/dev/null 2>&1 || true
+    elif command -v update-rc.d >/dev/null 2>&1; then
+      as_root update-rc.d mariadb disable >/dev/null 2>&1 || true
+    fi
+  fi
   go_install_if_needed trillian_log_server \
     github.com/google/trillian/cmd/trillian_log_server "$TRILLIAN_VERSION"
   go_install_if_needed trillian_log_signer \
