@@ -329,8 +329,15 @@ fn report(
     if let Some(t) = signed.timestamps.iter().min() {
         lines.push(format!("Timestamped {}", provenance::rfc3339(*t)));
     }
-    if signed.tlog_entries > 0 {
-        lines.push("Recorded in the transparency log".into());
+    match signed.integrated_times.iter().min() {
+        Some(t) => lines.push(format!(
+            "Recorded in the transparency log at {}",
+            provenance::rfc3339(*t)
+        )),
+        None if signed.tlog_entries > 0 => {
+            lines.push("Recorded in the transparency log".into());
+        }
+        None => {}
     }
     let count = statement.subject.len();
     lines.push(format!(

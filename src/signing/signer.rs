@@ -179,6 +179,9 @@ pub(crate) struct SignedBundle {
     pub(crate) timestamps: Vec<jiff::Timestamp>,
     /// How many transparency log entries it carries.
     pub(crate) tlog_entries: usize,
+    /// The integrated times of its Rekor v1 entries (checked against the
+    /// log's signed entry timestamp): signed times too.
+    pub(crate) integrated_times: Vec<jiff::Timestamp>,
 }
 
 /// Signs `payload` as a DSSE envelope with `signer`, has every witness
@@ -204,6 +207,7 @@ pub(crate) fn sign_dsse(
     );
     let mut timestamps = Vec::new();
     let mut tlog_entries = 0;
+    let mut integrated_times = Vec::new();
     for e in evidence {
         match e {
             Evidence::Timestamp { der, time } => {
@@ -211,6 +215,11 @@ pub(crate) fn sign_dsse(
                 timestamps.push(time);
             }
             Evidence::TlogEntry(entry) => {
+                if entry.inclusion_promise.is_some()
+                    && let Some(time) = entry.integrated_time
+                {
+                    integrated_times.push(time);
+                }
                 bundle = bundle.with_tlog_entry(*entry);
                 tlog_entries += 1;
             }
@@ -225,6 +234,7 @@ pub(crate) fn sign_dsse(
         json,
         timestamps,
         tlog_entries,
+        integrated_times,
     })
 }
 

@@ -448,7 +448,14 @@ fn a_log_answer_that_does_not_verify_is_refused_and_no_bundle_is_written() {
     // An honest entry first, so the next one's inclusion proof has hashes.
     let mut args = direct.to_vec();
     args.push(&log.url);
-    job.sign("honest", &none, &args).success();
+    let out = job.sign("honest", &none, &args);
+    out.success();
+    // The integration time is a signed time: people are shown it.
+    assert!(
+        out.stdout
+            .contains("Recorded in the transparency log at 20"),
+        "{out:?}"
+    );
 
     // (name, how the answer lies, what the refusal names)
     type Lie = fn(&mut Value);
