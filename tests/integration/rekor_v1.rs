@@ -2,9 +2,9 @@
 //! a real local Rekor v1 (rekor_v1_stack.rs) as `dsse` v0.0.1 entries with
 //! inclusion promise and proof; keyless without a TSA (the log's signed
 //! integration time is the signed time), key-based with the public key in
-//! the entry; ours and cosign accept the bundles and refuse tampered files
-//! and wrong identities; a log answer that does not verify is refused and
-//! no bundle is written.
+//! the entry; ours, cosign and @sigstore/verify accept the keyless bundle,
+//! ours and cosign refuse tampered files and wrong identities; a log answer
+//! that does not verify is refused and no bundle is written.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::rekor_v1_stack::rekor_v1;
 use crate::sigstore_stack::{self, SigstoreStack, TokenSpec};
-use crate::support::{Output, attest};
+use crate::support::{Output, attest, node_peer};
 use crate::testbed::http;
 
 const VERIFY: i32 = 5;
@@ -214,6 +214,22 @@ fn keyless_without_a_tsa_records_one_dsse_entry_that_ours_and_cosign_verify() {
     };
     if let Some(out) = cosign(&job.path("app.bin"), IDENTITY) {
         assert_eq!(out.code, 0, "cosign refused our Rekor v1 bundle: {out:?}");
+    }
+
+    // @sigstore/verify: the entry is its log entry and its signed time
+    // (thresholds 1 and 1, no TSA timestamp in the bundle).
+    if let Some(out) = node_peer(
+        "verify-keyless.mjs",
+        &[
+            s(&bundle),
+            s(&log.trusted_root),
+            "--identity",
+            IDENTITY,
+            "--issuer",
+            &stack.oidc_url,
+        ],
+    ) {
+        assert_eq!(out.code, 0, "@sigstore/verify: {out:?}");
     }
 
     // A tampered file and a wrong identity: refused by both.
