@@ -146,14 +146,26 @@ impl RekorV1Log {
                 format!("{service} did not record the signature{hint}"),
             ));
         }
+        self.accept(&answer.body, &log_key, envelope, &verifier)
+    }
+
+    /// The bundle's entry from the log's answer, once everything in it is
+    /// checked.
+    fn accept(
+        &self,
+        answer: &[u8],
+        log_key: &LogKey,
+        envelope: &DsseEnvelope,
+        verifier: &V1Verifier<'_>,
+    ) -> Result<TransparencyLogEntry> {
         // The answer maps the new entry's UUID to the entry.
         let entries: BTreeMap<String, LogEntry> =
-            serde_json::from_slice(&answer.body).map_err(|e| self.bad_answer(e))?;
+            serde_json::from_slice(answer).map_err(|e| self.bad_answer(e))?;
         let mut entries = entries.into_values();
         let (Some(entry), None) = (entries.next(), entries.next()) else {
             return Err(self.bad_answer("not exactly one entry"));
         };
-        self.check(&entry, &log_key, envelope, &verifier)?;
+        self.check(&entry, log_key, envelope, verifier)?;
         entry
             .to_bundle_entry(KindVersion::DsseV001)
             .map_err(|e| self.bad_answer(e))
@@ -295,6 +307,22 @@ impl RekorV1Log {
     }
 }
 
+/// For the fuzz target: `answer` as the answer of a log whose key is
+/// `log_spki` to recording `envelope`, signed by the key `signer_spki`.
+#[doc(hidden)]
+pub(crate) fn accept_for_fuzzing(
+    answer: &[u8],
+    log_spki: &[u8],
+    envelope: &DsseEnvelope,
+    signer_spki: &[u8],
+) -> Result<TransparencyLogEntry> {
+    let log = RekorV1Log {
+        url: Url::parse("http://127.0.0.1/").map_err(|e| Error::internal(e.to_string()))?,
+    };
+    let key = LogKey::new(DerPublicKey::new(log_spki.to_vec())).map_err(Error::internal)?;
+    log.accept(answer, &key, envelope, &V1Verifier::PublicKey(signer_spki))
+}
+
 /// A log's key, ready to verify with.
 struct LogKey {
     der: DerPublicKey,
@@ -416,52 +444,65 @@ mod tests {
             signer_pem: &str,
             lie: impl FnOnce(&mut serde_json::Value),
         ) -> LogEntry {
-            let hash = |b: &[u8]| hex::encode(sigstore_crypto::sha256(b).as_bytes());
-            let body = serde_json::json!({
-                "apiVersion": "0.0.1",
-                "kind": "dsse",
-                "spec": {
-                    "envelopeHash": {"algorithm": "sha256", "value": hash(b"{}")},
-                    "payloadHash": {"algorithm": "sha256", "value": hash(envelope.payload.as_bytes())},
-                    "signatures": [{
-                        "signature": STANDARD.encode(envelope.signature.sig.as_bytes()),
-                        "verifier": STANDARD.encode(signer_pem),
-                    }],
-                },
-            })
-            .to_string();
-            let log_id = hex::encode(sigstore_crypto::sha256(self.der.as_bytes()).as_bytes());
+            let sign = |m: &[u8]| self.key.sign(m).unwrap().as_bytes().to_vec();
             let time = jiff::Timestamp::now().as_second();
-            let set = format!(
-                "{{\"body\":\"{}\",\"integratedTime\":{time},\"logID\":\"{log_id}\",\"logIndex\":0}}",
-                STANDARD.encode(&body)
-            );
-            let set = self.key.sign(set.as_bytes()).unwrap();
-            // A tree of one leaf: the root is the leaf hash, the proof empty.
-            let root = sigstore_merkle::hash_leaf(body.as_bytes());
-            let note = format!("127.0.0.1 - 1\n1\n{}\n", STANDARD.encode(root.as_bytes()));
-            let mut signed = sigstore_crypto::sha256(self.der.as_bytes()).as_bytes()[..4].to_vec();
-            signed.extend_from_slice(self.key.sign(note.as_bytes()).unwrap().as_bytes());
-            let checkpoint = format!("{note}\n\u{2014} 127.0.0.1 {}\n", STANDARD.encode(signed));
-            let mut entry = serde_json::json!({
-                "body": STANDARD.encode(&body),
-                "integratedTime": time,
-                "logID": log_id,
-                "logIndex": 0,
-                "verification": {
-                    "signedEntryTimestamp": STANDARD.encode(set.as_bytes()),
-                    "inclusionProof": {
-                        "checkpoint": checkpoint,
-                        "hashes": [],
-                        "logIndex": 0,
-                        "rootHash": root.to_hex(),
-                        "treeSize": 1,
-                    },
-                },
-            });
-            lie(&mut entry);
-            serde_json::from_value(entry).unwrap()
+            let mut answer = honest_answer(sign, self.der.as_bytes(), envelope, signer_pem, time);
+            let entry = answer.as_object_mut().unwrap().values_mut().next().unwrap();
+            lie(entry);
+            serde_json::from_value(entry.clone()).unwrap()
         }
+    }
+
+    /// A one-leaf log's answer (UUID to entry) to recording `envelope`,
+    /// signed by `signer_pem`, made with the log key's `sign` at `time`.
+    fn honest_answer(
+        sign: impl Fn(&[u8]) -> Vec<u8>,
+        log_spki: &[u8],
+        envelope: &DsseEnvelope,
+        signer_pem: &str,
+        time: i64,
+    ) -> serde_json::Value {
+        let hash = |b: &[u8]| hex::encode(sigstore_crypto::sha256(b).as_bytes());
+        let body = serde_json::json!({
+            "apiVersion": "0.0.1",
+            "kind": "dsse",
+            "spec": {
+                "envelopeHash": {"algorithm": "sha256", "value": hash(b"{}")},
+                "payloadHash": {"algorithm": "sha256", "value": hash(envelope.payload.as_bytes())},
+                "signatures": [{
+                    "signature": STANDARD.encode(envelope.signature.sig.as_bytes()),
+                    "verifier": STANDARD.encode(signer_pem),
+                }],
+            },
+        })
+        .to_string();
+        let log_id = hash(log_spki);
+        let set = format!(
+            "{{\"body\":\"{}\",\"integratedTime\":{time},\"logID\":\"{log_id}\",\"logIndex\":0}}",
+            STANDARD.encode(&body)
+        );
+        // A tree of one leaf: the root is the leaf hash, the proof empty.
+        let root = sigstore_merkle::hash_leaf(body.as_bytes());
+        let note = format!("127.0.0.1 - 1\n1\n{}\n", STANDARD.encode(root.as_bytes()));
+        let mut signed = sigstore_crypto::sha256(log_spki).as_bytes()[..4].to_vec();
+        signed.extend_from_slice(&sign(note.as_bytes()));
+        let checkpoint = format!("{note}\n\u{2014} 127.0.0.1 {}\n", STANDARD.encode(signed));
+        serde_json::json!({ hash(body.as_bytes()): {
+            "body": STANDARD.encode(&body),
+            "integratedTime": time,
+            "logID": log_id,
+            "logIndex": 0,
+            "verification": {
+                "signedEntryTimestamp": STANDARD.encode(sign(set.as_bytes())),
+                "inclusionProof": {
+                    "checkpoint": checkpoint,
+                    "hashes": [],
+                    "logIndex": 0,
+                    "rootHash": root.to_hex(),
+                    "treeSize": 1,
+                },
+            },
+        }})
     }
 
     fn signed_envelope(key: &KeyPair) -> DsseEnvelope {
@@ -551,6 +592,37 @@ mod tests {
         // The same answer checked with another log's key.
         let error = check(&honest, &FakeLog::new(), &envelope, spki.as_bytes());
         assert!(error.contains("log ID"), "{error}");
+    }
+
+    /// The fuzz target's honest seed is what the fuzz key's log answers
+    /// (Ed25519 signs deterministically, so it is made again here): it
+    /// passes every check, so the fuzzer starts from an accepted answer.
+    #[test]
+    fn the_fuzz_seed_is_an_honest_answer() {
+        let key = crate::fuzzing::fuzz_signing_key();
+        let spki = key.public_key().spki_der().to_vec();
+        let envelope = crate::fuzzing::fuzz_logged_envelope();
+        let pem = DerPublicKey::new(spki.clone()).to_pem();
+        let made = honest_answer(
+            |m| key.sign(m).unwrap(),
+            &spki,
+            &envelope,
+            &pem,
+            1_767_225_600,
+        );
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fuzz/seeds/rekor_v1_answers/honest.json"
+        );
+        let seed = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(seed.trim_end(), made.to_string(), "{path}: regenerate it");
+        assert!(accept_for_fuzzing(seed.as_bytes(), &spki, &envelope, &spki).is_ok());
+        let lie = seed.replace(
+            "\"logIndex\":0,\"verification",
+            "\"logIndex\":1,\"verification",
+        );
+        assert_ne!(lie, seed);
+        assert!(accept_for_fuzzing(lie.as_bytes(), &spki, &envelope, &spki).is_err());
     }
 
     #[test]
