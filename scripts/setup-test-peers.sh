@@ -9,6 +9,9 @@
 #   - keyless stack and Sigstore peers (DESIGN.md section 9), $PEER_CACHE/bin:
 #     cosign (v3), cosign2 (v2), regctl, fulcio, timestamp-server,
 #     rekor-server-posix (rekor-tiles), oidc-issuer (Go)
+#   - Rekor v1 (DESIGN.md section 9): apt mariadb-server; $PEER_CACHE/bin:
+#     trillian_log_server, trillian_log_signer, createtree, rekor-server (Go);
+#     $PEER_CACHE/share: Trillian's MySQL schema
 # Idempotent; each step is skipped when already up to date.
 # Target: Debian 12, as root (or a user with sudo). Needs Node >= 20.17 with npm.
 #
@@ -290,6 +293,51 @@ setup_keyless_stack() {
   go_build_if_needed "$PEERS/oidc-issuer" "$PEER_CACHE/bin/oidc-issuer"
 }
 
+# Rekor v1, as the public-good instance runs it by default: rekor-server on
+# Trillian on MariaDB (no Redis: its search index lives in MariaDB too). The
+# harness (tests/integration/rekor_v1.rs) starts its own mariadbd on a unix
+# socket; the system service the package may start is not used.
+TRILLIAN_VERSION="v1.7.2"
+REKOR_V1_VERSION="v1.5.4"
+
+setup_rekor_v1() {
+  install_apt_packages mariadb-server
+  # Its postinst starts a system MariaDB unless policy-rc.d forbids it; the
+  # tests never use it (as docker-registry's above): stop it.
+  if [ -x /etc/init.d/mariadb ] && /etc/init.d/mariadb status >/dev/null 2>&1; then
+    log "apt: stopping the system mariadb service (tests start their own)"
+    as_root /etc/init.d/mariadb stop >/dev/null || true
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      as_root systemctl disable --now mariadb.service >/dev/null 2>&1 || true
+    elif command -v update-rc.d >/dev/null 2>&1; then
+      as_root update-rc.d mariadb disable >/dev/null 2>&1 || true
+    fi
+  fi
+  go_install_if_needed trillian_log_server \
+    github.com/google/trillian/cmd/trillian_log_server "$TRILLIAN_VERSION"
+  go_install_if_needed trillian_log_signer \
+    github.com/google/trillian/cmd/trillian_log_signer "$TRILLIAN_VERSION"
+  go_install_if_needed createtree github.com/google/trillian/cmd/createtree "$TRILLIAN_VERSION"
+  go_install_if_needed rekor-server github.com/sigstore/rekor/cmd/rekor-server "$REKOR_V1_VERSION"
+  # Trillian's MySQL schema, from the module `go install` just fetched, kept
+  # beside the binaries so the harness needs no Go module cache.
+  local schema="$PEER_CACHE/share/trillian-$TRILLIAN_VERSION-storage.sql" modcache
+  if [ -s "$schema" ]; then
+    log "go: ok (Trillian $TRILLIAN_VERSION schema)"
+    return 0
+  fi
+  modcache="$(go env GOMODCACHE)"
+  if [ ! -f "$modcache/github.com/google/trillian@$TRILLIAN_VERSION/storage/mysql/schema/storage.sql" ]; then
+    go mod download "github.com/google/trillian@$TRILLIAN_VERSION" \
+      || die "cannot download github.com/google/trillian@$TRILLIAN_VERSION for its schema"
+  fi
+  mkdir -p "$PEER_CACHE/share"
+  cp "$modcache/github.com/google/trillian@$TRILLIAN_VERSION/storage/mysql/schema/storage.sql" "$schema.tmp"
+  chmod 0644 "$schema.tmp"
+  mv -f "$schema.tmp" "$schema"
+  log "go: copied the Trillian $TRILLIAN_VERSION schema"
+}
+
 main() {
   setup_base_tools
   setup_keyring
@@ -300,6 +348,7 @@ main() {
   setup_oras
   setup_go_peers
   setup_keyless_stack
+  setup_rekor_v1
   setup_sigstore_peers
   setup_ferro
   log "done"

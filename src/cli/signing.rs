@@ -34,7 +34,7 @@ pub struct SigningKeyArgs {
 pub struct KeylessArgs {
     /// Sign keyless: an OIDC identity token buys a short-lived Fulcio
     /// certificate for a key that lives only in memory, and a timestamp
-    /// authority vouches for the time. Chosen by itself in CI when an
+    /// authority or a Rekor v1 log vouches for the time. Chosen by itself in CI when an
     /// identity token is available and no --key or --key-name is given.
     #[arg(long)]
     pub keyless: bool,
@@ -50,15 +50,15 @@ pub struct KeylessArgs {
     #[arg(long, value_name = "URL")]
     pub fulcio_url: Option<String>,
 
-    /// RFC 3161 timestamp authority to timestamp the signature with; keyless
-    /// signing always uses one (default: the signing config's, else
-    /// Sigstore's public one), key-based signing only when one is named here
-    /// or in --signing-config.
+    /// RFC 3161 timestamp authority to timestamp the signature with (default:
+    /// the signing config's, else Sigstore's public one). Keyless signing
+    /// needs one unless it records in a Rekor v1 log; key-based signing uses
+    /// one only when one is named here or in --signing-config.
     #[arg(long, value_name = "URL")]
     pub timestamp_server_url: Option<String>,
 
     /// A Sigstore signing config (v0.2 JSON, as cosign v3 takes) naming the
-    /// Fulcio and timestamp authority to use.
+    /// Fulcio, timestamp authority and Rekor logs to use.
     #[arg(long, value_name = "FILE")]
     pub signing_config: Option<PathBuf>,
 
@@ -68,15 +68,24 @@ pub struct KeylessArgs {
     pub key_given: bool,
 }
 
-/// Recording signatures in a Rekor v2 transparency log.
+/// Recording signatures in a Rekor transparency log (v1 or v2).
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Signing")]
 pub struct TlogUploadArgs {
-    /// Rekor v2 log to record the signature in (default: the signing
-    /// config's Rekor v2 log). Keyless signatures are recorded whenever a
-    /// log is known; key-based ones with --tlog-upload.
+    /// Rekor log to record the signature in (default: the signing config's
+    /// logs of the newest API version it names; public good: its Rekor v1
+    /// log). Keyless signatures are recorded whenever a log is known;
+    /// key-based ones with --tlog-upload.
     #[arg(long, value_name = "URL")]
     pub rekor_url: Option<String>,
+
+    /// Rekor API version of the log: 1 (a `dsse` entry with a signed
+    /// integration time, which stands in for a timestamp authority) or 2 (a
+    /// `hashedrekord` entry). Default: the version the signing config gives
+    /// the log (with --rekor-url: for that URL, else 2); without
+    /// --rekor-url it picks the signing config's logs of that version.
+    #[arg(long, value_name = "VERSION", value_parser = clap::value_parser!(u32).range(1..=2))]
+    pub rekor_version: Option<u32>,
 
     /// Record the signature in the Rekor log (key-based signing too).
     #[arg(long, overrides_with = "no_tlog_upload")]

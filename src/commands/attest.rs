@@ -189,6 +189,7 @@ fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
             fulcio_url: args.keyless.fulcio_url.as_deref(),
             timestamp_server_url: args.keyless.timestamp_server_url.as_deref(),
             rekor_url: args.tlog.rekor_url.as_deref(),
+            rekor_version: args.tlog.rekor_version,
             tlog_upload: match (args.tlog.tlog_upload, args.tlog.no_tlog_upload) {
                 (true, _) => Some(true),
                 (_, true) => Some(false),
@@ -258,9 +259,11 @@ fn sign(
             authority,
             services,
         });
-    let logging = endpoints
-        .rekor_log()
-        .map(|log| RekorWitness { log, services });
+    let logging: Vec<RekorWitness<'_>> = endpoints
+        .rekor_logs()
+        .into_iter()
+        .map(|log| RekorWitness { log, services })
+        .collect();
     let witnesses: Vec<&dyn Witness> = timestamping
         .iter()
         .map(|w| w as &dyn Witness)
@@ -311,8 +314,15 @@ fn report(
     if let Some(t) = signed.timestamps.iter().min() {
         lines.push(format!("Timestamped {}", provenance::rfc3339(*t)));
     }
-    if signed.tlog_entries > 0 {
-        lines.push("Recorded in the transparency log".into());
+    match signed.integrated_times.iter().min() {
+        Some(t) => lines.push(format!(
+            "Recorded in the transparency log at {}",
+            provenance::rfc3339(*t)
+        )),
+        None if signed.tlog_entries > 0 => {
+            lines.push("Recorded in the transparency log".into());
+        }
+        None => {}
     }
     let count = statement.subject.len();
     lines.push(format!(

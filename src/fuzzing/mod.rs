@@ -13,16 +13,16 @@ mod signing;
 
 pub use inputs::{cargo_stream, checksums, credentials};
 pub use registry::{challenges, link_header, manifests, references, token_response};
-pub use signing::{bundles, keys};
+pub use signing::{bundles, keys, rekor_v1_answers};
 // For the unit tests that check the signed seeds.
 #[cfg(test)]
-pub(crate) use signing::fuzz_signing_key;
+pub(crate) use signing::{fuzz_logged_envelope, fuzz_signing_key};
 
 /// A fuzz target's entry point.
 pub type Entry = fn(&[u8]);
 
 /// Every target, by the name of its `fuzz/fuzz_targets/<name>.rs`.
-pub const TARGETS: [(&str, Entry); 10] = [
+pub const TARGETS: [(&str, Entry); 11] = [
     ("references", references),
     ("challenges", challenges),
     ("manifests", manifests),
@@ -33,6 +33,7 @@ pub const TARGETS: [(&str, Entry); 10] = [
     ("keys", keys),
     ("credentials", credentials),
     ("cargo_stream", cargo_stream),
+    ("rekor_v1_answers", rekor_v1_answers),
 ];
 
 #[cfg(test)]

@@ -181,3 +181,45 @@ fn check_signing(k: &SigningKey) {
         k.key_id()
     );
 }
+
+/// The envelope the `rekor_v1_answers` seeds were logged for: a fixed
+/// statement signed by the fuzz key (Ed25519 signatures are
+/// deterministic, so it is the same every run).
+pub(crate) fn fuzz_logged_envelope() -> sigstore_types::DsseEnvelope {
+    let key = fuzz_signing_key();
+    let payload = br#"{"_type":"https://in-toto.io/Statement/v1","subject":[]}"#;
+    let signature = key
+        .sign(&sigstore_types::pae(IN_TOTO_PAYLOAD_TYPE, payload))
+        .expect("the fuzz key signs");
+    sigstore_types::DsseEnvelope::new(
+        IN_TOTO_PAYLOAD_TYPE,
+        sigstore_types::PayloadBytes::from_bytes(payload),
+        sigstore_types::DsseSignature::new(
+            sigstore_types::SignatureBytes::new(signature),
+            sigstore_types::KeyId::default(),
+        ),
+    )
+}
+
+/// Rekor v1 answers to recording a DSSE envelope, as the fuzz key's own
+/// log (the fuzz key signs the entry and is the log's key): whatever is
+/// accepted has everything a verifier needs, from that log.
+pub fn rekor_v1_answers(data: &[u8]) {
+    let key = fuzz_signing_key().public_key();
+    let spki = key.spki_der();
+    let envelope = fuzz_logged_envelope();
+    let Ok(entry) =
+        crate::signing::keyless::rekor_v1::accept_for_fuzzing(data, spki, &envelope, spki)
+    else {
+        return;
+    };
+    assert_eq!(entry.kind_version, sigstore_types::KindVersion::DsseV001);
+    assert!(entry.integrated_time.is_some());
+    assert!(entry.inclusion_promise.is_some());
+    let proof = entry.inclusion_proof.as_ref().expect("an inclusion proof");
+    assert!(proof.log_index.get() < proof.tree_size);
+    assert_eq!(
+        entry.log_id.key_id.as_bytes(),
+        sigstore_crypto::sha256(spki).as_bytes()
+    );
+}

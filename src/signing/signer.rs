@@ -1,6 +1,6 @@
 //! The one signing interface: a [`Signer`] (a key, or keyless: an
 //! ephemeral key with a Fulcio certificate) makes the DSSE signature;
-//! [`Witness`]es then vouch for it (a timestamp authority, a Rekor v2
+//! [`Witness`]es then vouch for it (a timestamp authority, a Rekor v1 or v2
 //! transparency log), each adding its evidence to the bundle's
 //! verification material. Key and keyless bundles are assembled in one
 //! place, so both get every witness.
@@ -14,8 +14,10 @@ use sigstore_types::{
 
 use super::dsse::sign_envelope;
 use super::keyless::KeylessSigner;
+use super::keyless::Log;
 use super::keyless::http::Services;
-use super::keyless::rekor::{LogVerifier, RekorLog};
+use super::keyless::rekor::LogVerifier;
+use super::keyless::rekor_v1::V1Verifier;
 use super::keyless::tsa::TimestampAuthority;
 use super::keys::SigningKey;
 use crate::error::{Error, Result};
@@ -135,34 +137,53 @@ impl Witness for TimestampWitness<'_> {
     }
 }
 
-/// A Rekor v2 log as a witness: the signature is recorded, and the entry
-/// with its inclusion proof goes into the bundle.
+/// A Rekor log as a witness: the signature is recorded, and the entry with
+/// its inclusion proof (and, from a v1 log, its inclusion promise) goes into
+/// the bundle.
 pub(crate) struct RekorWitness<'a> {
-    pub(crate) log: RekorLog,
+    pub(crate) log: Log,
     pub(crate) services: &'a Services,
 }
 
 impl Witness for RekorWitness<'_> {
     fn witness(&self, signed: &Signed<'_>) -> Result<Evidence> {
-        let public;
-        let verifier = match signed.signer {
-            Signer::Keyless(k) => LogVerifier::Certificate(k.certificate()),
-            Signer::Key { key, .. } => {
-                if key.algorithm() != super::keys::Algorithm::EcdsaP256 {
-                    return Err(Error::usage(format!(
-                        "Rekor v2 records ECDSA P-256 signatures only (its hashedrekord is over a \
-                         SHA-256 digest); this is an {} key: sign with a P-256 key, or without \
-                         --tlog-upload",
-                        key.algorithm()
-                    )));
-                }
-                public = key.public_key();
-                LogVerifier::PublicKey(public.spki_der())
+        let entry = match &self.log {
+            Log::V1(log) => {
+                let public;
+                let verifier = match signed.signer {
+                    Signer::Keyless(k) => V1Verifier::Certificate {
+                        certificate: k.certificate(),
+                        not_before: k.info().not_before,
+                        not_after: k.info().not_after,
+                    },
+                    Signer::Key { key, .. } => {
+                        public = key.public_key();
+                        V1Verifier::PublicKey(public.spki_der())
+                    }
+                };
+                log.record(self.services, signed.envelope, verifier)?
+            }
+            Log::V2(log) => {
+                let public;
+                let verifier = match signed.signer {
+                    Signer::Keyless(k) => LogVerifier::Certificate(k.certificate()),
+                    Signer::Key { key, .. } => {
+                        if key.algorithm() != super::keys::Algorithm::EcdsaP256 {
+                            return Err(Error::usage(format!(
+                                "Rekor v2 records ECDSA P-256 signatures only (its hashedrekord \
+                                 is over a SHA-256 digest); this is an {} key: sign with a P-256 \
+                                 key, record in a Rekor v1 log (--rekor-version 1), or sign \
+                                 without --tlog-upload",
+                                key.algorithm()
+                            )));
+                        }
+                        public = key.public_key();
+                        LogVerifier::PublicKey(public.spki_der())
+                    }
+                };
+                log.record(self.services, &signed.pae(), signed.signature(), verifier)?
             }
         };
-        let entry = self
-            .log
-            .record(self.services, &signed.pae(), signed.signature(), verifier)?;
         Ok(Evidence::TlogEntry(Box::new(entry)))
     }
 }
@@ -175,6 +196,9 @@ pub(crate) struct SignedBundle {
     pub(crate) timestamps: Vec<jiff::Timestamp>,
     /// How many transparency log entries it carries.
     pub(crate) tlog_entries: usize,
+    /// The integrated times of its Rekor v1 entries (checked against the
+    /// log's signed entry timestamp): signed times too.
+    pub(crate) integrated_times: Vec<jiff::Timestamp>,
 }
 
 /// Signs `payload` as a DSSE envelope with `signer`, has every witness
@@ -200,6 +224,7 @@ pub(crate) fn sign_dsse(
     );
     let mut timestamps = Vec::new();
     let mut tlog_entries = 0;
+    let mut integrated_times = Vec::new();
     for e in evidence {
         match e {
             Evidence::Timestamp { der, time } => {
@@ -207,6 +232,11 @@ pub(crate) fn sign_dsse(
                 timestamps.push(time);
             }
             Evidence::TlogEntry(entry) => {
+                if entry.inclusion_promise.is_some()
+                    && let Some(time) = entry.integrated_time
+                {
+                    integrated_times.push(time);
+                }
                 bundle = bundle.with_tlog_entry(*entry);
                 tlog_entries += 1;
             }
@@ -221,6 +251,7 @@ pub(crate) fn sign_dsse(
         json,
         timestamps,
         tlog_entries,
+        integrated_times,
     })
 }
 

@@ -121,27 +121,32 @@ impl TrustRoot {
 
     /// Requires `tlog`'s threshold of entries; returns whether the bundle's
     /// entries are to be verified (there are some, and they are not
-    /// ignored).
+    /// ignored). Only entries with an inclusion proof or promise count, and
+    /// each log entry once: the same entry twice is one witness, not two.
+    /// sigstore-verify then checks every entry, and any that fails fails
+    /// the bundle, so what is counted here is what was verified.
     fn check_tlog_count(
         &self,
         bundle: &DsseBundle,
         tlog: TlogPolicy,
         default: usize,
     ) -> Result<bool> {
-        let count = bundle.sigstore().verification_material.tlog_entries.len();
+        let entries = &bundle.sigstore().verification_material.tlog_entries;
         if tlog.ignore {
             return Ok(false);
         }
+        let count = distinct_witnessed_entries(entries);
         let threshold = tlog.threshold.unwrap_or(default);
         if count < threshold {
             return Err(Error::verification(format!(
-                "the bundle has {count} transparency log entr{}, {threshold} required (with {}); \
-                 for a Sigstore instance without a log pass --insecure-ignore-tlog",
+                "the bundle has {count} transparency log entr{}, {threshold} required (with {}; \
+                 counted are entries with an inclusion proof or promise, each once); for a \
+                 Sigstore instance without a log pass --insecure-ignore-tlog",
                 if count == 1 { "y" } else { "ies" },
                 self.label()
             )));
         }
-        Ok(count > 0)
+        Ok(!entries.is_empty())
     }
 
     /// Verifies a key-signed bundle's timestamps and transparency log
@@ -229,6 +234,17 @@ impl TrustRoot {
         }
         Ok(times)
     }
+}
+
+/// How many different log entries (log ID and index) `entries` hold that
+/// carry an inclusion proof or an inclusion promise.
+fn distinct_witnessed_entries(entries: &[sigstore_types::TransparencyLogEntry]) -> usize {
+    entries
+        .iter()
+        .filter(|e| e.inclusion_proof.is_some() || e.inclusion_promise.is_some())
+        .map(|e| (e.log_id.key_id.as_bytes().to_vec(), e.log_index.get()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
 }
 
 /// sigstore-verify binds the statement to an artifact digest; ours are

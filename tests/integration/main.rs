@@ -25,6 +25,8 @@ mod proxy;
 mod proxy_smoke;
 mod registry;
 mod rekor;
+mod rekor_v1;
+mod rekor_v1_stack;
 mod sigstore_stack;
 mod sigstore_stack_smoke;
 mod soak;

@@ -48,7 +48,7 @@ pub const TSA_METRICS_PORT: u16 = 2112;
 /// The audience Fulcio expects (its `ClientID` for both issuers).
 pub const AUDIENCE: &str = "sigstore";
 /// Start of every `validFor` in the trusted root and signing config.
-const VALID_FROM: &str = "2020-01-01T00:00:00Z";
+pub(crate) const VALID_FROM: &str = "2020-01-01T00:00:00Z";
 pub const TRUSTED_ROOT_MEDIA_TYPE: &str =
     "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
 pub const SIGNING_CONFIG_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.signingconfig.v0.2+json";
@@ -336,7 +336,7 @@ fn openssl_bin() -> Option<PathBuf> {
 
 // ---- the stack -------------------------------------------------------------
 
-struct Bins {
+pub(crate) struct Bins {
     oidc: PathBuf,
     fulcio: PathBuf,
     tsa: PathBuf,
@@ -917,17 +917,17 @@ pub fn pem_blocks(text: &str) -> Vec<Vec<u8>> {
     out
 }
 
-fn write_json(path: &Path, v: &Value) {
+pub(crate) fn write_json(path: &Path, v: &Value) {
     std::fs::write(path, serde_json::to_vec_pretty(v).unwrap()).unwrap();
 }
 
-fn get_json(url: &str) -> Value {
+pub(crate) fn get_json(url: &str) -> Value {
     let r = http("GET", url, &[], None, None);
     assert_eq!(r.status, 200, "GET {url}: {r:?}");
     r.json()
 }
 
-fn openssl(args: &[&str], out: &Path) {
+pub(crate) fn openssl(args: &[&str], out: &Path) {
     let o = Command::new("openssl")
         .args(args)
         .arg(out)
@@ -962,7 +962,7 @@ fn random_hex(bytes: usize) -> String {
     hex::encode(buf)
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     tempfile::Builder::new()
         .prefix(&format!("cargo-attest-tb-{name}-"))
         .tempdir()
@@ -971,7 +971,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// Three distinct free ports on 127.0.0.1 (held together while picked).
-fn free_ports() -> [u16; 3] {
+pub(crate) fn free_ports() -> [u16; 3] {
     let ls: Vec<TcpListener> = (0..3)
         .map(|_| TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0"))
         .collect();
@@ -981,7 +981,10 @@ fn free_ports() -> [u16; 3] {
 
 /// Starts a server that must be given its ports; should another process
 /// take one in between, it is tried again on new ones.
-fn with_port_retries<T>(name: &str, mut start: impl FnMut([u16; 3]) -> Result<T, String>) -> T {
+pub(crate) fn with_port_retries<T>(
+    name: &str,
+    mut start: impl FnMut([u16; 3]) -> Result<T, String>,
+) -> T {
     let mut errors = Vec::new();
     for _ in 0..3 {
         match start(free_ports()) {
@@ -993,7 +996,7 @@ fn with_port_retries<T>(name: &str, mut start: impl FnMut([u16; 3]) -> Result<T,
 }
 
 /// Waits until `GET {base}{path}` answers 200.
-fn wait_http(server: &Server, base: &str, path: &str) -> Result<(), String> {
+pub(crate) fn wait_http(server: &Server, base: &str, path: &str) -> Result<(), String> {
     let deadline = Instant::now() + START_TIMEOUT;
     let addr: SocketAddr = base.trim_start_matches("http://").parse().unwrap();
     loop {

@@ -78,9 +78,18 @@ impl RekorLog {
             bearer: None,
         })?;
         if !answer.status.is_success() {
+            // A Rekor v1 log has no v2 API: say how to speak v1 to it.
+            let hint = if answer.status == reqwest::StatusCode::NOT_FOUND {
+                " (is it a Rekor v1 log? Then pass --rekor-version 1)"
+            } else {
+                ""
+            };
             return Err(answer.refusal(
                 &host,
-                format!("{service} ({}) did not record the signature", shown(&url)),
+                format!(
+                    "{service} ({}) did not record the signature{hint}",
+                    shown(&url)
+                ),
             ));
         }
         let entry: TransparencyLogEntry = serde_json::from_slice(&answer.body).map_err(|e| {
