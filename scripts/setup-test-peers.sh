@@ -2,7 +2,8 @@
 # Installs the independent peer tools used by the integration tests:
 #   - apt: gnome-keyring, libsecret-tools, dbus, dbus-x11 (headless Secret Service)
 #   - tests/peers/node:   sigstore-js sign/verify (npm ci from package-lock.json)
-#   - tests/peers/python: securesystemslib DSSE verifier (venv in .venv)
+#   - tests/peers/python: securesystemslib DSSE verifier, cyclonedx-python-lib
+#     CycloneDX validator (venv in .venv, pins in requirements.txt)
 #   - registries (DESIGN.md section 9): apt docker-registry, apache2-utils,
 #     skopeo, curl; $PEER_CACHE/cargo: ferro-oci-server (cargo install);
 #     $PEER_CACHE/bin: oras, go-registry, token-service, fault-proxy (Go)

@@ -36,6 +36,10 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
         "Password or token for CARGO_ATTEST_REGISTRY.",
     ),
     (
+        "CARGO_ATTEST_SBOM_SIZE_LIMIT",
+        "The largest SBOM cargo attest --sbom signs, as --sbom-size-limit (default: 16MiB).",
+    ),
+    (
         "CARGO_ATTEST_CACHE_DIR",
         "Where capability verdicts and blob sources are remembered (default: $XDG_CACHE_HOME/cargo-attest or ~/.cache/cargo-attest).",
     ),

@@ -59,8 +59,9 @@ pub(crate) struct Publication<'a> {
     /// covers its digest (`cargo attest --push`); built from the uploaded
     /// layers when `None`.
     pub(crate) planned_manifest: Option<&'a [u8]>,
-    /// The bundle to attach to the artifact once it is tagged.
-    pub(crate) attestation: Option<Attestation<'a>>,
+    /// The bundles to attach to the artifact once it is tagged, in order
+    /// (provenance, then an SBOM per output, for `cargo attest --sbom`).
+    pub(crate) attestations: Vec<Attestation<'a>>,
 }
 
 /// A Sigstore bundle to attach, and how.
@@ -74,7 +75,8 @@ pub(crate) struct Attestation<'a> {
 pub(crate) struct Published {
     pub(crate) manifest: Descriptor,
     pub(crate) layers: Vec<Layer>,
-    pub(crate) attached: Option<AttachReport>,
+    /// One report per attestation, in the order given.
+    pub(crate) attached: Vec<AttachReport>,
 }
 
 /// Uploads the files, stores the manifest under `tag`, then attaches the
@@ -97,16 +99,11 @@ pub(crate) fn publish(
         }
     };
     let manifest = push_manifest(store, manifest, Some(tag), progress)?;
-    let attached = match &what.attestation {
-        Some(a) => Some(attach_bundle(
-            store,
-            &manifest,
-            a.bundle,
-            a.predicate_type,
-            a.options,
-        )?),
-        None => None,
-    };
+    let attached = what
+        .attestations
+        .iter()
+        .map(|a| attach_bundle(store, &manifest, a.bundle, a.predicate_type, a.options))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Published {
         manifest,
         layers,

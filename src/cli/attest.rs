@@ -81,6 +81,24 @@ pub struct AttestArgs {
     #[arg(long, value_name = "REF", help_heading = "Output")]
     pub push: Option<String>,
 
+    /// Also attest a CycloneDX 1.6 SBOM of each build output: the packages
+    /// compiled into it for this target, profile and features. Each is
+    /// signed like the provenance and written beside its bundle as
+    /// <bundle-name>.<output>.cdx.sigstore.json; with --push, attached to
+    /// the artifact too.
+    #[arg(long, help_heading = "SBOM")]
+    pub sbom: bool,
+
+    /// Attest only the SBOMs (as --sbom), without provenance.
+    #[arg(long, help_heading = "SBOM", conflicts_with = "sbom")]
+    pub sbom_only: bool,
+
+    /// Refuse, before anything is signed, an SBOM larger than SIZE: bytes,
+    /// or a number with KiB, MiB or GiB [env: CARGO_ATTEST_SBOM_SIZE_LIMIT]
+    /// [default: 16MiB, the limit of GitHub's actions/attest].
+    #[arg(long, value_name = "SIZE", help_heading = "SBOM")]
+    pub sbom_size_limit: Option<String>,
+
     #[command(flatten)]
     pub publish: PublishArgs,
 }

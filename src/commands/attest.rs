@@ -2,6 +2,7 @@
 //! sign it, publish (with `--push`), write the bundle.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -20,6 +21,7 @@ use crate::provenance::{self, Provenance, Subject};
 use crate::publish::{
     self, ArtifactFile, Attestation, DEFAULT_ARTIFACT_TYPE, Layer, Publication, artifact_manifest,
 };
+use crate::sbom;
 use crate::settings::Settings;
 use crate::signing::keyless::http::Services;
 use crate::signing::keyless::token::{ambient_source, find_token};
@@ -33,7 +35,9 @@ use url::Url;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AttestOutput<'a> {
-    bundle: String,
+    /// The provenance bundle (absent with --sbom-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bundle: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     key_id: Option<String>,
     algorithm: Algorithm,
@@ -48,10 +52,32 @@ struct AttestOutput<'a> {
     /// How many transparency log entries the bundle carries.
     #[serde(skip_serializing_if = "is_zero")]
     tlog_entries: usize,
-    predicate_type: &'a str,
+    /// The provenance's predicate type (absent with --sbom-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predicate_type: Option<&'a str>,
     subjects: &'a [Subject],
+    /// One per build output with --sbom or --sbom-only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sboms: Vec<SbomOutput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pushed: Option<PushedOutput>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SbomOutput {
+    /// The SBOM's bundle.
+    bundle: String,
+    /// The build output it describes (file name).
+    output: String,
+    predicate_type: &'static str,
+    /// Components besides the output itself.
+    components: usize,
+    /// Its size in bytes, as the size limit counts it.
+    size: usize,
+    /// With --push: the attestation manifest attached to the artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attached: Option<AttachReport>,
 }
 
 #[derive(Serialize)]
@@ -66,8 +92,11 @@ struct CertificateOutput {
 struct PushedOutput {
     reference: String,
     digest: String,
-    attestation: String,
-    attached: AttachReport,
+    /// The provenance's attestation manifest (absent with --sbom-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attestation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attached: Option<AttachReport>,
 }
 
 /// An artifact to push, planned before signing: its manifest digest is a
@@ -78,6 +107,15 @@ struct PushPlan {
     files: Vec<ArtifactFile>,
     manifest: Vec<u8>,
     created: Option<String>,
+    /// The artifact as a statement subject (REF and its manifest digest).
+    subject: Subject,
+}
+
+/// What `--push` published: the report, and one attach report per
+/// attestation in the order given.
+struct Pushed {
+    output: PushedOutput,
+    reports: Vec<AttachReport>,
 }
 
 pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
@@ -87,8 +125,15 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         Some(text) => Some((text.as_str(), places.parse(text)?)),
         None => None,
     };
+    let sbom_limit = sbom_size_limit(settings, args)?;
     let request = gather_request(settings, args);
     let mut gathered = gather_checked(&request, args)?;
+    // The SBOMs are made and measured before anything else: one over the
+    // limit stops the run before a key is loaded or a service is called.
+    let sboms = match sbom_limit {
+        Some(limit) => sbom::of_outputs(&gathered, &request.selection, limit)?,
+        None => Vec::new(),
+    };
     // Everything about the destination is checked before any key is
     // loaded or any Sigstore service is called: nothing is signed or
     // logged for a push that cannot happen.
@@ -126,16 +171,37 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         Some(k) => Signer::Keyless(Box::new(k)),
         None => key_signer(settings, args)?,
     };
-    let signed = sign(&statement.to_json(), &signer, &endpoints, &services)?;
+    let signed = if args.sbom_only {
+        None
+    } else {
+        Some(sign(&statement.to_json(), &signer, &endpoints, &services)?)
+    };
+    // Each SBOM names its output and, with --push, the artifact it is
+    // attached to, as the provenance does.
+    let signed_sboms = sboms
+        .iter()
+        .map(|s| {
+            let mut subjects = vec![s.subject.clone()];
+            subjects.extend(push.as_ref().map(|p| p.subject.clone()));
+            let statement = sbom::statement(&subjects, &s.sbom)?;
+            sign(&statement.to_json(), &signer, &endpoints, &services)
+        })
+        .collect::<Result<Vec<_>>>()?;
 
     // Publish, then write: a bundle on disk always describes what exists.
+    let mut attestations: Vec<(&[u8], &str)> = Vec::new();
+    if let Some(signed) = &signed {
+        attestations.push((signed.json.as_bytes(), &statement.predicate_type));
+    }
+    for s in &signed_sboms {
+        attestations.push((s.json.as_bytes(), sbom::CYCLONEDX_BOM));
+    }
     let pushed = match (&push, writable) {
         (Some(plan), Some(writable)) => Some(publish(
             settings,
             writable.open(&places)?,
             plan,
-            signed.json.as_bytes(),
-            &statement.predicate_type,
+            &attestations,
         )?),
         _ => None,
     };
@@ -145,15 +211,78 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         &statement.subject,
         args.output.as_deref(),
     );
-    fsutil::write_atomically(&path, signed.json.as_bytes(), Mode::Public)?;
+    if let Some(signed) = &signed {
+        fsutil::write_atomically(&path, signed.json.as_bytes(), Mode::Public)?;
+    }
+    let mut sbom_outputs = Vec::new();
+    for (i, (made, bundle)) in sboms.iter().zip(&signed_sboms).enumerate() {
+        let sbom_path = sbom_bundle_path(&path, &made.output);
+        fsutil::write_atomically(&sbom_path, bundle.json.as_bytes(), Mode::Public)?;
+        // The provenance's report comes first when there is one.
+        let index = i + usize::from(signed.is_some());
+        sbom_outputs.push(SbomOutput {
+            bundle: fsutil::display_path(&sbom_path),
+            output: made.output.clone(),
+            predicate_type: sbom::CYCLONEDX_BOM,
+            components: made.sbom.components,
+            size: made.sbom.json.len(),
+            attached: pushed.as_ref().and_then(|p| p.reports.get(index).cloned()),
+        });
+    }
     tracing::debug!("signed with {}", signer.label());
     report(
-        &fsutil::display_path(&path),
+        signed.as_ref().map(|_| fsutil::display_path(&path)),
         &signer,
-        &signed,
+        signed.as_ref().or(signed_sboms.first()),
         &statement,
-        pushed,
+        sbom_outputs,
+        pushed.map(|p| p.output),
     )
+}
+
+/// The size limit of SBOMs when they are wanted: --sbom-size-limit, else
+/// CARGO_ATTEST_SBOM_SIZE_LIMIT, else 16 MiB.
+fn sbom_size_limit(settings: &Settings, args: &AttestArgs) -> Result<Option<u64>> {
+    if !(args.sbom || args.sbom_only) {
+        if args.sbom_size_limit.is_some() {
+            return Err(Error::usage(
+                "--sbom-size-limit limits the SBOMs of --sbom or --sbom-only: add one of them",
+            ));
+        }
+        return Ok(None);
+    }
+    let text = args
+        .sbom_size_limit
+        .clone()
+        .or_else(|| settings.env.get(sbom::SIZE_LIMIT_VARIABLE));
+    match text {
+        Some(text) => sbom::parse_size(&text).map(Some),
+        None => Ok(Some(sbom::DEFAULT_SIZE_LIMIT)),
+    }
+}
+
+/// `<dir>/<bundle stem>.<output>.cdx.sigstore.json`, beside the provenance
+/// bundle `<dir>/<bundle stem>.sigstore.json`.
+fn sbom_bundle_path(provenance: &Path, output: &str) -> PathBuf {
+    let name = provenance
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name
+        .strip_suffix(".sigstore.json")
+        .or_else(|| name.strip_suffix(".json"))
+        .unwrap_or(&name);
+    let output: String = output
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    provenance.with_file_name(format!("{stem}.{output}.cdx.sigstore.json"))
 }
 
 fn gather_request<'a>(settings: &'a Settings, args: &'a AttestArgs) -> gather::Request<'a> {
@@ -282,12 +411,16 @@ fn sign(
 
 /// The JSON document and the lines people read.
 fn report(
-    shown: &str,
+    shown: Option<String>,
     signer: &Signer,
-    signed: &SignedBundle,
+    signed: Option<&SignedBundle>,
     statement: &provenance::Statement<Provenance>,
+    sboms: Vec<SbomOutput>,
     pushed: Option<PushedOutput>,
 ) -> Result<Report> {
+    let signed = signed.ok_or_else(|| Error::internal("nothing was signed"))?;
+    // With --sbom-only there is no provenance bundle.
+    let provenance = shown.is_some();
     let (key_id, algorithm, key, certificate) = match signer {
         Signer::Key { key, label } => (
             Some(key.key_id()),
@@ -308,7 +441,14 @@ fn report(
     let mut lines = Vec::new();
     if let Some(pushed) = &pushed {
         lines.push(format!("Pushed {} ({})", pushed.reference, pushed.digest));
-        lines.push(pushed.attached.describe());
+        if let Some(attached) = &pushed.attached {
+            lines.push(attached.describe());
+        }
+        for sbom in &sboms {
+            if let Some(attached) = &sbom.attached {
+                lines.push(format!("SBOM of {}: {}", sbom.output, attached.describe()));
+            }
+        }
     }
     if let Signer::Keyless(k) = signer {
         let info = k.info();
@@ -330,12 +470,23 @@ fn report(
         lines.push("Recorded in the transparency log".into());
     }
     let count = statement.subject.len();
-    lines.push(format!(
-        "Attested {count} subject{} -> {shown}",
-        if count == 1 { "" } else { "s" }
-    ));
+    if let Some(shown) = &shown {
+        lines.push(format!(
+            "Attested {count} subject{} -> {shown}",
+            if count == 1 { "" } else { "s" }
+        ));
+    }
+    for sbom in &sboms {
+        lines.push(format!(
+            "SBOM of {} ({} component{}) -> {}",
+            sbom.output,
+            sbom.components,
+            if sbom.components == 1 { "" } else { "s" },
+            sbom.bundle
+        ));
+    }
     let mut report = Report::new(&AttestOutput {
-        bundle: shown.to_string(),
+        bundle: shown,
         key_id,
         algorithm,
         key,
@@ -346,8 +497,9 @@ fn report(
             .map(|t| provenance::rfc3339(*t))
             .collect(),
         tlog_entries: signed.tlog_entries,
-        predicate_type: &statement.predicate_type,
+        predicate_type: provenance.then_some(statement.predicate_type.as_str()),
         subjects: &statement.subject,
+        sboms,
         pushed,
     })?;
     for line in lines {
@@ -451,19 +603,21 @@ fn plan_push(
         gathered.input.source.as_ref().and_then(|s| s.commit_time),
     );
     let (_, manifest) = artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, created.as_deref())?;
-    gathered.input.subjects.push(Subject {
+    let subject = Subject {
         name: reference.to_string(),
         digest: BTreeMap::from([(
             "sha256".to_string(),
             digest::hex_part(&digest::sha256_of(&manifest)).to_string(),
         )]),
-    });
+    };
+    gathered.input.subjects.push(subject.clone());
     Ok(PushPlan {
         reference: reference.to_string(),
         tag,
         files,
         manifest,
         created,
+        subject,
     })
 }
 
@@ -471,9 +625,8 @@ fn publish(
     settings: &Settings,
     located: Located,
     plan: &PushPlan,
-    bundle: &[u8],
-    predicate_type: &str,
-) -> Result<PushedOutput> {
+    bundles: &[(&[u8], &str)],
+) -> Result<Pushed> {
     let memory = memory(settings);
     let options = attach_options(settings, &memory, plan.created.as_deref());
     // The digests are known (the statement names them): each blob is
@@ -486,11 +639,14 @@ fn publish(
             artifact_type: DEFAULT_ARTIFACT_TYPE,
             created: plan.created.as_deref(),
             planned_manifest: Some(&plan.manifest),
-            attestation: Some(Attestation {
-                bundle,
-                predicate_type,
-                options: &options,
-            }),
+            attestations: bundles
+                .iter()
+                .map(|(bundle, predicate_type)| Attestation {
+                    bundle,
+                    predicate_type,
+                    options: &options,
+                })
+                .collect(),
         },
         &crate::progress::Progress::new(settings.progress),
     )
@@ -500,14 +656,27 @@ fn publish(
             plan.reference
         )
     })?;
-    let attached = published
+    if published.attached.len() != bundles.len() {
+        return Err(Error::internal("an attestation was not attached"));
+    }
+    // The provenance's report, when there is one, is the first.
+    let first = published
         .attached
-        .ok_or_else(|| Error::internal("the attestation was not attached"))?;
-    Ok(PushedOutput {
-        reference: located.display,
-        digest: published.manifest.digest,
-        attestation: attached.attestation.clone(),
-        attached,
+        .first()
+        .filter(|_| {
+            bundles
+                .first()
+                .is_some_and(|(_, t)| *t != sbom::CYCLONEDX_BOM)
+        })
+        .cloned();
+    Ok(Pushed {
+        output: PushedOutput {
+            reference: located.display,
+            digest: published.manifest.digest,
+            attestation: first.as_ref().map(|a| a.attestation.clone()),
+            attached: first,
+        },
+        reports: published.attached,
     })
 }
 

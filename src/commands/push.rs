@@ -64,17 +64,23 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
             artifact_type: &args.artifact_type,
             created: created.as_deref(),
             planned_manifest: None,
-            attestation: bundle.as_ref().map(|(text, predicate_type)| Attestation {
-                bundle: text.as_bytes(),
-                predicate_type,
-                options: &options,
-            }),
+            attestations: bundle
+                .as_ref()
+                .map(|(text, predicate_type)| Attestation {
+                    bundle: text.as_bytes(),
+                    predicate_type,
+                    options: &options,
+                })
+                .into_iter()
+                .collect(),
         },
         &crate::progress::Progress::new(settings.progress),
     )?;
     let manifest = &published.manifest;
     let pushed_line = format!("Pushed {} ({})", located.display, manifest.digest);
-    let attached_line = published.attached.as_ref().map(AttachReport::describe);
+    // push attaches one bundle at most (--bundle).
+    let attached = published.attached.into_iter().next();
+    let attached_line = attached.as_ref().map(AttachReport::describe);
     let mut report = Report::new(&PushOutput {
         reference: located.display.clone(),
         digest: manifest.digest.clone(),
@@ -90,7 +96,7 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
                 size: l.size,
             })
             .collect(),
-        attached: published.attached,
+        attached,
     })?;
     report.line(pushed_line);
     if let Some(line) = attached_line {
