@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cargo_attest_global_optspecs
-    string join \n format= q/quiet v/verbose manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= strict push= oci-layout= plain-http insecure attach= redetect created= progress= h/help V/version
+    string join \n format= q/quiet v/verbose manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= tlog-upload no-tlog-upload o/output= strict push= sbom sbom-only sbom-size-limit= oci-layout= plain-http insecure attach= redetect created= progress= h/help V/version
 end
 
 function __fish_cargo_attest_needs_command
@@ -46,6 +46,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l signing-confi
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l rekor-url -d 'Rekor v2 log to record the signature in (default: the signing config\'s Rekor v2 log). Keyless signatures are recorded whenever a log is known; key-based ones with --tlog-upload' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s o -l output -d 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l push -d 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. A REF without a registry host goes to the OCI layout target/oci/<name>' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l sbom-size-limit -d 'Refuse, before anything is signed, an SBOM larger than SIZE: bytes, or a number with KiB, MiB or GiB [env: CARGO_ATTEST_SBOM_SIZE_LIMIT] [default: 16MiB, the limit of GitHub\'s actions/attest]' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
 referrers\t''
@@ -63,6 +64,8 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l keyless -d 'S
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l tlog-upload -d 'Record the signature in the Rekor log (key-based signing too)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l no-tlog-upload -d 'Do not record the signature in a transparency log'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l strict -d 'Fail (exit 4) instead of warning when the provenance has gaps: no git checkout or commit, a dirty tree, outputs older than sources'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l sbom -d 'Also attest a CycloneDX 1.6 SBOM of each build output: the packages compiled into it for this target, profile and features. Each is signed like the provenance and written beside its bundle as <bundle-name>.<output>.cdx.sigstore.json; with --push, attached to the artifact too'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l sbom-only -d 'Attest only the SBOMs (as --sbom), without provenance'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'

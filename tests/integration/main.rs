@@ -24,6 +24,7 @@ mod proxy;
 mod proxy_smoke;
 mod registry;
 mod rekor;
+mod sbom;
 mod sigstore_stack;
 mod sigstore_stack_smoke;
 mod soak;
