@@ -14,6 +14,7 @@ mod inspect;
 mod key;
 mod login;
 mod maintain;
+mod package;
 mod push;
 mod verify;
 
@@ -98,6 +99,7 @@ pub fn finish(outcome: Result<Report>, format: Format, quiet: bool) -> u8 {
 pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
     match cli.command {
         None => attest::run(settings, &cli.attest),
+        Some(Command::Package(args)) => package::run(settings, *args),
         Some(Command::Push(args)) => push::run(settings, &args),
         Some(Command::Attach(args)) => attach::run(settings, &args),
         Some(Command::Discover(args)) => discover::run(settings, &args),

@@ -113,6 +113,54 @@ pub(crate) fn metadata(sel: &BuildSelection, platform: Option<&str>) -> Result<M
     })
 }
 
+/// The `.crate` file `cargo package` made for one package.
+#[derive(Debug, Clone)]
+pub(crate) struct PackagedCrate {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    /// `<target-dir>/package/NAME-VERSION.crate`.
+    pub(crate) path: PathBuf,
+}
+
+/// The `.crate` of the selected package (`-p`, else the one default
+/// member), which must exist: `cargo package` writes it.
+pub(crate) fn packaged_crate(sel: &BuildSelection) -> Result<PackagedCrate> {
+    let ws = load_workspace(sel)?;
+    let package = match ws.selected.as_slice() {
+        [one] => one,
+        many => {
+            let names: Vec<_> = many.iter().map(|p| p.name.as_str()).collect();
+            return Err(Error::usage(format!(
+                "name the package whose .crate to attest with -p (selected: {})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            )));
+        }
+    };
+    let path = ws
+        .target_dir
+        .join("package")
+        .join(format!("{}-{}.crate", package.name, package.version));
+    if !path.is_file() {
+        return Err(Error::invalid_input(format!(
+            "{} does not exist\nhint: run `cargo package{}` first (with the same --target-dir)",
+            path.display(),
+            sel.packages
+                .first()
+                .map(|p| format!(" -p {p}"))
+                .unwrap_or_default()
+        )));
+    }
+    Ok(PackagedCrate {
+        name: package.name.clone(),
+        version: package.version.clone(),
+        path,
+    })
+}
+
 /// The selected package whose shipped target cargo writes as `file_name`
 /// on `triple`, and the target's kind: which package a build output
 /// belongs to.
