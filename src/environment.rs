@@ -49,6 +49,14 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
     ),
     ("XDG_CACHE_HOME", "Base of the default cache directory."),
     (
+        "CARGO_HOME",
+        "verify --crate: cargo's home, whose registry/cache/ is searched and whose config.toml names registries (default: ~/.cargo).",
+    ),
+    (
+        "CARGO_REGISTRIES_*_INDEX",
+        "verify --crate --registry NAME: the index of registry NAME, as cargo reads it.",
+    ),
+    (
         "HOME",
         "Base of the default cache directory when XDG_CACHE_HOME is unset.",
     ),

@@ -14,6 +14,7 @@ mod labels;
 mod attach;
 pub mod cli;
 pub mod commands;
+mod crate_index;
 mod credentials;
 mod environment;
 pub mod error;

@@ -12,6 +12,7 @@ mod attach;
 mod bad_input;
 mod cli;
 mod consumer;
+mod crates;
 mod hardening;
 mod interop;
 mod keyless;
