@@ -105,6 +105,40 @@ impl Graph {
         Ok(graph)
     }
 
+    /// This graph with the edges of a cargo SBOM precursor file instead of
+    /// the resolve's: what cargo actually compiled for one output, unit by
+    /// unit. `None` when the file names a package the metadata does not
+    /// know (the file is from another build), or its root is not `root`.
+    fn with_precursor(&self, precursor: &Precursor, root: &PackageId) -> Option<Graph> {
+        let id = |unit: &PrecursorCrate| PackageId {
+            repr: unit.id.clone(),
+        };
+        let root_unit = precursor.crates.get(precursor.root)?;
+        if &id(root_unit) != root {
+            return None;
+        }
+        let mut edges: BTreeMap<PackageId, BTreeSet<PackageId>> = BTreeMap::new();
+        for unit in &precursor.crates {
+            let from = id(unit);
+            if !self.packages.contains_key(&from) {
+                return None;
+            }
+            let deps = edges.entry(from.clone()).or_default();
+            for dep in &unit.dependencies {
+                let to = id(precursor.crates.get(dep.index)?);
+                // A package's build script is a unit of its own: its edge
+                // to the package is no dependency.
+                if to != from {
+                    deps.insert(to);
+                }
+            }
+        }
+        Some(Graph {
+            packages: self.packages.clone(),
+            edges,
+        })
+    }
+
     /// `root` and every package it compiles against, directly or not.
     fn compiled_from(&self, root: &PackageId) -> BTreeSet<PackageId> {
         let mut seen = BTreeSet::from([root.clone()]);
@@ -117,6 +151,106 @@ impl Graph {
             }
         }
         seen
+    }
+}
+
+/// A `*.cargo-sbom.json` precursor file, as cargo writes it beside an
+/// output with `-Zsbom` (unstable): the units compiled for that output.
+#[derive(Debug, serde::Deserialize)]
+struct Precursor {
+    version: u32,
+    root: usize,
+    crates: Vec<PrecursorCrate>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct PrecursorCrate {
+    /// A package id spec, as `cargo metadata` spells package ids.
+    id: String,
+    #[serde(default)]
+    dependencies: Vec<PrecursorDependency>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct PrecursorDependency {
+    index: usize,
+}
+
+/// The precursor file cargo wrote for the very file `output` is. Cargo
+/// writes both into `deps/` (the output under a hashed name, the precursor
+/// beside it) and hard-links them up; the output's twin in `deps/` (the
+/// same inode) names the precursor that belongs to it, so a precursor left
+/// from another build (another toolchain or features: another hash) is
+/// never taken. Written before the link, its time proves nothing.
+fn precursor_of(output: &std::path::Path) -> Option<(std::path::PathBuf, Precursor)> {
+    let deps = output.parent()?.join("deps");
+    let twin = same_file_in(&deps, output)?;
+    let name = twin.file_name()?.to_string_lossy().into_owned();
+    let mut candidates = vec![deps.join(format!("{name}.cargo-sbom.json"))];
+    if twin.extension().is_some() {
+        candidates.push(twin.with_extension("cargo-sbom.json"));
+    }
+    let path = candidates.into_iter().find(|p| p.is_file())?;
+    let text = std::fs::read(&path).ok()?;
+    match serde_json::from_slice::<Precursor>(&text) {
+        Ok(p) if p.version == 1 => Some((path, p)),
+        Ok(p) => {
+            tracing::warn!(
+                "{}: format version {} is not known: not used",
+                path.display(),
+                p.version
+            );
+            None
+        }
+        Err(e) => {
+            tracing::warn!(
+                "{}: not a cargo SBOM precursor ({e}): not used",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+/// The file in `dir` that is `file` (a hard link of it).
+#[cfg(unix)]
+fn same_file_in(dir: &std::path::Path, file: &std::path::Path) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let want = file.metadata().ok()?;
+    if want.nlink() < 2 {
+        return None;
+    }
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .find(|e| {
+            e.metadata()
+                .is_ok_and(|m| m.ino() == want.ino() && m.dev() == want.dev())
+        })
+        .map(|e| e.path())
+}
+
+/// Elsewhere the link cannot be seen: the metadata graph is used.
+#[cfg(not(unix))]
+fn same_file_in(_: &std::path::Path, _: &std::path::Path) -> Option<std::path::PathBuf> {
+    None
+}
+
+/// Where an SBOM's graph came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GraphSource {
+    /// cargo's `*.cargo-sbom.json` beside the output.
+    CargoSbom,
+    /// `cargo metadata --filter-platform`.
+    CargoMetadata,
+}
+
+impl GraphSource {
+    fn label(self) -> &'static str {
+        match self {
+            GraphSource::CargoSbom => "cargo-sbom",
+            GraphSource::CargoMetadata => "cargo-metadata",
+        }
     }
 }
 
@@ -139,6 +273,8 @@ pub(crate) struct Output<'a> {
     pub(crate) target: &'a str,
     pub(crate) profile: &'a str,
     pub(crate) features: &'a [String],
+    /// Where the graph came from, recorded as a property.
+    pub(crate) graph: GraphSource,
     /// SOURCE_DATE_EPOCH, else when the build finished.
     pub(crate) timestamp: Timestamp,
 }
@@ -228,6 +364,7 @@ pub(crate) fn sbom(graph: &Graph, output: &Output<'_>) -> Result<Sbom> {
     let mut properties = vec![
         json!({ "name": "cargo-attest:target", "value": output.target }),
         json!({ "name": "cargo-attest:profile", "value": output.profile }),
+        json!({ "name": "cargo-attest:graph", "value": output.graph.label() }),
     ];
     let mut features = output.features.to_vec();
     features.sort();
@@ -441,8 +578,22 @@ pub(crate) fn of_outputs(
             .get(&package.name)
             .cloned()
             .unwrap_or_default();
+        let precise = precursor_of(&file.path).and_then(|(path, precursor)| {
+            let found = graph.with_precursor(&precursor, &package.id);
+            if found.is_none() {
+                tracing::warn!(
+                    "{}: names packages this workspace's metadata does not: not used",
+                    path.display()
+                );
+            }
+            found
+        });
+        let (used, source) = match &precise {
+            Some(g) => (g, GraphSource::CargoSbom),
+            None => (&graph, GraphSource::CargoMetadata),
+        };
         let sbom = sbom(
-            &graph,
+            used,
             &Output {
                 file_name: &file.name,
                 sha256,
@@ -455,6 +606,7 @@ pub(crate) fn of_outputs(
                 target: triple,
                 profile,
                 features: &features,
+                graph: source,
                 timestamp: input.finished,
             },
         )?;

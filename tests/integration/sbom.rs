@@ -556,3 +556,91 @@ fn sbom_is_a_second_referrer_on_both_registry_kinds() {
         .success();
     }
 }
+
+/// cargo's `-Zsbom` precursor (`deps/<output>-<hash>.cargo-sbom.json`,
+/// format version 1 as cargo 1.97-nightly writes it) is the graph when it
+/// belongs to the very output (its `deps/` twin, the same inode); any
+/// other is ignored. The precursor here is written by the test, listing
+/// fewer packages than the metadata would, so the SBOM shows which was used.
+#[cfg(unix)]
+#[test]
+fn a_cargo_sbom_precursor_of_the_output_is_its_graph() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = built_copy("gated", tmp.path(), &[]);
+    let (key, _) = key_pair(tmp.path());
+    let output = ws.join("target/debug/gated-tool");
+    let inode = std::fs::metadata(&output).unwrap().ino();
+    let deps = ws.join("target/debug/deps");
+    let twin = std::fs::read_dir(&deps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::metadata(p).unwrap().ino() == inode)
+        .expect("cargo hard-links the output from deps/");
+    let metadata = run(
+        "cargo",
+        &["metadata", "--format-version", "1", "--offline"],
+        Some(&ws),
+    );
+    let metadata: serde_json::Value = serde_json::from_str(&metadata.stdout).unwrap();
+    let id = |name: &str| {
+        metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["id"]
+            .clone()
+    };
+    let precursor = serde_json::json!({
+        "version": 1,
+        "root": 0,
+        "crates": [
+            { "id": id("gated-tool"), "features": ["default"], "kind": ["bin"],
+              "dependencies": [{ "index": 1, "kind": "normal" }, { "index": 3, "kind": "build" }] },
+            { "id": id("common"), "features": [], "kind": ["lib"], "dependencies": [] },
+            { "id": id("itoa"), "features": [], "kind": ["lib"], "dependencies": [] },
+            // The build script unit of gated-tool, which uses itoa.
+            { "id": id("gated-tool"), "features": ["default"], "kind": ["custom-build"],
+              "dependencies": [{ "index": 2, "kind": "normal" }] },
+        ],
+        "rustc": { "version": "test" },
+        "target": "x86_64-unknown-linux-gnu",
+    });
+    let beside_twin = PathBuf::from(format!("{}.cargo-sbom.json", twin.display()));
+    std::fs::write(&beside_twin, precursor.to_string()).unwrap();
+    let report = attest_in(&ws, &key, &tmp.path().join("precursor"), &["--sbom-only"]);
+    let (statement, _) = read_sbom(&ws.join(sbom_bundle(&report, "gated-tool")));
+    let bom = &statement["predicate"];
+    assert_eq!(
+        component_ids(bom),
+        ["common@0.1.0", "itoa@1.0.19"].map(String::from).into(),
+        "{bom}"
+    );
+    assert!(
+        bom["metadata"]["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "cargo-attest:graph" && p["value"] == "cargo-sbom"),
+        "{bom}"
+    );
+
+    // A precursor of another build (another hash) is not the output's.
+    std::fs::remove_file(&beside_twin).unwrap();
+    std::fs::write(
+        deps.join("gated_tool-0000000000000000.cargo-sbom.json"),
+        precursor.to_string(),
+    )
+    .unwrap();
+    let report = attest_in(&ws, &key, &tmp.path().join("other"), &["--sbom-only"]);
+    let (statement, _) = read_sbom(&ws.join(sbom_bundle(&report, "gated-tool")));
+    assert_eq!(component_ids(&statement["predicate"]).len(), 5);
+    assert!(
+        statement["predicate"]["metadata"]["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "cargo-attest:graph" && p["value"] == "cargo-metadata")
+    );
+}
