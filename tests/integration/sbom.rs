@@ -644,3 +644,66 @@ fn a_cargo_sbom_precursor_of_the_output_is_its_graph() {
             .any(|p| p["name"] == "cargo-attest:graph" && p["value"] == "cargo-metadata")
     );
 }
+
+/// Keyless, as a GitLab CI job signs: the SBOM is signed by the same
+/// certificate as the provenance, and verifies by identity. (Starts the
+/// keyless stack: run under `flock /tmp/sigstore-stack.lock`.)
+#[test]
+fn keyless_sboms_verify_by_identity() {
+    let Some(stack) = sigstore_stack::sigstore_stack() else {
+        return;
+    };
+    const GITLAB_IDENTITY: &str = "https://gitlab.com/acme/widget//.gitlab-ci.yml@refs/heads/main";
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = built_copy("gated", tmp.path(), &[]);
+    let token = stack.gitlab_token();
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let report = attest(&[
+        "--sbom",
+        "--signing-config",
+        s(&stack.signing_config_without_rekor),
+        "-o",
+        s(&out),
+        "--format",
+        "json",
+    ])
+    .cwd(&ws)
+    .env("CI", "true")
+    .env("GITLAB_CI", "true")
+    .env("CI_SERVER_URL", "https://gitlab.com")
+    .env("CI_PROJECT_PATH", "acme/widget")
+    .env("SIGSTORE_ID_TOKEN", &token.jwt)
+    .env("CARGO_ATTEST_CACHE_DIR", tmp.path().join("cache"))
+    .run()
+    .success()
+    .json();
+    assert_eq!(
+        report["certificate"]["identity"], GITLAB_IDENTITY,
+        "{report}"
+    );
+    let bundle = ws.join(sbom_bundle(&report, "gated-tool"));
+    read_sbom(&bundle);
+    let sbom_bundle_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    assert!(
+        sbom_bundle_json["verificationMaterial"]["certificate"].is_object(),
+        "keyless: the SBOM bundle carries the certificate"
+    );
+    attest(&[
+        "verify",
+        s(&ws.join("target/debug/gated-tool")),
+        "--bundle",
+        s(&bundle),
+        "--predicate-type",
+        CYCLONEDX,
+        "--trusted-root",
+        s(&stack.trusted_root_without_rekor),
+        "--certificate-identity",
+        GITLAB_IDENTITY,
+        "--certificate-oidc-issuer",
+        &stack.gitlab_issuer_url,
+    ])
+    .run()
+    .success();
+}
