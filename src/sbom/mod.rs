@@ -61,6 +61,9 @@ struct Package {
 pub(crate) struct Graph {
     packages: BTreeMap<PackageId, Package>,
     edges: BTreeMap<PackageId, BTreeSet<PackageId>>,
+    /// The edges along which code is linked into what depends on it
+    /// (normal dependencies); build dependencies only run at build time.
+    linked_edges: BTreeMap<PackageId, BTreeSet<PackageId>>,
 }
 
 impl Graph {
@@ -101,6 +104,16 @@ impl Graph {
                 .map(|d| d.pkg.clone())
                 .collect();
             graph.edges.insert(node.id.clone(), deps);
+            let linked = node
+                .deps
+                .iter()
+                .filter(|d| {
+                    d.dep_kinds.is_empty()
+                        || d.dep_kinds.iter().any(|k| k.kind == DependencyKind::Normal)
+                })
+                .map(|d| d.pkg.clone())
+                .collect();
+            graph.linked_edges.insert(node.id.clone(), linked);
         }
         Ok(graph)
     }
@@ -133,25 +146,57 @@ impl Graph {
                 }
             }
         }
+        // Linked: the units reached from the root through normal edges
+        // only. Folding units into packages first would count a build
+        // script's own (normal) dependencies as linked into its package.
+        let mut linked_edges: BTreeMap<PackageId, BTreeSet<PackageId>> = BTreeMap::new();
+        let mut seen = BTreeSet::from([precursor.root]);
+        let mut queue = VecDeque::from([precursor.root]);
+        while let Some(index) = queue.pop_front() {
+            let unit = precursor.crates.get(index)?;
+            for dep in unit.dependencies.iter().filter(|d| d.kind == "normal") {
+                let to = precursor.crates.get(dep.index)?;
+                if id(to) != id(unit) {
+                    linked_edges.entry(id(unit)).or_default().insert(id(to));
+                }
+                if seen.insert(dep.index) {
+                    queue.push_back(dep.index);
+                }
+            }
+        }
         Some(Graph {
             packages: self.packages.clone(),
             edges,
+            linked_edges,
         })
     }
 
     /// `root` and every package it compiles against, directly or not.
     fn compiled_from(&self, root: &PackageId) -> BTreeSet<PackageId> {
-        let mut seen = BTreeSet::from([root.clone()]);
-        let mut queue = VecDeque::from([root]);
-        while let Some(id) = queue.pop_front() {
-            for dep in self.edges.get(id).into_iter().flatten() {
-                if seen.insert(dep.clone()) {
-                    queue.push_back(dep);
-                }
+        reachable(&self.edges, root)
+    }
+
+    /// `root` and every package linked into it: what runs in the output,
+    /// as opposed to build dependencies, which run only while it is built.
+    fn linked_into(&self, root: &PackageId) -> BTreeSet<PackageId> {
+        reachable(&self.linked_edges, root)
+    }
+}
+
+fn reachable(
+    edges: &BTreeMap<PackageId, BTreeSet<PackageId>>,
+    root: &PackageId,
+) -> BTreeSet<PackageId> {
+    let mut seen = BTreeSet::from([root.clone()]);
+    let mut queue = VecDeque::from([root]);
+    while let Some(id) = queue.pop_front() {
+        for dep in edges.get(id).into_iter().flatten() {
+            if seen.insert(dep.clone()) {
+                queue.push_back(dep);
             }
         }
-        seen
     }
+    seen
 }
 
 /// A `*.cargo-sbom.json` precursor file, as cargo writes it beside an
@@ -174,6 +219,8 @@ struct PrecursorCrate {
 #[derive(Debug, serde::Deserialize)]
 struct PrecursorDependency {
     index: usize,
+    /// `normal` or `build`.
+    kind: String,
 }
 
 /// The precursor file cargo wrote for the very file `output` is. Cargo
@@ -322,9 +369,10 @@ pub(crate) fn sbom(graph: &Graph, output: &Output<'_>) -> Result<Sbom> {
     }
     let bom_ref = |id: &PackageId| refs.get(id).cloned().unwrap_or_default();
 
+    let linked = graph.linked_into(output.package);
     let components: Vec<Value> = members
         .iter()
-        .map(|(id, p)| component(p, &bom_ref(id)))
+        .map(|(id, p)| component(p, &bom_ref(id), linked.contains(*id)))
         .collect();
     let mut dependencies: Vec<(String, Vec<String>)> = std::iter::once(output.package)
         .chain(members.iter().map(|(id, _)| *id))
@@ -413,12 +461,16 @@ pub(crate) fn sbom(graph: &Graph, output: &Output<'_>) -> Result<Sbom> {
     })
 }
 
-fn component(p: &Package, bom_ref: &str) -> Value {
+/// A component; `linked` ones are `required` (their code is in the
+/// output), the others `excluded` (build dependencies: they ran while it
+/// was built, CycloneDX's scope for what is not part of the runtime).
+fn component(p: &Package, bom_ref: &str, linked: bool) -> Value {
     let mut c = json!({
         "type": "library",
         "bom-ref": bom_ref,
         "name": p.name,
         "version": p.version,
+        "scope": if linked { "required" } else { "excluded" },
     });
     if let Some(license) = &p.license {
         c["licenses"] = json!([{ "expression": license }]);

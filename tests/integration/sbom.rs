@@ -272,6 +272,24 @@ fn gated_dependencies_follow_the_platform_and_the_features() {
             )
         })
         .collect();
+    // Build dependencies ran while the output was built; the others are
+    // linked into it.
+    let scopes: BTreeMap<&str, &str> = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["scope"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        scopes,
+        BTreeMap::from([
+            ("build-helper", "excluded"),
+            ("common", "required"),
+            ("fancy-dep", "required"),
+            ("itoa", "required"),
+            ("unix-only", "required"),
+        ])
+    );
     // The old `MIT/Apache-2.0` syntax comes out as an SPDX expression.
     assert_eq!(licenses["unix-only"], "MIT OR Apache-2.0");
     assert_eq!(licenses["itoa"], "MIT OR Apache-2.0");
@@ -625,6 +643,14 @@ fn a_cargo_sbom_precursor_of_the_output_is_its_graph() {
             .any(|p| p["name"] == "cargo-attest:graph" && p["value"] == "cargo-sbom"),
         "{bom}"
     );
+    // itoa is reached only through the build script's unit: excluded.
+    let scopes: Vec<(&str, &str)> = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["scope"].as_str().unwrap()))
+        .collect();
+    assert_eq!(scopes, [("common", "required"), ("itoa", "excluded")]);
 
     // A precursor of another build (another hash) is not the output's.
     std::fs::remove_file(&beside_twin).unwrap();
