@@ -250,8 +250,13 @@ fn prefix(name: &str) -> String {
         0 => String::new(),
         1 => "1".to_string(),
         2 => "2".to_string(),
-        3 => format!("3/{}", &name[..1]),
-        _ => format!("{}/{}", &name[..2], &name[2..4]),
+        // `get`: never a panic, even for a name that is not ASCII.
+        3 => format!("3/{}", name.get(..1).unwrap_or_default()),
+        _ => format!(
+            "{}/{}",
+            name.get(..2).unwrap_or_default(),
+            name.get(2..4).unwrap_or_default()
+        ),
     }
 }
 
