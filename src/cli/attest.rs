@@ -7,6 +7,14 @@ use clap::Args;
 use super::registry::PublishArgs;
 use super::signing::{KeylessArgs, SigningKeyArgs, TlogUploadArgs};
 
+/// Subjects named explicitly: they have no package graph, so no SBOM.
+const EXPLICIT_SUBJECTS: [&str; 4] = [
+    "subject_path",
+    "subject_checksums",
+    "subject_name",
+    "subject_digest",
+];
+
 /// Options of the default command: attest the current build.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Build selection")]
@@ -86,11 +94,16 @@ pub struct AttestArgs {
     /// signed like the provenance and written beside its bundle as
     /// <bundle-name>.<output>.cdx.sigstore.json; with --push, attached to
     /// the artifact too.
-    #[arg(long, help_heading = "SBOM")]
+    #[arg(long, help_heading = "SBOM", conflicts_with_all = EXPLICIT_SUBJECTS)]
     pub sbom: bool,
 
     /// Attest only the SBOMs (as --sbom), without provenance.
-    #[arg(long, help_heading = "SBOM", conflicts_with = "sbom")]
+    #[arg(
+        long,
+        help_heading = "SBOM",
+        conflicts_with = "sbom",
+        conflicts_with_all = EXPLICIT_SUBJECTS
+    )]
     pub sbom_only: bool,
 
     /// Refuse, before anything is signed, an SBOM larger than SIZE: bytes,

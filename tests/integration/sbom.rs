@@ -505,6 +505,13 @@ fn an_oversized_sbom_fails_before_anything_is_signed() {
         .cwd(&ws)
         .run()
         .fails_with(2, "add one of them");
+    // Files named explicitly have no package graph.
+    for flag in ["--sbom", "--sbom-only"] {
+        attest(&[flag, "--subject-path", "Cargo.toml"])
+            .cwd(&ws)
+            .run()
+            .fails_with(2, "cannot be used with");
+    }
 }
 
 /// `--sbom --push`: the SBOM is a second referrer of the artifact, found by
