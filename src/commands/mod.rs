@@ -48,6 +48,19 @@ impl Report {
         self.lines.push(line.into());
     }
 
+    /// Adds `key` to the JSON document, after the fields it has.
+    fn field(&mut self, key: &str, value: &impl Serialize) -> Result<()> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| Error::internal(format!("cannot build the JSON output: {e}")))?;
+        match &mut self.json {
+            serde_json::Value::Object(map) => {
+                map.insert(key.to_string(), value);
+                Ok(())
+            }
+            _ => Err(Error::internal("the JSON output is not an object")),
+        }
+    }
+
     fn fail(mut self, error: Error) -> Self {
         self.failure = Some(error);
         self

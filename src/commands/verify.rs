@@ -159,6 +159,19 @@ fn run_crate(settings: &Settings, args: &VerifyArgs, spec: &str) -> Result<Repor
         (None, Some(reference)) => run_from(settings, args, reference, &files)?,
         (None, None) => return Err(Error::internal("--crate without an attestation")),
     };
+    report.field(
+        "crate",
+        &CrateOutput {
+            name: &spec.name,
+            version: &spec.version,
+            index: &checked.index,
+            origin: match checked.origin {
+                Origin::Cache => "cache",
+                Origin::Download => "download",
+            },
+            sha256: &checked.sha256,
+        },
+    )?;
     report.line(format!(
         "{}@{}: {} matches the checksum of the index {} (sha256:{})",
         spec.name,
@@ -171,6 +184,19 @@ fn run_crate(settings: &Settings, args: &VerifyArgs, spec: &str) -> Result<Repor
         checked.sha256
     ));
     Ok(report)
+}
+
+/// What `verify --crate` adds to the document: the crate and where its
+/// file came from.
+#[derive(serde::Serialize)]
+struct CrateOutput<'a> {
+    name: &'a str,
+    version: &'a str,
+    /// The sparse index whose checksum the file matched.
+    index: &'a str,
+    /// `cache` (cargo's download cache) or `download`.
+    origin: &'static str,
+    sha256: &'a str,
 }
 
 fn check_bundle(

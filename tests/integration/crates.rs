@@ -186,6 +186,12 @@ fn package_then_verify_crate_against_a_local_sparse_registry() {
     );
     let json = out.success().json();
     assert_eq!(json["verified"], true);
+    assert_eq!(json["crate"]["origin"], "download", "{json}");
+    assert_eq!(json["crate"]["sha256"], cksum.as_str());
+    assert_eq!(
+        json["crate"]["index"],
+        format!("sparse+http://127.0.0.1:{port}/index/")
+    );
     assert!(
         json["files"][0]["path"]
             .as_str()
@@ -227,6 +233,7 @@ fn package_then_verify_crate_against_a_local_sparse_registry() {
         &["--bundle", s(&bundle), "--key", s(&public)],
     );
     let json = out.success().json();
+    assert_eq!(json["crate"]["origin"], "cache", "{json}");
     assert_eq!(
         json["files"][0]["path"].as_str().map(PathBuf::from),
         Some(cached[0].clone()),
