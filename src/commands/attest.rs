@@ -119,6 +119,17 @@ struct Pushed {
 }
 
 pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
+    run_recording(settings, args, settings.recorded_command.clone())
+}
+
+/// The default command's sequence, with `command` as the command line
+/// the provenance records (another command that attests through it,
+/// `package`, records itself).
+pub(super) fn run_recording(
+    settings: &Settings,
+    args: &AttestArgs,
+    command: Vec<String>,
+) -> Result<Report> {
     // The destination's syntax first: a bad REF costs nothing.
     let places = settings.places();
     let destination = match &args.push {
@@ -126,7 +137,7 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         None => None,
     };
     let sbom_limit = sbom_size_limit(settings, args)?;
-    let request = gather_request(settings, args);
+    let request = gather_request(settings, args, command);
     let mut gathered = gather_checked(&request, args)?;
     // The SBOMs are made and measured before anything else: one over the
     // limit stops the run before a key is loaded or a service is called.
@@ -285,7 +296,11 @@ fn sbom_bundle_path(provenance: &Path, output: &str) -> PathBuf {
     provenance.with_file_name(format!("{stem}.{output}.cdx.sigstore.json"))
 }
 
-fn gather_request<'a>(settings: &'a Settings, args: &'a AttestArgs) -> gather::Request<'a> {
+fn gather_request<'a>(
+    settings: &'a Settings,
+    args: &'a AttestArgs,
+    command: Vec<String>,
+) -> gather::Request<'a> {
     gather::Request {
         selection: selection(args),
         subject_paths: &args.subjects.subject_path,
@@ -296,7 +311,7 @@ fn gather_request<'a>(settings: &'a Settings, args: &'a AttestArgs) -> gather::R
             .as_deref()
             .zip(args.subjects.subject_digest.as_deref()),
         cargo_json: args.cargo_json.as_deref(),
-        command: settings.recorded_command.clone(),
+        command,
         source_date_epoch: settings.source_date_epoch,
         env: &settings.env,
     }

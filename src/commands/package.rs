@@ -30,6 +30,18 @@ pub(super) fn run(settings: &Settings, args: PackageArgs) -> Result<Report> {
             ))
         })
         .map(glob::Pattern::escape)?;
+    // What the provenance records as the command: this one, with the flags
+    // that chose the package (never output, key or registry flags).
+    let mut command: Vec<String> = ["cargo", "attest", "package"]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if let Some(path) = &args.manifest_path {
+        command.extend(["--manifest-path".to_string(), path.display().to_string()]);
+    }
+    if let Some(package) = &args.package {
+        command.extend(["--package".to_string(), package.clone()]);
+    }
     let output = args
         .output
         .unwrap_or_else(|| packaged.path.with_extension("crate.sigstore.json"));
@@ -63,5 +75,5 @@ pub(super) fn run(settings: &Settings, args: PackageArgs) -> Result<Report> {
         sbom_size_limit: None,
         publish: args.publish,
     };
-    attest::run(settings, &attest_args)
+    attest::run_recording(settings, &attest_args, command)
 }

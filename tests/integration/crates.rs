@@ -173,6 +173,11 @@ fn package_then_verify_crate_against_a_local_sparse_registry() {
             .iter()
             .all(|s| s["digest"]["sha256"] == cksum.as_str())
     );
+    let (statement, _) = crate::support::bundle_payload(&bundle);
+    assert_eq!(
+        statement["predicate"]["buildDefinition"]["externalParameters"]["command"],
+        serde_json::json!(["cargo", "attest", "package"])
+    );
 
     let (_, port) = registry(dir, &bytes, &cksum);
     let home = cargo_home(dir, port);
