@@ -358,3 +358,49 @@ fn a_registry_serving_other_bytes_than_its_index_records_is_refused() {
     .run()
     .fails_with(2, "registry `nowhere` is not configured");
 }
+
+/// `package --push` to a registry (docker-registry: the tag fallback),
+/// then `verify --crate --from REF` finds the attestation there.
+#[test]
+fn a_pushed_crate_verifies_from_the_registry() {
+    let Some(reg) = crate::testbed::docker_open() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let src = packaged_crate(dir);
+    let bytes = std::fs::read(src.join("target/package/hello-0.1.0.crate")).unwrap();
+    let key = dir.join("k.pem");
+    attest(&["key", "generate", "--output", s(&key), "--unencrypted"])
+        .run()
+        .success();
+    let reference = reg.reference("crates/hello:0.1.0");
+    let report = attest(&[
+        "package",
+        "--key",
+        s(&key),
+        "--push",
+        &reference,
+        "--format",
+        "json",
+    ])
+    .cwd(&src)
+    .run()
+    .success()
+    .json();
+    assert_eq!(
+        report["pushed"]["attached"]["method"], "tag-fallback",
+        "{report}"
+    );
+    let (_, port) = registry(dir, &bytes, &sha256_hex(&bytes));
+    let home = cargo_home(dir, port);
+    let json = verify_crate(
+        &home,
+        &dir.join("cache"),
+        &["--from", &reference, "--key", s(&dir.join("k.pub"))],
+    )
+    .success()
+    .json();
+    assert_eq!(json["verified"], true, "{json}");
+    assert_eq!(json["crate"]["origin"], "download");
+}
