@@ -279,12 +279,30 @@ fn shown(url: &Url) -> String {
 }
 
 fn get(http: &reqwest::blocking::Client, url: &Url, what: &str) -> Result<Vec<u8>> {
+    get_unless_missing(http, url, what)?.ok_or_else(|| {
+        Error::registry(
+            url.host_str().unwrap_or(""),
+            format!("{what} {} answered 404 Not Found", shown(url)),
+        )
+    })
+}
+
+/// The body, or `None` on a 404 (a sparse index's answer for a crate it
+/// does not have).
+fn get_unless_missing(
+    http: &reqwest::blocking::Client,
+    url: &Url,
+    what: &str,
+) -> Result<Option<Vec<u8>>> {
     let host = url.host_str().unwrap_or("").to_string();
     let response = http.get(url.clone()).send().map_err(|e| {
         Error::registry(&host, format!("cannot fetch {what} {}", shown(url)))
             .caused_by(e.without_url())
     })?;
     let status = response.status();
+    if status == reqwest::StatusCode::NOT_FOUND {
+        return Ok(None);
+    }
     if !status.is_success() {
         return Err(Error::registry(
             &host,
@@ -302,7 +320,7 @@ fn get(http: &reqwest::blocking::Client, url: &Url, what: &str) -> Result<Vec<u8
             format!("{what} {} is larger than {MAX_DOWNLOAD} bytes", shown(url)),
         ));
     }
-    Ok(body)
+    Ok(Some(body))
 }
 
 /// The `cksum` of the index entry of `spec`.
@@ -314,7 +332,7 @@ fn index_checksum(
     let url = base
         .join(&index_path(&spec.name))
         .map_err(|e| Error::internal(format!("index path of {}: {e}", spec.name)))?;
-    let text = get(http, &url, "the index file")?;
+    let text = get_unless_missing(http, &url, "the index file")?.unwrap_or_default();
     entry_checksum(&String::from_utf8_lossy(&text), spec).ok_or_else(|| {
         Error::invalid_input(format!(
             "{}@{} is not in the index at {}: check the name, the version and --registry",

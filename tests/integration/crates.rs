@@ -340,6 +340,20 @@ fn a_registry_serving_other_bytes_than_its_index_records_is_refused() {
         "the registry served bytes its own index does not vouch for",
     );
 
+    // A crate the index does not have (its index file is a 404).
+    attest(&[
+        "verify",
+        "--crate",
+        "nothere@0.1.0",
+        "--registry",
+        "local",
+        "--bundle",
+        s(&bundle),
+    ])
+    .env("CARGO_HOME", &home)
+    .run()
+    .fails_with(4, "nothere@0.1.0 is not in the index");
+
     // Usage: --crate needs an attestation, a known registry, NAME@VERSION.
     verify_crate(&home, &dir.join("cache"), &[]).fails_with(2, "--bundle BUNDLE or");
     attest(&["verify", "--crate", "hello", "--bundle", s(&bundle)])
