@@ -187,17 +187,13 @@ pub(super) fn run_recording(
     } else {
         Some(sign(&statement.to_json(), &signer, &endpoints, &services)?)
     };
-    // Each SBOM names its output and, with --push, the artifact it is
-    // attached to, as the provenance does.
-    let signed_sboms = sboms
-        .iter()
-        .map(|s| {
-            let mut subjects = vec![s.subject.clone()];
-            subjects.extend(push.as_ref().map(|p| p.subject.clone()));
-            let statement = sbom::statement(&subjects, &s.sbom)?;
-            sign(&statement.to_json(), &signer, &endpoints, &services)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let signed_sboms = sign_sboms(
+        &sboms,
+        push.as_ref().map(|p| &p.subject),
+        &signer,
+        &endpoints,
+        &services,
+    )?;
 
     // Publish, then write: a bundle on disk always describes what exists.
     let mut attestations: Vec<(&[u8], &str)> = Vec::new();
@@ -225,21 +221,11 @@ pub(super) fn run_recording(
     if let Some(signed) = &signed {
         fsutil::write_atomically(&path, signed.json.as_bytes(), Mode::Public)?;
     }
-    let mut sbom_outputs = Vec::new();
-    for (i, (made, bundle)) in sboms.iter().zip(&signed_sboms).enumerate() {
-        let sbom_path = sbom_bundle_path(&path, &made.output);
-        fsutil::write_atomically(&sbom_path, bundle.json.as_bytes(), Mode::Public)?;
-        // The provenance's report comes first when there is one.
-        let index = i + usize::from(signed.is_some());
-        sbom_outputs.push(SbomOutput {
-            bundle: fsutil::display_path(&sbom_path),
-            output: made.output.clone(),
-            predicate_type: sbom::CYCLONEDX_BOM,
-            components: made.sbom.components,
-            size: made.sbom.json.len(),
-            attached: pushed.as_ref().and_then(|p| p.reports.get(index).cloned()),
-        });
-    }
+    // The provenance's attach report, when there is one, comes first.
+    let sbom_reports = pushed
+        .as_ref()
+        .map(|p| &p.reports[usize::from(signed.is_some()).min(p.reports.len())..]);
+    let sbom_outputs = write_sboms(&path, &sboms, &signed_sboms, sbom_reports)?;
     tracing::debug!("signed with {}", signer.label());
     report(
         signed.as_ref().map(|_| fsutil::display_path(&path)),
@@ -249,6 +235,50 @@ pub(super) fn run_recording(
         sbom_outputs,
         pushed.map(|p| p.output),
     )
+}
+
+/// Signs each SBOM's statement, which names its output and, with --push,
+/// the artifact it is attached to (as the provenance does).
+fn sign_sboms(
+    sboms: &[sbom::OutputSbom],
+    artifact: Option<&Subject>,
+    signer: &Signer,
+    endpoints: &Endpoints,
+    services: &Services,
+) -> Result<Vec<SignedBundle>> {
+    sboms
+        .iter()
+        .map(|s| {
+            let mut subjects = vec![s.subject.clone()];
+            subjects.extend(artifact.cloned());
+            let statement = sbom::statement(&subjects, &s.sbom)?;
+            sign(&statement.to_json(), signer, endpoints, services)
+        })
+        .collect()
+}
+
+/// Writes each SBOM bundle beside the provenance bundle at `provenance`;
+/// `attached` holds their attach reports, in order, after a --push.
+fn write_sboms(
+    provenance: &Path,
+    sboms: &[sbom::OutputSbom],
+    signed: &[SignedBundle],
+    attached: Option<&[AttachReport]>,
+) -> Result<Vec<SbomOutput>> {
+    let mut outputs = Vec::new();
+    for (i, (made, bundle)) in sboms.iter().zip(signed).enumerate() {
+        let path = sbom_bundle_path(provenance, &made.output);
+        fsutil::write_atomically(&path, bundle.json.as_bytes(), Mode::Public)?;
+        outputs.push(SbomOutput {
+            bundle: fsutil::display_path(&path),
+            output: made.output.clone(),
+            predicate_type: sbom::CYCLONEDX_BOM,
+            components: made.sbom.components,
+            size: made.sbom.json.len(),
+            attached: attached.and_then(|a| a.get(i).cloned()),
+        });
+    }
+    Ok(outputs)
 }
 
 /// The size limit of SBOMs when they are wanted: --sbom-size-limit, else

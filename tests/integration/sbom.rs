@@ -579,6 +579,30 @@ fn sbom_is_a_second_referrer_on_both_registry_kinds() {
         ])
         .run()
         .success();
+
+        // --sbom-only: the SBOM is the one referrer.
+        let only = reg.reference("sbom/gated-only:v1");
+        let report = attest_in(
+            &ws,
+            &key,
+            &tmp.path().join(format!("{}-only", reg.name)),
+            &["--sbom-only", "--push", &only],
+        );
+        assert!(report["pushed"].get("attestation").is_none(), "{report}");
+        let attached = report["sboms"][0]["attached"]["attestation"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no SBOM attachment in {report}"));
+        let found = attest(&["discover", &only, "--format", "json"])
+            .run()
+            .success()
+            .json();
+        let digests: Vec<&str> = found["referrers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["digest"].as_str().unwrap())
+            .collect();
+        assert_eq!(digests, [attached], "{}: {found}", reg.name);
     }
 }
 
