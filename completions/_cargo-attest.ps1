@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)')
             [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. Repeatable: one signature, every REF pushed at once, each attached the way its registry supports. A REF without a registry host goes to the OCI layout target/oci/<name>')
             [CompletionResult]::new('--push-file', '--push-file', [CompletionResultType]::ParameterName, 'Push to every REF listed in FILE as well: one per line; blank lines and lines starting with `#` are skipped')
+            [CompletionResult]::new('--sbom-size-limit', '--sbom-size-limit', [CompletionResultType]::ParameterName, 'Refuse, before anything is signed, an SBOM larger than SIZE: bytes, or a number with KiB, MiB or GiB [env: CARGO_ATTEST_SBOM_SIZE_LIMIT] [default: 16MiB, the limit of GitHub''s actions/attest]')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only')
             [CompletionResult]::new('--created', '--created', [CompletionResultType]::ParameterName, 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests')
@@ -63,6 +64,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--tlog-upload', '--tlog-upload', [CompletionResultType]::ParameterName, 'Record the signature in the Rekor log (key-based signing too)')
             [CompletionResult]::new('--no-tlog-upload', '--no-tlog-upload', [CompletionResultType]::ParameterName, 'Do not record the signature in a transparency log')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail (exit 4) instead of warning when the provenance has gaps: no git checkout or commit, a dirty tree, outputs older than sources')
+            [CompletionResult]::new('--sbom', '--sbom', [CompletionResultType]::ParameterName, 'Also attest a CycloneDX 1.6 SBOM of each build output: the packages compiled into it for this target, profile and features. Each is signed like the provenance and written beside its bundle as <bundle-name>.<output>.cdx.sigstore.json; with --push, attached to the artifact too')
+            [CompletionResult]::new('--sbom-only', '--sbom-only', [CompletionResultType]::ParameterName, 'Attest only the SBOMs (as --sbom), without provenance')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('--redetect', '--redetect', [CompletionResultType]::ParameterName, 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)')
@@ -72,6 +75,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify files against a bundle, or the attestations attached to an image')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage signing keys in the OS keyring')
+            [CompletionResult]::new('package', 'package', [CompletionResultType]::ParameterValue, 'Attest the .crate `cargo package` made (target/package/NAME-VERSION.crate)')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push files as one OCI artifact to a registry or an OCI layout')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach an existing Sigstore bundle to an image or artifact')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List what is attached to an image or artifact')
@@ -104,6 +108,8 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--signer-workflow', '--signer-workflow', [CompletionResultType]::ParameterName, 'Require the workflow that signed ([HOST/]OWNER/REPO/PATH, e.g. acme/tool/.github/workflows/release.yml), at any ref')
             [CompletionResult]::new('--tlog-threshold', '--tlog-threshold', [CompletionResultType]::ParameterName, 'Require at least N verified transparency log entries (default: 1 for keyless bundles when the trusted root lists a log, else 0). Entries a bundle carries are always verified against the trusted root''s logs')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('--crate', '--crate', [CompletionResultType]::ParameterName, 'Verify a published crate instead of files: NAME@VERSION''s .crate, from cargo''s download cache or else downloaded from its registry, must match the checksum of the registry''s sparse index (else exit 10), then the attestation of --bundle or --from REF')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'The registry of --crate, as cargo''s configuration names it ([registries.NAME] or CARGO_REGISTRIES_NAME_INDEX; default: crates.io)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
             [CompletionResult]::new('--deny-self-hosted-runners', '--deny-self-hosted-runners', [CompletionResultType]::ParameterName, 'Refuse signatures made on self-hosted runners')
             [CompletionResult]::new('--insecure-ignore-tlog', '--insecure-ignore-tlog', [CompletionResultType]::ParameterName, 'Neither require nor check transparency log entries (for private Sigstore instances without a log)')
@@ -219,6 +225,41 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;key;help;help' {
+            break
+        }
+        'cargo-attest;package' {
+            [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to Cargo.toml')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The package whose .crate to attest (default: the workspace''s one default member)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'The package whose .crate to attest (default: the workspace''s one default member)')
+            [CompletionResult]::new('--target-dir', '--target-dir', [CompletionResultType]::ParameterName, 'Directory cargo package wrote to (default: cargo''s target directory; the .crate is in its package/)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Sign with this PEM private key (PKCS#8, plain or encrypted) instead of a keyring key. The passphrase comes from CARGO_ATTEST_KEY_PASSPHRASE or a prompt')
+            [CompletionResult]::new('--key-name', '--key-name', [CompletionResultType]::ParameterName, 'Name of the keyring key to sign with. If no key of this name exists yet, a P-256 key is created in the keyring')
+            [CompletionResult]::new('--identity-token', '--identity-token', [CompletionResultType]::ParameterName, 'The OIDC identity token for keyless signing, or @FILE to read it from a file (implies --keyless). Default: SIGSTORE_ID_TOKEN, else GitHub Actions'' ID token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN)')
+            [CompletionResult]::new('--fulcio-url', '--fulcio-url', [CompletionResultType]::ParameterName, 'Fulcio to get the signing certificate from (default: the signing config''s, else https://fulcio.sigstore.dev)')
+            [CompletionResult]::new('--timestamp-server-url', '--timestamp-server-url', [CompletionResultType]::ParameterName, 'RFC 3161 timestamp authority to timestamp the signature with (default: the signing config''s, else Sigstore''s public one). Keyless signing needs one unless it records in a Rekor v1 log; key-based signing uses one only when one is named here or in --signing-config')
+            [CompletionResult]::new('--signing-config', '--signing-config', [CompletionResultType]::ParameterName, 'A Sigstore signing config (v0.2 JSON, as cosign v3 takes) naming the Fulcio, timestamp authority and Rekor logs to use')
+            [CompletionResult]::new('--rekor-url', '--rekor-url', [CompletionResultType]::ParameterName, 'Rekor log to record the signature in (default: the signing config''s logs of the newest API version it names; public good: its Rekor v1 log). Keyless signatures are recorded whenever a log is known; key-based ones with --tlog-upload')
+            [CompletionResult]::new('--rekor-version', '--rekor-version', [CompletionResultType]::ParameterName, 'Rekor API version of the log: 1 (a `dsse` entry with a signed integration time, which stands in for a timestamp authority) or 2 (a `hashedrekord` entry). Default: the version the signing config gives the log (with --rekor-url: for that URL, else 2); without --rekor-url it picks the signing config''s logs of that version')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the bundle: a file, or an existing directory (default: beside the .crate, NAME-VERSION.crate.sigstore.json)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the bundle: a file, or an existing directory (default: beside the .crate, NAME-VERSION.crate.sigstore.json)')
+            [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push the .crate as one OCI artifact to REF, and the bundle attached to it')
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only')
+            [CompletionResult]::new('--created', '--created', [CompletionResultType]::ParameterName, 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--keyless', '--keyless', [CompletionResultType]::ParameterName, 'Sign keyless: an OIDC identity token buys a short-lived Fulcio certificate for a key that lives only in memory, and a timestamp authority or a Rekor v1 log vouches for the time. Chosen by itself in CI when an identity token is available and no --key or --key-name is given')
+            [CompletionResult]::new('--tlog-upload', '--tlog-upload', [CompletionResultType]::ParameterName, 'Record the signature in the Rekor log (key-based signing too)')
+            [CompletionResult]::new('--no-tlog-upload', '--no-tlog-upload', [CompletionResultType]::ParameterName, 'Do not record the signature in a transparency log')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
+            [CompletionResult]::new('--redetect', '--redetect', [CompletionResultType]::ParameterName, 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'cargo-attest;push' {
@@ -404,6 +445,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         'cargo-attest;help' {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify files against a bundle, or the attestations attached to an image')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage signing keys in the OS keyring')
+            [CompletionResult]::new('package', 'package', [CompletionResultType]::ParameterValue, 'Attest the .crate `cargo package` made (target/package/NAME-VERSION.crate)')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push files as one OCI artifact to a registry or an OCI layout')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach an existing Sigstore bundle to an image or artifact')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'List what is attached to an image or artifact')
@@ -441,6 +483,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;help;key;delete' {
+            break
+        }
+        'cargo-attest;help;package' {
             break
         }
         'cargo-attest;help;push' {

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --output 'Where to write the bundle: a file, or an existing directory (default: <target-dir>/attest/)'
             cand --push 'Push the attested files as one OCI artifact to REF, and the bundle attached to it. Repeatable: one signature, every REF pushed at once, each attached the way its registry supports. A REF without a registry host goes to the OCI layout target/oci/<name>'
             cand --push-file 'Push to every REF listed in FILE as well: one per line; blank lines and lines starting with `#` are skipped'
+            cand --sbom-size-limit 'Refuse, before anything is signed, an SBOM larger than SIZE: bytes, or a number with KiB, MiB or GiB [env: CARGO_ATTEST_SBOM_SIZE_LIMIT] [default: 16MiB, the limit of GitHub''s actions/attest]'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
             cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
@@ -60,6 +61,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --tlog-upload 'Record the signature in the Rekor log (key-based signing too)'
             cand --no-tlog-upload 'Do not record the signature in a transparency log'
             cand --strict 'Fail (exit 4) instead of warning when the provenance has gaps: no git checkout or commit, a dirty tree, outputs older than sources'
+            cand --sbom 'Also attest a CycloneDX 1.6 SBOM of each build output: the packages compiled into it for this target, profile and features. Each is signed like the provenance and written beside its bundle as <bundle-name>.<output>.cdx.sigstore.json; with --push, attached to the artifact too'
+            cand --sbom-only 'Attest only the SBOMs (as --sbom), without provenance'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
@@ -69,6 +72,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --version 'Print version'
             cand verify 'Verify files against a bundle, or the attestations attached to an image'
             cand key 'Manage signing keys in the OS keyring'
+            cand package 'Attest the .crate `cargo package` made (target/package/NAME-VERSION.crate)'
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'
             cand discover 'List what is attached to an image or artifact'
@@ -100,6 +104,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --signer-workflow 'Require the workflow that signed ([HOST/]OWNER/REPO/PATH, e.g. acme/tool/.github/workflows/release.yml), at any ref'
             cand --tlog-threshold 'Require at least N verified transparency log entries (default: 1 for keyless bundles when the trusted root lists a log, else 0). Entries a bundle carries are always verified against the trusted root''s logs'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --crate 'Verify a published crate instead of files: NAME@VERSION''s .crate, from cargo''s download cache or else downloaded from its registry, must match the checksum of the registry''s sparse index (else exit 10), then the attestation of --bundle or --from REF'
+            cand --registry 'The registry of --crate, as cargo''s configuration names it ([registries.NAME] or CARGO_REGISTRIES_NAME_INDEX; default: crates.io)'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
             cand --deny-self-hosted-runners 'Refuse signatures made on self-hosted runners'
             cand --insecure-ignore-tlog 'Neither require nor check transparency log entries (for private Sigstore instances without a log)'
@@ -202,6 +208,40 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;key;help;delete'= {
         }
         &'cargo-attest;key;help;help'= {
+        }
+        &'cargo-attest;package'= {
+            cand --manifest-path 'Path to Cargo.toml'
+            cand -p 'The package whose .crate to attest (default: the workspace''s one default member)'
+            cand --package 'The package whose .crate to attest (default: the workspace''s one default member)'
+            cand --target-dir 'Directory cargo package wrote to (default: cargo''s target directory; the .crate is in its package/)'
+            cand --key 'Sign with this PEM private key (PKCS#8, plain or encrypted) instead of a keyring key. The passphrase comes from CARGO_ATTEST_KEY_PASSPHRASE or a prompt'
+            cand --key-name 'Name of the keyring key to sign with. If no key of this name exists yet, a P-256 key is created in the keyring'
+            cand --identity-token 'The OIDC identity token for keyless signing, or @FILE to read it from a file (implies --keyless). Default: SIGSTORE_ID_TOKEN, else GitHub Actions'' ID token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN)'
+            cand --fulcio-url 'Fulcio to get the signing certificate from (default: the signing config''s, else https://fulcio.sigstore.dev)'
+            cand --timestamp-server-url 'RFC 3161 timestamp authority to timestamp the signature with (default: the signing config''s, else Sigstore''s public one). Keyless signing needs one unless it records in a Rekor v1 log; key-based signing uses one only when one is named here or in --signing-config'
+            cand --signing-config 'A Sigstore signing config (v0.2 JSON, as cosign v3 takes) naming the Fulcio, timestamp authority and Rekor logs to use'
+            cand --rekor-url 'Rekor log to record the signature in (default: the signing config''s logs of the newest API version it names; public good: its Rekor v1 log). Keyless signatures are recorded whenever a log is known; key-based ones with --tlog-upload'
+            cand --rekor-version 'Rekor API version of the log: 1 (a `dsse` entry with a signed integration time, which stands in for a timestamp authority) or 2 (a `hashedrekord` entry). Default: the version the signing config gives the log (with --rekor-url: for that URL, else 2); without --rekor-url it picks the signing config''s logs of that version'
+            cand -o 'Where to write the bundle: a file, or an existing directory (default: beside the .crate, NAME-VERSION.crate.sigstore.json)'
+            cand --output 'Where to write the bundle: a file, or an existing directory (default: beside the .crate, NAME-VERSION.crate.sigstore.json)'
+            cand --push 'Push the .crate as one OCI artifact to REF, and the bundle attached to it'
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
+            cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
+            cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --keyless 'Sign keyless: an OIDC identity token buys a short-lived Fulcio certificate for a key that lives only in memory, and a timestamp authority or a Rekor v1 log vouches for the time. Chosen by itself in CI when an identity token is available and no --key or --key-name is given'
+            cand --tlog-upload 'Record the signature in the Rekor log (key-based signing too)'
+            cand --no-tlog-upload 'Do not record the signature in a transparency log'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'cargo-attest;push'= {
             cand --artifact-type 'The artifact''s artifactType'
@@ -370,6 +410,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;help'= {
             cand verify 'Verify files against a bundle, or the attestations attached to an image'
             cand key 'Manage signing keys in the OS keyring'
+            cand package 'Attest the .crate `cargo package` made (target/package/NAME-VERSION.crate)'
             cand push 'Push files as one OCI artifact to a registry or an OCI layout'
             cand attach 'Attach an existing Sigstore bundle to an image or artifact'
             cand discover 'List what is attached to an image or artifact'
@@ -400,6 +441,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;help;key;list'= {
         }
         &'cargo-attest;help;key;delete'= {
+        }
+        &'cargo-attest;help;package'= {
         }
         &'cargo-attest;help;push'= {
         }

@@ -2,9 +2,11 @@
 # Installs the independent peer tools used by the integration tests:
 #   - apt: gnome-keyring, libsecret-tools, dbus, dbus-x11 (headless Secret Service)
 #   - tests/peers/node:   sigstore-js sign/verify (npm ci from package-lock.json)
-#   - tests/peers/python: securesystemslib DSSE verifier (venv in .venv)
+#   - tests/peers/python: securesystemslib DSSE verifier, cyclonedx-python-lib
+#     CycloneDX validator (venv in .venv, pins in requirements.txt)
 #   - registries (DESIGN.md section 9): apt docker-registry, apache2-utils,
-#     skopeo, curl; $PEER_CACHE/cargo: ferro-oci-server (cargo install);
+#     skopeo, curl; $PEER_CACHE/cargo: ferro-oci-server, cargo-cyclonedx
+#     (cargo install);
 #     $PEER_CACHE/bin: oras, go-registry, token-service, fault-proxy (Go)
 #   - keyless stack and Sigstore peers (DESIGN.md section 9), $PEER_CACHE/bin:
 #     cosign (v3), cosign2 (v2), regctl, fulcio, timestamp-server,
@@ -204,6 +206,9 @@ setup_python_peer() {
 
 ORAS_VERSION="v1.3.6"          # newest v1.x; builds with Go 1.26
 FERRO_OCI_VERSION="1.0.0"
+# A second SBOM producer to compare ours with (tests/integration/sbom.rs,
+# docs/sbom.md): built like ferro-oci-server, cached the same way.
+CARGO_CYCLONEDX_VERSION="0.5.9"
 
 # docker-registry: Debian's 2.8.2, run as `docker-registry serve CONFIG.yml`.
 # Its postinst adds a system user, /etc/docker/registry/config.yml,
@@ -243,6 +248,21 @@ setup_ferro() {
       --version "=$FERRO_OCI_VERSION" --root "$root"
   fi
   printf '%s\n' "$FERRO_OCI_VERSION" > "$stamp"
+}
+
+# cargo-cyclonedx from crates.io into $PEER_CACHE/cargo (minutes on 2 cores).
+setup_cargo_cyclonedx() {
+  local root="$PEER_CACHE/cargo" bin="$PEER_CACHE/cargo/bin/cargo-cyclonedx"
+  local stamp="$PEER_CACHE/cargo/.cargo-cyclonedx.version"
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$CARGO_CYCLONEDX_VERSION" ]; then
+    log "cargo: ok (cargo-cyclonedx $CARGO_CYCLONEDX_VERSION)"
+    return 0
+  fi
+  command -v cargo >/dev/null 2>&1 || die "cargo not found"
+  log "cargo: install cargo-cyclonedx $CARGO_CYCLONEDX_VERSION (takes minutes)"
+  cargo install --quiet --locked --force cargo-cyclonedx \
+    --version "=$CARGO_CYCLONEDX_VERSION" --root "$root"
+  printf '%s\n' "$CARGO_CYCLONEDX_VERSION" > "$stamp"
 }
 
 # oras CLI, pinned, built from the Go module proxy into $PEER_CACHE/bin.
@@ -351,6 +371,7 @@ main() {
   setup_rekor_v1
   setup_sigstore_peers
   setup_ferro
+  setup_cargo_cyclonedx
   log "done"
 }
 

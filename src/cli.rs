@@ -75,6 +75,8 @@ pub enum Command {
     /// Manage signing keys in the OS keyring.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Attest the .crate `cargo package` made (target/package/NAME-VERSION.crate).
+    Package(Box<PackageArgs>),
     /// Push files as one OCI artifact to a registry or an OCI layout.
     Push(PushArgs),
     /// Attach an existing Sigstore bundle to an image or artifact.
@@ -120,6 +122,47 @@ pub struct PushArgs {
     /// Attach this Sigstore bundle to the pushed artifact.
     #[arg(long, value_name = "FILE")]
     pub bundle: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub publish: PublishArgs,
+}
+
+/// `cargo attest package`: the `.crate` of `cargo package`, attested.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Package selection")]
+pub struct PackageArgs {
+    /// Path to Cargo.toml.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// The package whose .crate to attest (default: the workspace's one
+    /// default member).
+    #[arg(short, long = "package", value_name = "SPEC")]
+    pub package: Option<String>,
+
+    /// Directory cargo package wrote to (default: cargo's target directory;
+    /// the .crate is in its package/).
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub key: SigningKeyArgs,
+
+    #[command(flatten)]
+    pub keyless: KeylessArgs,
+
+    #[command(flatten)]
+    pub tlog: TlogUploadArgs,
+
+    /// Where to write the bundle: a file, or an existing directory
+    /// (default: beside the .crate, NAME-VERSION.crate.sigstore.json).
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Push the .crate as one OCI artifact to REF, and the bundle attached
+    /// to it.
+    #[arg(long, value_name = "REF", help_heading = "Output")]
+    pub push: Option<String>,
 
     #[command(flatten)]
     pub publish: PublishArgs,
@@ -247,6 +290,7 @@ impl Cli {
     pub fn registry(&self) -> Option<&RegistryArgs> {
         Some(match &self.command {
             None => &self.attest.publish.registry,
+            Some(Command::Package(a)) => &a.publish.registry,
             Some(Command::Push(a)) => &a.publish.registry,
             Some(Command::Attach(a)) => &a.registry,
             Some(Command::Discover(a)) => &a.registry,
@@ -270,6 +314,7 @@ impl Cli {
     pub fn attaching(&self) -> Option<&AttachingArgs> {
         match &self.command {
             None => Some(&self.attest.publish.attaching),
+            Some(Command::Package(a)) => Some(&a.publish.attaching),
             Some(Command::Push(a)) => Some(&a.publish.attaching),
             Some(Command::Attach(a)) => Some(&a.attaching),
             _ => None,
@@ -280,6 +325,7 @@ impl Cli {
     pub fn progress(&self) -> ProgressWhen {
         match &self.command {
             None => self.attest.publish.progress.progress,
+            Some(Command::Package(a)) => a.publish.progress.progress,
             Some(Command::Push(a)) => a.publish.progress.progress,
             _ => ProgressWhen::Auto,
         }
@@ -330,12 +376,22 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Parse
     }
     let recorded_command = recorded_command(&default_command_args, &matches);
     let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
-    cli.attest.keyless.key_given = ["key", "key_name"].iter().any(|id| {
-        matches!(
-            matches.value_source(id),
-            Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable)
-        )
-    });
+    let key_given = |m: &clap::ArgMatches| {
+        ["key", "key_name"].iter().any(|id| {
+            matches!(
+                m.value_source(id),
+                Some(
+                    clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable
+                )
+            )
+        })
+    };
+    cli.attest.keyless.key_given = key_given(&matches);
+    if let (Some(Command::Package(args)), Some(("package", sub))) =
+        (&mut cli.command, matches.subcommand())
+    {
+        args.keyless.key_given = key_given(sub);
+    }
     Ok(Parsed {
         cli,
         recorded_command,

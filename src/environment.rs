@@ -36,6 +36,10 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
         "Password or token for CARGO_ATTEST_REGISTRY.",
     ),
     (
+        "CARGO_ATTEST_SBOM_SIZE_LIMIT",
+        "The largest SBOM cargo attest --sbom signs, as --sbom-size-limit (default: 16MiB).",
+    ),
+    (
         "CARGO_ATTEST_CACHE_DIR",
         "Where capability verdicts and blob sources are remembered (default: $XDG_CACHE_HOME/cargo-attest or ~/.cache/cargo-attest).",
     ),
@@ -44,6 +48,14 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
         "verify FILE without --bundle: a target directory whose attest/ is searched for the bundle cargo attest wrote.",
     ),
     ("XDG_CACHE_HOME", "Base of the default cache directory."),
+    (
+        "CARGO_HOME",
+        "verify --crate: cargo's home, whose registry/cache/ is searched and whose config.toml names registries (default: ~/.cargo).",
+    ),
+    (
+        "CARGO_REGISTRIES_*_INDEX",
+        "verify --crate --registry NAME: the index of registry NAME, as cargo reads it.",
+    ),
     (
         "HOME",
         "Base of the default cache directory when XDG_CACHE_HOME is unset.",

@@ -36,6 +36,9 @@ pub enum ExitCode {
     /// A registry or signing service answered with an error or could not be
     /// reached.
     Registry = 8,
+    /// A `.crate` whose bytes differ from the checksum its registry's index
+    /// records (`verify --crate`): not the crate that was published.
+    CrateChecksum = 10,
     /// stdout or stderr was closed before everything was written (`| head`):
     /// the number a shell reports for a process ended by SIGPIPE.
     OutputClosed = 141,
@@ -70,6 +73,10 @@ pub const EXIT_CODES: &[(ExitCode, &str)] = &[
     (
         ExitCode::Registry,
         "registry or service error: unexpected answer, or a registry, Fulcio or TSA unreachable",
+    ),
+    (
+        ExitCode::CrateChecksum,
+        "crate checksum mismatch: the .crate's bytes differ from its registry index's checksum (verify --crate)",
     ),
     (
         ExitCode::OutputClosed,
@@ -160,6 +167,14 @@ pub enum Error {
         source: Option<Cause>,
     },
 
+    /// A `.crate` whose SHA-256 is not its index entry's `cksum`.
+    #[error("{message}")]
+    CrateChecksum {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
+
     #[error("{message}")]
     Internal {
         message: String,
@@ -178,6 +193,7 @@ impl Error {
             Error::Key { .. } | Error::KeyringUnavailable { .. } => ExitCode::Key,
             Error::Auth { .. } => ExitCode::Auth,
             Error::Registry { .. } => ExitCode::Registry,
+            Error::CrateChecksum { .. } => ExitCode::CrateChecksum,
             Error::Internal { .. } => ExitCode::Internal,
         }
     }
@@ -222,6 +238,13 @@ impl Error {
 
     pub(crate) fn key(message: impl fmt::Display) -> Self {
         Error::Key {
+            message: message.to_string(),
+            source: None,
+        }
+    }
+
+    pub(crate) fn crate_checksum(message: impl fmt::Display) -> Self {
+        Error::CrateChecksum {
             message: message.to_string(),
             source: None,
         }
@@ -277,6 +300,7 @@ impl Error {
             | Error::KeyringUnavailable { source, .. }
             | Error::Auth { source, .. }
             | Error::Registry { source, .. }
+            | Error::CrateChecksum { source, .. }
             | Error::Internal { source, .. } => *source = Some(cause),
         }
         self
@@ -369,6 +393,7 @@ mod tests {
             keyring,
             Error::auth("r.io", "refused"),
             Error::registry("r.io", "HTTP 500"),
+            Error::crate_checksum("other bytes"),
             Error::internal("a bug"),
         ];
         for e in errors {
@@ -382,6 +407,7 @@ mod tests {
                 | Error::KeyringUnavailable { .. }
                 | Error::Auth { .. }
                 | Error::Registry { .. }
+                | Error::CrateChecksum { .. }
                 | Error::Internal { .. } => {}
             }
             let code = e.exit_code();
@@ -404,6 +430,7 @@ mod tests {
     fn every_exit_code_is_documented_once() {
         let codes: Vec<u8> = EXIT_CODES.iter().map(|(c, _)| c.code()).collect();
         let mut expected: Vec<u8> = (0..=8).collect();
+        expected.push(10);
         expected.push(141);
         assert_eq!(codes, expected);
         // A new variant must be added here, and so to the table above.
@@ -418,6 +445,7 @@ mod tests {
                 | ExitCode::Key
                 | ExitCode::Auth
                 | ExitCode::Registry
+                | ExitCode::CrateChecksum
                 | ExitCode::OutputClosed => {}
             }
         }

@@ -5,12 +5,13 @@
 //! environment) -> `commands` (orchestration, returning a report) -> the
 //! core modules, which know nothing of clap: `oci` at the bottom (digests,
 //! references, manifests, the `Store` trait), `attach` and `publish`
-//! (written once over `Store`), `registry` (the HTTP client), `layout`, `provenance`, `signing`, `verify`, `credentials`, `progress`.
+//! (written once over `Store`), `registry` (the HTTP client), `layout`, `provenance`, `sbom`, `signing`, `verify`, `credentials`, `progress`.
 //! Everything but the binary's entry points is crate-private.
 
 mod attach;
 pub mod cli;
 pub mod commands;
+mod crate_index;
 mod credentials;
 mod environment;
 pub mod error;
@@ -27,6 +28,7 @@ mod provenance;
 mod publish;
 mod registry;
 mod retry;
+mod sbom;
 pub mod settings;
 mod signing;
 mod strict_json;

@@ -61,8 +61,9 @@ pub(crate) struct Publication<'a> {
     /// covers its digest (`cargo attest --push`); built from the uploaded
     /// layers when `None`.
     pub(crate) planned_manifest: Option<&'a [u8]>,
-    /// The bundle to attach to the artifact once it is tagged.
-    pub(crate) attestation: Option<Attestation<'a>>,
+    /// The bundles to attach to the artifact once it is tagged, in order
+    /// (provenance, then an SBOM per output, for `cargo attest --sbom`).
+    pub(crate) attestations: Vec<Attestation<'a>>,
     /// Shown before each file's name in the progress, when several
     /// destinations are published at once.
     pub(crate) label: Option<&'a str>,
@@ -106,7 +107,8 @@ impl Attachment {
 pub(crate) struct Published {
     pub(crate) manifest: Descriptor,
     pub(crate) layers: Vec<Layer>,
-    pub(crate) attached: Option<Attachment>,
+    /// One per attestation, in the order given.
+    pub(crate) attached: Vec<Attachment>,
 }
 
 /// Uploads the files, stores the manifest under `tag`, then attaches the
@@ -130,12 +132,14 @@ pub(crate) fn publish(
         }
     };
     let manifest = push_manifest(store, manifest, Some(tag))?;
-    let attached = match &what.attestation {
-        Some(a) => Some(
-            match a
+    let attached = what
+        .attestations
+        .iter()
+        .map(|a| {
+            let existing = a
                 .is_same
-                .and_then(|same| existing_attestation(store, &manifest, same))
-            {
+                .and_then(|same| existing_attestation(store, &manifest, same));
+            Ok(match existing {
                 Some(attestation) => Attachment::Existing { attestation },
                 None => Attachment::New(attach_bundle(
                     store,
@@ -144,10 +148,9 @@ pub(crate) fn publish(
                     a.predicate_type,
                     a.options,
                 )?),
-            },
-        ),
-        None => None,
-    };
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Published {
         manifest,
         layers,

@@ -7,6 +7,14 @@ use clap::Args;
 use super::registry::PublishArgs;
 use super::signing::{KeylessArgs, SigningKeyArgs, TlogUploadArgs};
 
+/// Subjects named explicitly: they have no package graph, so no SBOM.
+const EXPLICIT_SUBJECTS: [&str; 4] = [
+    "subject_path",
+    "subject_checksums",
+    "subject_name",
+    "subject_digest",
+];
+
 /// Options of the default command: attest the current build.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Build selection")]
@@ -86,6 +94,29 @@ pub struct AttestArgs {
     /// and lines starting with `#` are skipped.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub push_file: Option<PathBuf>,
+
+    /// Also attest a CycloneDX 1.6 SBOM of each build output: the packages
+    /// compiled into it for this target, profile and features. Each is
+    /// signed like the provenance and written beside its bundle as
+    /// <bundle-name>.<output>.cdx.sigstore.json; with --push, attached to
+    /// the artifact too.
+    #[arg(long, help_heading = "SBOM", conflicts_with_all = EXPLICIT_SUBJECTS)]
+    pub sbom: bool,
+
+    /// Attest only the SBOMs (as --sbom), without provenance.
+    #[arg(
+        long,
+        help_heading = "SBOM",
+        conflicts_with = "sbom",
+        conflicts_with_all = EXPLICIT_SUBJECTS
+    )]
+    pub sbom_only: bool,
+
+    /// Refuse, before anything is signed, an SBOM larger than SIZE: bytes,
+    /// or a number with KiB, MiB or GiB [env: CARGO_ATTEST_SBOM_SIZE_LIMIT]
+    /// [default: 16MiB, the limit of GitHub's actions/attest].
+    #[arg(long, value_name = "SIZE", help_heading = "SBOM")]
+    pub sbom_size_limit: Option<String>,
 
     #[command(flatten)]
     pub publish: PublishArgs,

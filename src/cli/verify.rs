@@ -9,7 +9,7 @@ use clap::Args;
 pub struct VerifyArgs {
     /// Files that must be subjects of the attestation; or one REF whose
     /// attached attestations are checked (registry or OCI layout).
-    #[arg(value_name = "FILE|REF", required = true)]
+    #[arg(value_name = "FILE|REF", required_unless_present = "krate")]
     pub files: Vec<PathBuf>,
 
     /// The Sigstore bundle to check the files against. Without it and
@@ -43,6 +43,28 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
+
+    /// Verify a published crate instead of files: NAME@VERSION's .crate,
+    /// from cargo's download cache or else downloaded from its registry,
+    /// must match the checksum of the registry's sparse index (else exit
+    /// 10), then the attestation of --bundle or --from REF.
+    #[arg(
+        long = "crate",
+        value_name = "NAME@VERSION",
+        conflicts_with = "files",
+        help_heading = "Published crates"
+    )]
+    pub krate: Option<String>,
+
+    /// The registry of --crate, as cargo's configuration names it
+    /// ([registries.NAME] or CARGO_REGISTRIES_NAME_INDEX; default: crates.io).
+    #[arg(
+        long = "registry",
+        value_name = "NAME",
+        requires = "krate",
+        help_heading = "Published crates"
+    )]
+    pub crate_registry: Option<String>,
 }
 
 /// How many transparency log entries a bundle must carry.

@@ -1,12 +1,15 @@
 //! The default command: gather what the build did, build the statement,
 //! sign it, publish (with `--push`), write the bundle.
 
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 
 mod push;
 
-use self::push::DestinationOutput;
+use self::push::{Attested, DestinationOutput};
 use super::Report;
+use crate::attach::AttachReport;
 use crate::cli::AttestArgs;
 use crate::credentials::signing_key::{KeyChoice, signing_key};
 use crate::error::{Error, Result};
@@ -15,6 +18,7 @@ use crate::provenance::cargo::BuildSelection;
 use crate::provenance::ci::CertifiedRun;
 use crate::provenance::gather::{self, Gathered};
 use crate::provenance::{self, Provenance, Subject};
+use crate::sbom;
 use crate::settings::Settings;
 use crate::signing::keyless::http::Services;
 use crate::signing::keyless::token::{ambient_source, find_token};
@@ -27,7 +31,9 @@ use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE};
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AttestOutput<'a> {
-    bundle: String,
+    /// The provenance bundle (absent with --sbom-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bundle: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     key_id: Option<String>,
     algorithm: Algorithm,
@@ -42,8 +48,13 @@ struct AttestOutput<'a> {
     /// How many transparency log entries the bundle carries.
     #[serde(skip_serializing_if = "is_zero")]
     tlog_entries: usize,
-    predicate_type: &'a str,
+    /// The provenance's predicate type (absent with --sbom-only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predicate_type: Option<&'a str>,
     subjects: &'a [Subject],
+    /// One per build output with --sbom or --sbom-only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sboms: Vec<SbomOutput>,
     /// The first destination's outcome when it was pushed (the shape of a
     /// run with one `--push`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,17 +66,52 @@ struct AttestOutput<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+struct SbomOutput {
+    /// The SBOM's bundle.
+    bundle: String,
+    /// The build output it describes (file name).
+    output: String,
+    predicate_type: &'static str,
+    /// Components besides the output itself.
+    components: usize,
+    /// Its size in bytes, as the size limit counts it.
+    size: usize,
+    /// With --push: the attestation manifest attached to the artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attached: Option<AttachReport>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct CertificateOutput {
     identity: Option<String>,
     issuer: Option<String>,
 }
 
 pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
+    run_recording(settings, args, settings.recorded_command.clone())
+}
+
+/// The default command's sequence, with `command` as the command line
+/// the provenance records (another command that attests through it,
+/// `package`, records itself).
+pub(super) fn run_recording(
+    settings: &Settings,
+    args: &AttestArgs,
+    command: Vec<String>,
+) -> Result<Report> {
     // The destinations' syntax first: a bad REF costs nothing.
     let places = settings.places();
     let requested = push::requested(&places, args)?;
-    let request = gather_request(settings, args);
+    let sbom_limit = sbom_size_limit(settings, args)?;
+    let request = gather_request(settings, args, command);
     let mut gathered = gather_checked(&request, args, !requested.is_empty())?;
+    // The SBOMs are made and measured before anything else: one over the
+    // limit stops the run before a key is loaded or a service is called.
+    let sboms = match sbom_limit {
+        Some(limit) => sbom::of_outputs(&gathered, &request.selection, limit)?,
+        None => Vec::new(),
+    };
     // Everything about the destinations is checked before any key is
     // loaded or any Sigstore service is called: nothing is signed or
     // logged for a push that cannot happen.
@@ -81,7 +127,7 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         false => None,
     };
 
-    // Build, sign, have the signature witnessed.
+    // Build, sign, have the signatures witnessed.
     let plan = match ready.is_empty() {
         true => None,
         false => Some(push::plan(settings, &ready, &mut gathered)?),
@@ -92,24 +138,18 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         None => key_signer(settings, args)?,
     };
     let payload = statement.to_json();
-    let signed = sign(&payload, &signer, &endpoints, &services)?;
+    let signed = match args.sbom_only {
+        true => None,
+        false => Some(sign(&payload, &signer, &endpoints, &services)?),
+    };
+    let artifacts = plan.as_ref().map_or(&[][..], push::PushPlan::subjects);
+    let signed_sboms = sign_sboms(&sboms, artifacts, &signer, &endpoints, &services)?;
 
     // Publish, then write: a bundle on disk always describes something that
     // exists, so it is written when at least one destination was published.
-    let is_same = |bundle: &[u8]| signer.made(bundle, &payload);
-    let outcomes = plan.map(|plan| {
-        let bundle = signed.json.as_bytes();
-        let predicate_type = &statement.predicate_type;
-        push::publish_all(
-            settings,
-            &places,
-            ready,
-            &plan,
-            bundle,
-            predicate_type,
-            &is_same,
-        )
-    });
+    let attestations = attestations(signed.as_ref(), &statement, &payload, &signed_sboms);
+    let outcomes =
+        plan.map(|plan| push::publish_all(settings, &places, ready, &plan, &attestations, &signer));
     let (destinations, failure) = match outcomes {
         Some(o) if !o.any_pushed() => {
             tracing::warn!(
@@ -128,17 +168,155 @@ pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
         &statement.subject,
         args.output.as_deref(),
     );
-    fsutil::write_atomically(&path, signed.json.as_bytes(), Mode::Public)?;
+    if let Some(signed) = &signed {
+        fsutil::write_atomically(&path, signed.json.as_bytes(), Mode::Public)?;
+    }
+    let sbom_attached = push::sbom_reports(&destinations);
+    let sbom_outputs = write_sboms(&path, &sboms, &signed_sboms, &sbom_attached)?;
     tracing::debug!("signed with {}", signer.label());
-    let shown = fsutil::display_path(&path);
-    let report = report(&shown, &signer, &signed, &statement, &destinations)?;
+    let shown = signed.as_ref().map(|_| fsutil::display_path(&path));
+    let signed = signed.as_ref().or(signed_sboms.first().map(|s| &s.bundle));
+    let report = report(
+        shown,
+        &signer,
+        signed,
+        &statement,
+        sbom_outputs,
+        &destinations,
+    )?;
     Ok(match failure {
         Some(e) => report.fail(e),
         None => report,
     })
 }
 
-fn gather_request<'a>(settings: &'a Settings, args: &'a AttestArgs) -> gather::Request<'a> {
+/// What a push attaches, in order: the provenance, then an SBOM per
+/// output.
+fn attestations<'a>(
+    provenance: Option<&'a SignedBundle>,
+    statement: &'a provenance::Statement<Provenance>,
+    payload: &'a [u8],
+    sboms: &'a [SignedSbom],
+) -> Vec<Attested<'a>> {
+    let provenance = provenance.map(|signed| Attested {
+        bundle: signed.json.as_bytes(),
+        predicate_type: &statement.predicate_type,
+        payload,
+        is_provenance: true,
+    });
+    provenance
+        .into_iter()
+        .chain(sboms.iter().map(|s| Attested {
+            bundle: s.bundle.json.as_bytes(),
+            predicate_type: sbom::CYCLONEDX_BOM,
+            payload: &s.payload,
+            is_provenance: false,
+        }))
+        .collect()
+}
+
+/// An SBOM's signed bundle, and the statement it signs.
+struct SignedSbom {
+    bundle: SignedBundle,
+    payload: Vec<u8>,
+}
+
+/// Signs each SBOM's statement, which names its output and, with --push,
+/// the artifact it is attached to under each destination's name (as the
+/// provenance does).
+fn sign_sboms(
+    sboms: &[sbom::OutputSbom],
+    artifacts: &[Subject],
+    signer: &Signer,
+    endpoints: &Endpoints,
+    services: &Services,
+) -> Result<Vec<SignedSbom>> {
+    sboms
+        .iter()
+        .map(|s| {
+            let mut subjects = vec![s.subject.clone()];
+            subjects.extend(artifacts.iter().cloned());
+            let payload = sbom::statement(&subjects, &s.sbom)?.to_json();
+            let bundle = sign(&payload, signer, endpoints, services)?;
+            Ok(SignedSbom { bundle, payload })
+        })
+        .collect()
+}
+
+/// Writes each SBOM bundle beside the provenance bundle at `provenance`;
+/// `attached` holds their attach reports, in order, after a --push.
+fn write_sboms(
+    provenance: &Path,
+    sboms: &[sbom::OutputSbom],
+    signed: &[SignedSbom],
+    attached: &[Option<AttachReport>],
+) -> Result<Vec<SbomOutput>> {
+    let mut outputs = Vec::new();
+    for (i, (made, signed)) in sboms.iter().zip(signed).enumerate() {
+        let path = sbom_bundle_path(provenance, &made.output);
+        fsutil::write_atomically(&path, signed.bundle.json.as_bytes(), Mode::Public)?;
+        outputs.push(SbomOutput {
+            bundle: fsutil::display_path(&path),
+            output: made.output.clone(),
+            predicate_type: sbom::CYCLONEDX_BOM,
+            components: made.sbom.components,
+            size: made.sbom.json.len(),
+            attached: attached.get(i).cloned().flatten(),
+        });
+    }
+    Ok(outputs)
+}
+
+/// The size limit of SBOMs when they are wanted: --sbom-size-limit, else
+/// CARGO_ATTEST_SBOM_SIZE_LIMIT, else 16 MiB.
+fn sbom_size_limit(settings: &Settings, args: &AttestArgs) -> Result<Option<u64>> {
+    if !(args.sbom || args.sbom_only) {
+        if args.sbom_size_limit.is_some() {
+            return Err(Error::usage(
+                "--sbom-size-limit limits the SBOMs of --sbom or --sbom-only: add one of them",
+            ));
+        }
+        return Ok(None);
+    }
+    let text = args
+        .sbom_size_limit
+        .clone()
+        .or_else(|| settings.env.get(sbom::SIZE_LIMIT_VARIABLE));
+    match text {
+        Some(text) => sbom::parse_size(&text).map(Some),
+        None => Ok(Some(sbom::DEFAULT_SIZE_LIMIT)),
+    }
+}
+
+/// `<dir>/<bundle stem>.<output>.cdx.sigstore.json`, beside the provenance
+/// bundle `<dir>/<bundle stem>.sigstore.json`.
+fn sbom_bundle_path(provenance: &Path, output: &str) -> PathBuf {
+    let name = provenance
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name
+        .strip_suffix(".sigstore.json")
+        .or_else(|| name.strip_suffix(".json"))
+        .unwrap_or(&name);
+    let output: String = output
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    provenance.with_file_name(format!("{stem}.{output}.cdx.sigstore.json"))
+}
+
+fn gather_request<'a>(
+    settings: &'a Settings,
+    args: &'a AttestArgs,
+    command: Vec<String>,
+) -> gather::Request<'a> {
     gather::Request {
         selection: selection(args),
         subject_paths: &args.subjects.subject_path,
@@ -149,7 +327,7 @@ fn gather_request<'a>(settings: &'a Settings, args: &'a AttestArgs) -> gather::R
             .as_deref()
             .zip(args.subjects.subject_digest.as_deref()),
         cargo_json: args.cargo_json.as_deref(),
-        command: settings.recorded_command.clone(),
+        command,
         source_date_epoch: settings.source_date_epoch,
         env: &settings.env,
     }
@@ -274,12 +452,16 @@ fn sign(
 
 /// The JSON document and the lines people read.
 fn report(
-    shown: &str,
+    shown: Option<String>,
     signer: &Signer,
-    signed: &SignedBundle,
+    signed: Option<&SignedBundle>,
     statement: &provenance::Statement<Provenance>,
+    sboms: Vec<SbomOutput>,
     destinations: &[DestinationOutput],
 ) -> Result<Report> {
+    let signed = signed.ok_or_else(|| Error::internal("nothing was signed"))?;
+    // With --sbom-only there is no provenance bundle.
+    let provenance = shown.is_some();
     let (key_id, algorithm, key, certificate) = match signer {
         Signer::Key { key, label } => (
             Some(key.key_id()),
@@ -298,6 +480,11 @@ fn report(
         ),
     };
     let mut lines = push::describe(destinations);
+    for sbom in &sboms {
+        if let Some(attached) = &sbom.attached {
+            lines.push(format!("SBOM of {}: {}", sbom.output, attached.describe()));
+        }
+    }
     if let Signer::Keyless(k) = signer {
         let info = k.info();
         lines.push(format!(
@@ -325,12 +512,23 @@ fn report(
         None => {}
     }
     let count = statement.subject.len();
-    lines.push(format!(
-        "Attested {count} subject{} -> {shown}",
-        if count == 1 { "" } else { "s" }
-    ));
+    if let Some(shown) = &shown {
+        lines.push(format!(
+            "Attested {count} subject{} -> {shown}",
+            if count == 1 { "" } else { "s" }
+        ));
+    }
+    for sbom in &sboms {
+        lines.push(format!(
+            "SBOM of {} ({} component{}) -> {}",
+            sbom.output,
+            sbom.components,
+            if sbom.components == 1 { "" } else { "s" },
+            sbom.bundle
+        ));
+    }
     let mut report = Report::new(&AttestOutput {
-        bundle: shown.to_string(),
+        bundle: shown,
         key_id,
         algorithm,
         key,
@@ -341,8 +539,9 @@ fn report(
             .map(|t| provenance::rfc3339(*t))
             .collect(),
         tlog_entries: signed.tlog_entries,
-        predicate_type: &statement.predicate_type,
+        predicate_type: provenance.then_some(statement.predicate_type.as_str()),
         subjects: &statement.subject,
+        sboms,
         pushed: destinations.first().filter(|d| d.outcome == "pushed"),
         destinations,
     })?;

@@ -14,6 +14,7 @@ mod inspect;
 mod key;
 mod login;
 mod maintain;
+mod package;
 mod push;
 mod verify;
 
@@ -45,6 +46,19 @@ impl Report {
 
     fn line(&mut self, line: impl Into<String>) {
         self.lines.push(line.into());
+    }
+
+    /// Adds `key` to the JSON document, after the fields it has.
+    fn field(&mut self, key: &str, value: &impl Serialize) -> Result<()> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| Error::internal(format!("cannot build the JSON output: {e}")))?;
+        match &mut self.json {
+            serde_json::Value::Object(map) => {
+                map.insert(key.to_string(), value);
+                Ok(())
+            }
+            _ => Err(Error::internal("the JSON output is not an object")),
+        }
     }
 
     fn fail(mut self, error: Error) -> Self {
@@ -98,6 +112,7 @@ pub fn finish(outcome: Result<Report>, format: Format, quiet: bool) -> u8 {
 pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
     match cli.command {
         None => attest::run(settings, &cli.attest),
+        Some(Command::Package(args)) => package::run(settings, *args),
         Some(Command::Push(args)) => push::run(settings, &args),
         Some(Command::Attach(args)) => attach::run(settings, &args),
         Some(Command::Discover(args)) => discover::run(settings, &args),

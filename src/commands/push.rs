@@ -65,13 +65,17 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
             artifact_type: &args.artifact_type,
             created: created.as_deref(),
             planned_manifest: None,
-            attestation: bundle.as_ref().map(|(text, predicate_type)| Attestation {
-                bundle: text.as_bytes(),
-                predicate_type,
-                options: &options,
-                // An attestation from a file: attach it as asked.
-                is_same: None,
-            }),
+            attestations: bundle
+                .as_ref()
+                .map(|(text, predicate_type)| Attestation {
+                    bundle: text.as_bytes(),
+                    predicate_type,
+                    options: &options,
+                    // An attestation from a file: attach it as asked.
+                    is_same: None,
+                })
+                .into_iter()
+                .collect(),
             label: None,
         },
         &progress,
@@ -79,11 +83,14 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
     progress.finish();
     let manifest = &published.manifest;
     let pushed_line = format!("Pushed {} ({})", located.display, manifest.digest);
-    let attached = published.attached.map(|a| match a {
-        Attachment::New(report) => Ok(report),
-        Attachment::Existing { .. } => Err(Error::internal("an attestation was not attached")),
-    });
-    let attached = attached.transpose()?;
+    // push attaches one bundle at most (--bundle), and always anew.
+    let attached = match published.attached.into_iter().next() {
+        Some(Attachment::New(report)) => Some(report),
+        Some(Attachment::Existing { .. }) => {
+            return Err(Error::internal("an attestation was not attached"));
+        }
+        None => None,
+    };
     let attached_line = attached.as_ref().map(AttachReport::describe);
     let mut report = Report::new(&PushOutput {
         reference: located.display.clone(),

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::Report;
 use crate::cli::{IdentityArgs, PolicyArgs, VerifyArgs};
+use crate::crate_index::{CrateSpec, Lookup, Origin, checked_crate};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::settings::Settings;
@@ -71,8 +72,11 @@ fn trust(settings: &Settings, args: &VerifyArgs) -> Result<Trust> {
 }
 
 pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
+    if let Some(spec) = &args.krate {
+        return run_crate(settings, args, spec);
+    }
     if let Some(reference) = &args.from {
-        return run_from(settings, args, reference);
+        return run_from(settings, args, reference, &args.files);
     }
     if let Some(bundle_path) = &args.bundle {
         return run_bundle(settings, args, bundle_path);
@@ -94,12 +98,116 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
 fn run_bundle(settings: &Settings, args: &VerifyArgs, bundle_path: &Path) -> Result<Report> {
     let trust = trust(settings, args)?;
     let text = fsutil::read_text(bundle_path)?;
-    check_bundle(args, &trust, &text, bundle_path.display().to_string())
+    check_bundle(
+        args,
+        &trust,
+        &text,
+        bundle_path.display().to_string(),
+        &args.files,
+    )
 }
 
-fn check_bundle(args: &VerifyArgs, trust: &Trust, text: &str, shown: String) -> Result<Report> {
+/// `verify --crate NAME@VERSION (--bundle B | --from REF)`: the `.crate`
+/// is first checked against its registry's index (a mismatch is exit 10,
+/// told apart from an attestation that does not match it, exit 5), then
+/// verified as a file.
+fn run_crate(settings: &Settings, args: &VerifyArgs, spec: &str) -> Result<Report> {
+    let spec = CrateSpec::parse(spec)?;
+    if args.bundle.is_none() && args.from.is_none() {
+        return Err(Error::usage(
+            "--crate needs the attestation to check the crate against: --bundle BUNDLE or \
+             --from REF",
+        ));
+    }
+    let trust = trust(settings, args)?;
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("read the current directory", ".", e))?;
+    // A downloaded crate is kept in our cache, so the path the report
+    // names still exists afterwards.
+    let scratch;
+    let download_dir = match &settings.cache_dir {
+        Some(dir) => {
+            let dir = dir.join("crates");
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
+            dir
+        }
+        None => {
+            scratch =
+                tempfile::tempdir().map_err(|e| Error::io("create", "a temporary directory", e))?;
+            scratch.path().to_path_buf()
+        }
+    };
+    let checked = checked_crate(&Lookup {
+        spec: &spec,
+        registry: args.crate_registry.as_deref(),
+        env: &settings.env,
+        cwd: &cwd,
+        download_dir: &download_dir,
+    })?;
+    let files = [checked.path.clone()];
+    let mut report = match (&args.bundle, &args.from) {
+        (Some(bundle_path), _) => {
+            let text = fsutil::read_text(bundle_path)?;
+            check_bundle(
+                args,
+                &trust,
+                &text,
+                bundle_path.display().to_string(),
+                &files,
+            )?
+        }
+        (None, Some(reference)) => run_from(settings, args, reference, &files)?,
+        (None, None) => return Err(Error::internal("--crate without an attestation")),
+    };
+    report.field(
+        "crate",
+        &CrateOutput {
+            name: &spec.name,
+            version: &spec.version,
+            index: &checked.index,
+            origin: match checked.origin {
+                Origin::Cache => "cache",
+                Origin::Download => "download",
+            },
+            sha256: &checked.sha256,
+        },
+    )?;
+    report.line(format!(
+        "{}@{}: {} matches the checksum of the index {} (sha256:{})",
+        spec.name,
+        spec.version,
+        match checked.origin {
+            Origin::Cache => format!("cached {}", fsutil::display_path(&checked.path)),
+            Origin::Download => "the downloaded .crate".to_string(),
+        },
+        checked.index,
+        checked.sha256
+    ));
+    Ok(report)
+}
+
+/// What `verify --crate` adds to the document: the crate and where its
+/// file came from.
+#[derive(serde::Serialize)]
+struct CrateOutput<'a> {
+    name: &'a str,
+    version: &'a str,
+    /// The sparse index whose checksum the file matched.
+    index: &'a str,
+    /// `cache` (cargo's download cache) or `download`.
+    origin: &'static str,
+    sha256: &'a str,
+}
+
+fn check_bundle(
+    args: &VerifyArgs,
+    trust: &Trust,
+    text: &str,
+    shown: String,
+    files: &[PathBuf],
+) -> Result<Report> {
     let bundle = DsseBundle::parse(text).map_err(|e| e.into_error(&shown))?;
-    let verified = verify_files(&bundle, &shown, trust, &args.files, &policy(&args.policy))?;
+    let verified = verify_files(&bundle, &shown, trust, files, &policy(&args.policy))?;
     let count = verified.files.len();
     let line = format!(
         "Verified {count} file{} against {shown} (signed by {}{}{})",
@@ -177,7 +285,7 @@ fn run_local(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
         let shown = fsutil::display_path(path);
         tracing::debug!("trying {shown}");
         let text = fsutil::read_text(path)?;
-        match check_bundle(args, &trust, &text, shown) {
+        match check_bundle(args, &trust, &text, shown, &args.files) {
             Ok(report) => return Ok(report),
             Err(e) => {
                 first_error.get_or_insert(e);
@@ -250,8 +358,13 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
 
 /// `verify FILE... --from REF`: every file must be a subject of an
 /// attestation attached to REF that passes everything.
-fn run_from(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Report> {
-    if let Some(other) = args.files.iter().find(|f| !f.is_file()) {
+fn run_from(
+    settings: &Settings,
+    args: &VerifyArgs,
+    reference: &str,
+    files: &[PathBuf],
+) -> Result<Report> {
+    if let Some(other) = files.iter().find(|f| !f.is_file()) {
         return Err(Error::usage(format!(
             "{} is not a file: --from REF checks files against what is attached to REF",
             other.display()
@@ -264,7 +377,7 @@ fn run_from(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<R
         located.store.as_ref(),
         &subject,
         &trust,
-        &args.files,
+        files,
         &policy(&args.policy),
     )?;
     let attestations = attestation_results(result.checks);

@@ -66,6 +66,14 @@ pub(crate) struct Workspace {
 }
 
 pub(crate) fn load_workspace(sel: &BuildSelection) -> Result<Workspace> {
+    workspace_from_metadata(metadata(sel, None)?, sel)
+}
+
+/// `cargo metadata` for the selection's features; with `platform`, its
+/// resolve keeps only the dependencies cargo compiles for that target
+/// triple (`--filter-platform`: target-gated dependencies of other
+/// platforms are gone).
+pub(crate) fn metadata(sel: &BuildSelection, platform: Option<&str>) -> Result<Metadata> {
     let mut cmd = MetadataCommand::new();
     if let Some(path) = &sel.manifest_path {
         if !path.exists() {
@@ -93,14 +101,80 @@ pub(crate) fn load_workspace(sel: &BuildSelection) -> Result<Workspace> {
     if !features.is_empty() {
         cmd.features(CargoOpt::SomeFeatures(features));
     }
-    let metadata = cmd.exec().map_err(|e| {
+    if let Some(triple) = platform {
+        cmd.other_options(vec!["--filter-platform".to_string(), triple.to_string()]);
+    }
+    cmd.exec().map_err(|e| {
         Error::invalid_input(format!(
             "`cargo metadata` failed: {}\nhint: run from a cargo project or pass --manifest-path, \
              or name the files with --subject-path",
             e.to_string().trim()
         ))
-    })?;
-    workspace_from_metadata(metadata, sel)
+    })
+}
+
+/// The `.crate` file `cargo package` made for one package.
+#[derive(Debug, Clone)]
+pub(crate) struct PackagedCrate {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    /// `<target-dir>/package/NAME-VERSION.crate`.
+    pub(crate) path: PathBuf,
+}
+
+/// The `.crate` of the selected package (`-p`, else the one default
+/// member), which must exist: `cargo package` writes it.
+pub(crate) fn packaged_crate(sel: &BuildSelection) -> Result<PackagedCrate> {
+    let ws = load_workspace(sel)?;
+    let package = match ws.selected.as_slice() {
+        [one] => one,
+        many => {
+            let names: Vec<_> = many.iter().map(|p| p.name.as_str()).collect();
+            return Err(Error::usage(format!(
+                "name the package whose .crate to attest with -p (selected: {})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            )));
+        }
+    };
+    let path = ws
+        .target_dir
+        .join("package")
+        .join(format!("{}-{}.crate", package.name, package.version));
+    if !path.is_file() {
+        return Err(Error::invalid_input(format!(
+            "{} does not exist\nhint: run `cargo package{}` first (with the same --target-dir)",
+            path.display(),
+            sel.packages
+                .first()
+                .map(|p| format!(" -p {p}"))
+                .unwrap_or_default()
+        )));
+    }
+    Ok(PackagedCrate {
+        name: package.name.clone(),
+        version: package.version.clone(),
+        path,
+    })
+}
+
+/// The selected package whose shipped target cargo writes as `file_name`
+/// on `triple`, and the target's kind: which package a build output
+/// belongs to.
+pub(crate) fn output_owner<'w>(
+    ws: &'w Workspace,
+    file_name: &str,
+    triple: &str,
+) -> Option<(&'w WorkspacePackage, &'w TargetKind)> {
+    ws.selected.iter().find_map(|p| {
+        p.targets
+            .iter()
+            .find(|(name, kind)| output_file_name(name, kind, triple) == file_name)
+            .map(|(_, kind)| (p, kind))
+    })
 }
 
 fn workspace_from_metadata(metadata: Metadata, sel: &BuildSelection) -> Result<Workspace> {

@@ -85,6 +85,7 @@ pub fn attest(args: &[&str]) -> Cmd {
         "CARGO_ATTEST_KEY_FILE",
         "CARGO_ATTEST_KEY_NAME",
         "CARGO_ATTEST_KEY_PASSPHRASE",
+        "CARGO_ATTEST_SBOM_SIZE_LIMIT",
         "SOURCE_DATE_EPOCH",
         "GITHUB_ACTIONS",
         "GITLAB_CI",

@@ -26,6 +26,7 @@ use crate::publish::{
     artifact_manifest,
 };
 use crate::settings::Settings;
+use crate::signing::signer::Signer;
 
 /// Destinations checked at once, and published at once: enough to overlap
 /// registries' round trips, few enough that two cores keep up with hashing
@@ -149,6 +150,26 @@ pub(super) struct PushPlan {
     files: Vec<ArtifactFile>,
     manifest: Vec<u8>,
     created: Option<String>,
+    /// The artifact as statement subjects: its manifest digest under each
+    /// destination's name.
+    subjects: Vec<Subject>,
+}
+
+impl PushPlan {
+    pub(super) fn subjects(&self) -> &[Subject] {
+        &self.subjects
+    }
+}
+
+/// An attestation every destination gets.
+pub(super) struct Attested<'a> {
+    pub(super) bundle: &'a [u8],
+    pub(super) predicate_type: &'a str,
+    /// The statement it signs, to recognise it attached by an earlier run.
+    pub(super) payload: &'a [u8],
+    /// The provenance (reported as the destination's `attestation`), not
+    /// an SBOM.
+    pub(super) is_provenance: bool,
 }
 
 /// Plans the artifact and adds it to the statement's subjects, once per
@@ -197,16 +218,19 @@ pub(super) fn plan(
     );
     let (_, manifest) = artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, created.as_deref())?;
     let hex = digest::hex_part(&digest::sha256_of(&manifest)).to_string();
-    for r in ready {
-        gathered.input.subjects.push(Subject {
+    let subjects: Vec<Subject> = ready
+        .iter()
+        .map(|r| Subject {
             name: r.requested.text.clone(),
             digest: BTreeMap::from([("sha256".to_string(), hex.clone())]),
-        });
-    }
+        })
+        .collect();
+    gathered.input.subjects.extend(subjects.iter().cloned());
     Ok(PushPlan {
         files,
         manifest,
         created,
+        subjects,
     })
 }
 
@@ -228,8 +252,30 @@ pub(super) struct DestinationOutput {
     /// earlier run: nothing was attached again.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub(super) attached_before: bool,
+    /// With --sbom: each SBOM's attestation here, in output order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) sboms: Vec<SbomAttachment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) error: Option<String>,
+}
+
+/// An SBOM's attestation at one destination.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SbomAttachment {
+    pub(super) attestation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) attached: Option<AttachReport>,
+}
+
+/// The SBOMs' attach reports at the first destination they were attached
+/// to now, in output order (for the `sboms` of the report).
+pub(super) fn sbom_reports(destinations: &[DestinationOutput]) -> Vec<Option<AttachReport>> {
+    destinations
+        .iter()
+        .find(|d| d.outcome == "pushed")
+        .map(|d| d.sboms.iter().map(|s| s.attached.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// Every destination's outcome, and the first failure's error.
@@ -251,9 +297,8 @@ pub(super) fn publish_all(
     places: &Places<'_>,
     ready: Vec<Ready>,
     plan: &PushPlan,
-    bundle: &[u8],
-    predicate_type: &str,
-    is_same: &IsSame<'_>,
+    attestations: &[Attested<'_>],
+    signer: &Signer,
 ) -> Outcomes {
     let memory = memory(settings);
     let options = attach_options(settings, &memory, plan.created.as_deref());
@@ -263,6 +308,12 @@ pub(super) fn publish_all(
         ready.into_iter().map(|r| (r.requested, r.writable)).unzip();
     let writables: Vec<Mutex<Option<Writable>>> =
         writables.into_iter().map(|w| Mutex::new(Some(w))).collect();
+    // Each attestation recognises itself attached by an earlier run: the
+    // same statement, signed by the same key.
+    let checks: Vec<Box<IsSame<'_>>> = attestations
+        .iter()
+        .map(|a| Box::new(move |bundle: &[u8]| signer.made(bundle, a.payload)) as Box<IsSame<'_>>)
+        .collect();
     let indices: Vec<usize> = (0..requested.len()).collect();
     let results = in_parallel(&indices, |&i| {
         let writable = writables[i]
@@ -280,47 +331,70 @@ pub(super) fn publish_all(
                 artifact_type: DEFAULT_ARTIFACT_TYPE,
                 created: plan.created.as_deref(),
                 planned_manifest: Some(&plan.manifest),
-                attestation: Some(Attestation {
-                    bundle,
-                    predicate_type,
-                    options: &options,
-                    is_same: Some(is_same),
-                }),
+                attestations: attestations
+                    .iter()
+                    .zip(&checks)
+                    .map(|(a, check)| Attestation {
+                        bundle: a.bundle,
+                        predicate_type: a.predicate_type,
+                        options: &options,
+                        is_same: Some(check.as_ref()),
+                    })
+                    .collect(),
                 label,
             },
             &progress,
         )?;
-        let attached = published
-            .attached
-            .ok_or_else(|| Error::internal("the attestation was not attached"))?;
-        Ok((located.display, published.manifest.digest, attached))
+        Ok((
+            located.display,
+            published.manifest.digest,
+            published.attached,
+        ))
     });
     progress.finish();
-    outcomes(requested, results)
+    let provenance_first = attestations.first().is_some_and(|a| a.is_provenance);
+    outcomes(requested, results, provenance_first)
 }
 
 /// Each destination's outcome, in order; the first failure is the run's.
 fn outcomes(
     requested: Vec<Requested>,
-    results: Vec<Result<(String, String, Attachment)>>,
+    results: Vec<Result<(String, String, Vec<Attachment>)>>,
+    provenance_first: bool,
 ) -> Outcomes {
     let mut failure = None;
     let destinations = requested
         .into_iter()
         .zip(results)
         .map(|(requested, result)| match result {
-            Ok((reference, digest, attachment)) => DestinationOutput {
-                reference,
-                outcome: "pushed",
-                digest: Some(digest),
-                attestation: Some(attachment.attestation().to_string()),
-                attached_before: matches!(attachment, Attachment::Existing { .. }),
-                attached: match attachment {
-                    Attachment::New(report) => Some(report),
-                    Attachment::Existing { .. } => None,
-                },
-                error: None,
-            },
+            Ok((reference, digest, attachments)) => {
+                let mut attachments = attachments.into_iter();
+                let provenance = match provenance_first {
+                    true => attachments.next(),
+                    false => None,
+                };
+                DestinationOutput {
+                    reference,
+                    outcome: "pushed",
+                    digest: Some(digest),
+                    attestation: provenance.as_ref().map(|a| a.attestation().to_string()),
+                    attached_before: matches!(provenance, Some(Attachment::Existing { .. })),
+                    attached: match provenance {
+                        Some(Attachment::New(report)) => Some(report),
+                        _ => None,
+                    },
+                    sboms: attachments
+                        .map(|a| SbomAttachment {
+                            attestation: a.attestation().to_string(),
+                            attached: match a {
+                                Attachment::New(report) => Some(report),
+                                Attachment::Existing { .. } => None,
+                            },
+                        })
+                        .collect(),
+                    error: None,
+                }
+            }
             Err(e) => {
                 let text = e.report();
                 tracing::warn!("--push {}: {text}", requested.text);
@@ -332,6 +406,7 @@ fn outcomes(
                     attestation: None,
                     attached_before: false,
                     attached: None,
+                    sboms: Vec::new(),
                     error: Some(text),
                 }
             }
