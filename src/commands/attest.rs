@@ -119,13 +119,7 @@ pub(super) fn run_recording(
 
     // Keyless: the certificate comes first, as the statement names the
     // builder and run it certifies.
-    let keyless = keyless_wanted(settings, args)?;
-    let endpoints = endpoints(args, keyless)?;
-    let services = Services::new()?;
-    let keyless_signer = match keyless {
-        true => keyless_signer(settings, args, &endpoints, &services, &mut gathered)?,
-        false => None,
-    };
+    let (endpoints, services, keyless_signer) = signing_services(settings, args, &mut gathered)?;
 
     // Build, sign, have the signatures witnessed.
     let plan = match ready.is_empty() {
@@ -148,18 +142,9 @@ pub(super) fn run_recording(
     // Publish, then write: a bundle on disk always describes something that
     // exists, so it is written when at least one destination was published.
     let attestations = attestations(signed.as_ref(), &statement, &payload, &signed_sboms);
-    let outcomes =
-        plan.map(|plan| push::publish_all(settings, &places, ready, &plan, &attestations, &signer));
-    let (destinations, failure) = match outcomes {
-        Some(o) if !o.any_pushed() => {
-            tracing::warn!(
-                "the bundle was not written: its statement names artifacts that were not published"
-            );
-            return Err(o
-                .failure
-                .unwrap_or_else(|| Error::internal("no destination was published")));
-        }
-        Some(o) => (o.destinations, o.failure),
+    let (destinations, failure) = match plan {
+        Some(plan) => push::publish_all(settings, &places, ready, &plan, &attestations, &signer)
+            .unless_none_pushed()?,
         None => (Vec::new(), None),
     };
     let path = gather::bundle_path(
@@ -359,6 +344,23 @@ fn gather_checked(
     Ok(gathered)
 }
 
+/// The Sigstore services this run signs with, and the keyless signer
+/// (its certificate obtained) when signing keyless.
+fn signing_services(
+    settings: &Settings,
+    args: &AttestArgs,
+    gathered: &mut Gathered,
+) -> Result<(Endpoints, Services, Option<KeylessSigner>)> {
+    let keyless = keyless_wanted(settings, args)?;
+    let endpoints = endpoints(args, keyless)?;
+    let services = Services::new()?;
+    let signer = match keyless {
+        true => keyless_signer(settings, args, &endpoints, &services, gathered)?,
+        false => None,
+    };
+    Ok((endpoints, services, signer))
+}
+
 /// The Sigstore services this run signs with (none for a key without a
 /// timestamp authority or log).
 fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
@@ -462,25 +464,50 @@ fn report(
     let signed = signed.ok_or_else(|| Error::internal("nothing was signed"))?;
     // With --sbom-only there is no provenance bundle.
     let provenance = shown.is_some();
-    let (key_id, algorithm, key, certificate) = match signer {
-        Signer::Key { key, label } => (
-            Some(key.key_id()),
-            key.algorithm(),
-            Some(label.clone()),
-            None,
-        ),
-        Signer::Keyless(k) => (
-            None,
-            Algorithm::EcdsaP256,
-            None,
-            Some(CertificateOutput {
-                identity: k.info().identity.as_ref().map(|i| i.as_str().to_string()),
-                issuer: k.info().issuer.clone(),
-            }),
-        ),
-    };
+    let (key_id, algorithm, key, certificate) = signer_output(signer);
+    let lines = human_lines(
+        shown.as_deref(),
+        signer,
+        signed,
+        statement,
+        &sboms,
+        destinations,
+    );
+    let mut report = Report::new(&AttestOutput {
+        bundle: shown,
+        key_id,
+        algorithm,
+        key,
+        certificate,
+        signed_timestamps: signed
+            .timestamps
+            .iter()
+            .map(|t| provenance::rfc3339(*t))
+            .collect(),
+        tlog_entries: signed.tlog_entries,
+        predicate_type: provenance.then_some(statement.predicate_type.as_str()),
+        subjects: &statement.subject,
+        sboms,
+        pushed: destinations.first().filter(|d| d.outcome == "pushed"),
+        destinations,
+    })?;
+    for line in lines {
+        report.line(line);
+    }
+    Ok(report)
+}
+
+/// The lines people read, in the order things happened.
+fn human_lines(
+    shown: Option<&str>,
+    signer: &Signer,
+    signed: &SignedBundle,
+    statement: &provenance::Statement<Provenance>,
+    sboms: &[SbomOutput],
+    destinations: &[DestinationOutput],
+) -> Vec<String> {
     let mut lines = push::describe(destinations);
-    for sbom in &sboms {
+    for sbom in sboms {
         if let Some(attached) = &sbom.attached {
             lines.push(format!("SBOM of {}: {}", sbom.output, attached.describe()));
         }
@@ -512,13 +539,13 @@ fn report(
         None => {}
     }
     let count = statement.subject.len();
-    if let Some(shown) = &shown {
+    if let Some(shown) = shown {
         lines.push(format!(
             "Attested {count} subject{} -> {shown}",
             if count == 1 { "" } else { "s" }
         ));
     }
-    for sbom in &sboms {
+    for sbom in sboms {
         lines.push(format!(
             "SBOM of {} ({} component{}) -> {}",
             sbom.output,
@@ -527,28 +554,36 @@ fn report(
             sbom.bundle
         ));
     }
-    let mut report = Report::new(&AttestOutput {
-        bundle: shown,
-        key_id,
-        algorithm,
-        key,
-        certificate,
-        signed_timestamps: signed
-            .timestamps
-            .iter()
-            .map(|t| provenance::rfc3339(*t))
-            .collect(),
-        tlog_entries: signed.tlog_entries,
-        predicate_type: provenance.then_some(statement.predicate_type.as_str()),
-        subjects: &statement.subject,
-        sboms,
-        pushed: destinations.first().filter(|d| d.outcome == "pushed"),
-        destinations,
-    })?;
-    for line in lines {
-        report.line(line);
+    lines
+}
+
+/// What the report says of the signer: key id, algorithm, key label, or
+/// the certificate.
+fn signer_output(
+    signer: &Signer,
+) -> (
+    Option<String>,
+    Algorithm,
+    Option<String>,
+    Option<CertificateOutput>,
+) {
+    match signer {
+        Signer::Key { key, label } => (
+            Some(key.key_id()),
+            key.algorithm(),
+            Some(label.clone()),
+            None,
+        ),
+        Signer::Keyless(k) => (
+            None,
+            Algorithm::EcdsaP256,
+            None,
+            Some(CertificateOutput {
+                identity: k.info().identity.as_ref().map(|i| i.as_str().to_string()),
+                issuer: k.info().issuer.clone(),
+            }),
+        ),
     }
-    Ok(report)
 }
 
 /// Keyless when asked (`--keyless`, `--identity-token`), or by itself in CI

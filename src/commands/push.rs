@@ -37,15 +37,7 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
     let tag = destination.push_tag("push", &args.reference)?;
     let files = artifact_files(&args.files)?;
     // Read the bundle before anything is pushed: a bad file fails early.
-    let bundle = match &args.bundle {
-        Some(path) => {
-            let text = crate::fsutil::read_text(path)?;
-            let predicate_type =
-                unverified_statement(&text, &path.display().to_string())?.predicate_type;
-            Some((text, predicate_type))
-        }
-        None => None,
-    };
+    let bundle = args.bundle.as_deref().map(read_bundle).transpose()?;
     let located = places
         .prepare_write(&destination, "push", &args.reference)?
         .open(&places)?;
@@ -114,4 +106,12 @@ pub(super) fn run(settings: &Settings, args: &PushArgs) -> Result<Report> {
         report.line(line);
     }
     Ok(report)
+}
+
+/// A bundle to attach, and the predicate type its statement names (read,
+/// not verified).
+fn read_bundle(path: &std::path::Path) -> Result<(String, String)> {
+    let text = crate::fsutil::read_text(path)?;
+    let predicate_type = unverified_statement(&text, &path.display().to_string())?.predicate_type;
+    Ok((text, predicate_type))
 }

@@ -392,36 +392,7 @@ pub(crate) fn sbom(graph: &Graph, output: &Output<'_>) -> Result<Sbom> {
         .collect();
     dependencies.sort();
 
-    let mut root_component = json!({
-        "type": match output.kind {
-            OutputKind::Application => "application",
-            OutputKind::Library => "library",
-        },
-        "bom-ref": bom_ref(output.package),
-        "name": root.name,
-        "version": root.version,
-    });
-    if let Some(license) = &root.license {
-        root_component["licenses"] = json!([{ "expression": license }]);
-    }
-    root_component["hashes"] = json!([{ "alg": "SHA-256", "content": output.sha256 }]);
-    root_component["purl"] = json!(root.purl);
-    root_component["properties"] = json!([
-        { "name": "cargo-attest:output", "value": output.file_name },
-    ]);
-    let mut properties = vec![
-        json!({ "name": "cargo-attest:target", "value": output.target }),
-        json!({ "name": "cargo-attest:profile", "value": output.profile }),
-        json!({ "name": "cargo-attest:graph", "value": output.graph.label() }),
-    ];
-    let mut features = output.features.to_vec();
-    features.sort();
-    features.dedup();
-    properties.extend(
-        features
-            .iter()
-            .map(|f| json!({ "name": "cargo-attest:feature", "value": f })),
-    );
+    let (root_component, properties) = root_metadata(root, output, &bom_ref(output.package));
     let body = json!({
         "metadata": {
             "timestamp": rfc3339(output.timestamp),
@@ -459,6 +430,42 @@ pub(crate) fn sbom(graph: &Graph, output: &Output<'_>) -> Result<Sbom> {
         json,
         components: members.len(),
     })
+}
+
+/// The root component (the output itself) and the document's properties
+/// (target, profile, graph source, features).
+fn root_metadata(root: &Package, output: &Output<'_>, bom_ref: &str) -> (Value, Vec<Value>) {
+    let mut root_component = json!({
+        "type": match output.kind {
+            OutputKind::Application => "application",
+            OutputKind::Library => "library",
+        },
+        "bom-ref": bom_ref,
+        "name": root.name,
+        "version": root.version,
+    });
+    if let Some(license) = &root.license {
+        root_component["licenses"] = json!([{ "expression": license }]);
+    }
+    root_component["hashes"] = json!([{ "alg": "SHA-256", "content": output.sha256 }]);
+    root_component["purl"] = json!(root.purl);
+    root_component["properties"] = json!([
+        { "name": "cargo-attest:output", "value": output.file_name },
+    ]);
+    let mut properties = vec![
+        json!({ "name": "cargo-attest:target", "value": output.target }),
+        json!({ "name": "cargo-attest:profile", "value": output.profile }),
+        json!({ "name": "cargo-attest:graph", "value": output.graph.label() }),
+    ];
+    let mut features = output.features.to_vec();
+    features.sort();
+    features.dedup();
+    properties.extend(
+        features
+            .iter()
+            .map(|f| json!({ "name": "cargo-attest:feature", "value": f })),
+    );
+    (root_component, properties)
 }
 
 /// A component; `linked` ones are `required` (their code is in the

@@ -285,8 +285,19 @@ pub(super) struct Outcomes {
 }
 
 impl Outcomes {
-    pub(super) fn any_pushed(&self) -> bool {
-        self.destinations.iter().any(|d| d.outcome == "pushed")
+    /// Every destination's outcome and the first failure, when at least
+    /// one destination was published; else the run's error: the bundle is
+    /// then not written, as its statement names nothing that exists.
+    pub(super) fn unless_none_pushed(self) -> Result<(Vec<DestinationOutput>, Option<Error>)> {
+        if self.destinations.iter().any(|d| d.outcome == "pushed") {
+            return Ok((self.destinations, self.failure));
+        }
+        tracing::warn!(
+            "the bundle was not written: its statement names artifacts that were not published"
+        );
+        Err(self
+            .failure
+            .unwrap_or_else(|| Error::internal("no destination was published")))
     }
 }
 
