@@ -102,9 +102,15 @@ impl HostPath {
     }
 }
 
+/// `text` escaped, to match ASCII-case-insensitively (no Unicode case
+/// folding: `ſ` is not `s`, `K` is not `K`).
+fn literal(text: &str) -> String {
+    format!("(?i-u:{})", regex::escape(text))
+}
+
 /// `https://HOST/` as an escaped, case-insensitive, start-anchored prefix.
 fn prefix(host: &str) -> String {
-    format!("(?i)^https://{}/", regex::escape(host))
+    format!("^https://{}/", literal(host))
 }
 
 fn compile(pattern: &str) -> Result<Regex> {
@@ -118,35 +124,27 @@ fn compile(pattern: &str) -> Result<Regex> {
 /// The source repository URI of `--repo HOST/PATH`: exactly that
 /// repository.
 pub(crate) fn repo_pattern(host: &str, path: &str) -> Result<Regex> {
-    compile(&format!("{}{}$", prefix(host), regex::escape(path)))
+    compile(&format!("{}{}$", prefix(host), literal(path)))
 }
 
 /// The source repository URI of a repository of `--owner HOST/OWNER`:
 /// OWNER's or, on GitLab, one of its subgroups'.
 pub(crate) fn owned_repo_pattern(host: &str, owner: &str) -> Result<Regex> {
-    compile(&format!("{}{}/.+$", prefix(host), regex::escape(owner)))
+    compile(&format!("{}{}/.+$", prefix(host), literal(owner)))
 }
 
 /// The source repository owner URI of `--owner HOST/OWNER`: OWNER, or on
 /// GitLab a subgroup of it (the certificate names the project's direct
 /// namespace).
 pub(crate) fn owner_pattern(host: &str, owner: &str) -> Result<Regex> {
-    compile(&format!(
-        "{}{}(?:/.+)?$",
-        prefix(host),
-        regex::escape(owner)
-    ))
+    compile(&format!("{}{}(?:/.+)?$", prefix(host), literal(owner)))
 }
 
 /// The build signer URI of `--signer-workflow HOST/PATH`, at any ref:
 /// GitHub's `https://HOST/OWNER/REPO/PATH@REF`, GitLab's
 /// `https://HOST/GROUP/PROJECT//PATH@REF`.
 pub(crate) fn signer_pattern(host: &str, workflow: &str) -> Result<Regex> {
-    compile(&format!(
-        "{}{}@[^@]+$",
-        prefix(host),
-        regex::escape(workflow)
-    ))
+    compile(&format!("{}{}@[^@]+$", prefix(host), literal(workflow)))
 }
 
 /// The host of a URI (lowercase), if it is one.
@@ -259,6 +257,13 @@ mod tests {
         let dotted = repo_pattern("gitlab.com", "my.group/p").unwrap();
         assert!(dotted.is_match("https://gitlab.com/my.group/p"));
         assert!(!dotted.is_match("https://gitlab.com/myxgroup/p"));
+        // ASCII case only: no Unicode folding (`ſ` folds to `s`, `K` to `k`).
+        assert!(!p.is_match("https://github.com/acme/tooſ"));
+        let k = repo_pattern("github.com", "kit/tool").unwrap();
+        assert!(k.is_match("https://github.com/KIT/tool"));
+        assert!(!k.is_match("https://github.com/\u{212A}it/tool"));
+        let accented = repo_pattern("gitlab.com", "é/p").unwrap();
+        assert!(accented.is_match("https://gitlab.com/é/p"));
         let nested = repo_pattern("gitlab.example.com", "group/sub/project").unwrap();
         assert!(nested.is_match("https://gitlab.example.com/group/sub/project"));
         assert!(!nested.is_match("https://gitlab.example.com/group/sub/project2"));
