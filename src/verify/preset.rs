@@ -3,8 +3,8 @@
 //!
 //! A user's regexp must be anchored (`^...$`): an unanchored one matches
 //! anywhere, so `acme` passes `evilacme`, and a branch name may carry any
-//! text a pattern looks for. The shorthands build anchored,
-//! case-insensitive patterns whose every literal part is escaped, over
+//! text a pattern looks for. The shorthands build anchored patterns,
+//! ASCII-case-insensitive, whose every literal part is escaped, over
 //! exactly the certificate field each names.
 
 use regex::Regex;
