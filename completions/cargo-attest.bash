@@ -1300,7 +1300,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__verify)
-            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --crate --registry --format --quiet --verbose --help"
+            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --allow-unanchored --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --crate --registry --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

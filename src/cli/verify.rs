@@ -98,29 +98,51 @@ pub struct IdentityArgs {
     #[arg(long, value_name = "IDENTITY")]
     pub certificate_identity: Option<String>,
 
-    /// Require a certificate identity matching this regular expression.
+    /// Require a certificate identity matching this regular expression,
+    /// which must be anchored, `^...$` (e.g.
+    /// `^https://github\.com/acme/tool/\.github/workflows/release\.yml@refs/tags/.*$`):
+    /// an unanchored one matches anywhere, so `acme` passes `evilacme`.
+    /// Unanchored patterns are refused unless --allow-unanchored.
     #[arg(long, value_name = "REGEX", conflicts_with = "certificate_identity")]
     pub certificate_identity_regexp: Option<String>,
 
     /// Require this OIDC issuer (default with --owner, --repo or
-    /// --signer-workflow: https://token.actions.githubusercontent.com).
+    /// --signer-workflow: https://token.actions.githubusercontent.com, or
+    /// https://HOST for a GitLab host such as gitlab.com).
     #[arg(long, value_name = "URL")]
     pub certificate_oidc_issuer: Option<String>,
 
-    /// Require an OIDC issuer matching this regular expression.
+    /// Require an OIDC issuer matching this regular expression, which must
+    /// be anchored, `^...$`; unanchored patterns are refused unless
+    /// --allow-unanchored.
     #[arg(long, value_name = "REGEX", conflicts_with = "certificate_oidc_issuer")]
     pub certificate_oidc_issuer_regexp: Option<String>,
 
-    /// Require the source repository's owner (GitHub organization or user).
-    #[arg(long, value_name = "OWNER")]
+    /// Accept --certificate-identity-regexp and
+    /// --certificate-oidc-issuer-regexp patterns that are not anchored with
+    /// `^...$`, which then match anywhere in the value (unsafe: a branch
+    /// name or another owner's name can contain the text).
+    #[arg(long)]
+    pub allow_unanchored: bool,
+
+    /// Require the source repository's owner: [HOST/]OWNER, a GitHub
+    /// organization or user (host github.com by default), or a GitLab group
+    /// such as gitlab.com/group (its subgroups' projects included). The
+    /// certificate's identity must be on HOST too.
+    #[arg(long, value_name = "[HOST/]OWNER")]
     pub owner: Option<String>,
 
-    /// Require the source repository (OWNER/REPO).
-    #[arg(long, value_name = "OWNER/REPO")]
+    /// Require the source repository: [HOST/]OWNER/REPO on GitHub (host
+    /// github.com by default), HOST/GROUP[/SUBGROUP...]/PROJECT on GitLab
+    /// (gitlab.com or a host whose first label is `gitlab`). The
+    /// certificate's identity must be on HOST too.
+    #[arg(long, value_name = "[HOST/]OWNER/REPO")]
     pub repo: Option<String>,
 
-    /// Require the workflow that signed ([HOST/]OWNER/REPO/PATH, e.g.
-    /// acme/tool/.github/workflows/release.yml), at any ref.
+    /// Require the workflow that signed, at any ref: [HOST/]OWNER/REPO/PATH
+    /// on GitHub (e.g. acme/tool/.github/workflows/release.yml), or
+    /// HOST/GROUP/PROJECT//CI_CONFIG_PATH on GitLab, as the certificate
+    /// names it (e.g. gitlab.com/group/project//.gitlab-ci.yml).
     #[arg(long, value_name = "WORKFLOW")]
     pub signer_workflow: Option<String>,
 

@@ -10,6 +10,7 @@ mod files;
 mod identity;
 mod keys;
 pub(crate) mod policy;
+mod preset;
 mod signature;
 mod statement;
 pub(crate) mod summary;

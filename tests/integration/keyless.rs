@@ -68,15 +68,18 @@ fn github_env(stack: &SigstoreStack, spec: &TokenSpec) -> BTreeMap<String, Strin
 
 /// The environment of a GitLab CI job with `id_tokens: SIGSTORE_ID_TOKEN`.
 fn gitlab_env(jwt: &str) -> BTreeMap<String, String> {
+    gitlab_project_env(jwt, "acme/widget")
+}
+
+/// The same, in the project `project` (GROUP[/SUBGROUP...]/PROJECT).
+fn gitlab_project_env(jwt: &str, project: &str) -> BTreeMap<String, String> {
+    let job_url = format!("https://gitlab.com/{project}/-/jobs/1234567890");
     [
         ("CI", "true"),
         ("GITLAB_CI", "true"),
         ("CI_SERVER_URL", "https://gitlab.com"),
-        ("CI_PROJECT_PATH", "acme/widget"),
-        (
-            "CI_JOB_URL",
-            "https://gitlab.com/acme/widget/-/jobs/1234567890",
-        ),
+        ("CI_PROJECT_PATH", project),
+        ("CI_JOB_URL", &job_url),
         ("SIGSTORE_ID_TOKEN", jwt),
     ]
     .into_iter()
@@ -293,7 +296,7 @@ fn keyless_in_github_actions_certifies_the_workflow_and_verifies_by_identity() {
             "--trusted-root",
             s(&stack.trusted_root_without_rekor),
             "--certificate-identity-regexp",
-            "^https://github\\.com/acme/",
+            "^https://github\\.com/acme/.*$",
             "--certificate-oidc-issuer",
             &stack.oidc_url,
         ],
@@ -552,6 +555,300 @@ fn keyless_in_gitlab_ci_with_sigstore_id_token_and_a_signing_config() {
     other_repo.extend(["--source-repo", "https://gitlab.com/acme/other"]);
     job.verify(&job.bundle(), &other_repo)
         .fails_with(VERIFY, "certificate's source repository");
+}
+
+/// A job in `repo` on `git_ref`, signed keyless in GitHub Actions.
+fn github_job(stack: &SigstoreStack, repo: &str, git_ref: &str) -> Job {
+    let job = Job::new(&format!("built in {repo} on {git_ref}\n"))
+        .checkout(&format!("https://github.com/{repo}.git"));
+    let spec = TokenSpec::github().repository(repo).git_ref(git_ref);
+    job.sign(&github_env(stack, &spec), &strs(&services(stack)))
+        .success();
+    job
+}
+
+/// A job in the GitLab project `project`, signed keyless in GitLab CI.
+fn gitlab_job(stack: &SigstoreStack, project: &str) -> Job {
+    let job = Job::new(&format!("built in gitlab.com/{project}\n"))
+        .checkout(&format!("https://gitlab.com/{project}.git"));
+    let token = stack.mint(&TokenSpec::gitlab().repository(project));
+    let out = job.sign(
+        &gitlab_project_env(&token.jwt, project),
+        &["--signing-config", s(&stack.signing_config_without_rekor)],
+    );
+    out.success();
+    job
+}
+
+/// Identity regexps must be anchored: an unanchored one matches anywhere,
+/// and the signer picks its branch names. Refused, it says how to anchor.
+#[test]
+fn unanchored_identity_patterns_are_refused() {
+    let Some(stack) = sigstore_stack() else {
+        return;
+    };
+    let root = s(&stack.trusted_root_without_rekor);
+    let issuer = stack.oidc_url.as_str();
+    // evil/tool's workflow, on a branch whose name carries acme/tool's URL.
+    let evil = github_job(stack, "evil/tool", "refs/heads/x/github.com/acme/tool/y");
+    let verify = |job: &Job, flags: &[&str]| {
+        let mut args = vec!["--trusted-root", root];
+        args.extend(flags);
+        job.verify(&job.bundle(), &args)
+    };
+    let unanchored = [
+        "--certificate-identity-regexp",
+        "github\\.com/acme/tool/",
+        "--certificate-oidc-issuer",
+        issuer,
+    ];
+    let out = verify(&evil, &unanchored);
+    out.fails_with(USAGE, "not anchored");
+    assert!(
+        out.stderr.contains("^(?:github\\.com/acme/tool/)$")
+            && out.stderr.contains("--allow-unanchored"),
+        "{}",
+        out.stderr
+    );
+    // What the refusal protects from: matching anywhere, when asked for,
+    // lets the branch name stand in for the repository.
+    let mut allowed = unanchored.to_vec();
+    allowed.push("--allow-unanchored");
+    verify(&evil, &allowed).success();
+    // Anchored, the same repository is required where it belongs.
+    verify(
+        &evil,
+        &[
+            "--certificate-identity-regexp",
+            "^https://github\\.com/acme/tool/.*$",
+            "--certificate-oidc-issuer",
+            issuer,
+        ],
+    )
+    .fails_with(VERIFY, "identity");
+    // The issuer's regexp too; `^a|b$` is not anchored on either side.
+    for pattern in ["127\\.0\\.0\\.1", "^http://127\\.0\\.0\\.1|x$"] {
+        verify(
+            &evil,
+            &[
+                "--certificate-identity-regexp",
+                "^https://github\\.com/evil/tool/.*$",
+                "--certificate-oidc-issuer-regexp",
+                pattern,
+            ],
+        )
+        .fails_with(USAGE, "--certificate-oidc-issuer-regexp");
+    }
+    verify(
+        &evil,
+        &[
+            "--certificate-identity-regexp",
+            "^https://github\\.com/evil/tool/.*$",
+            "--certificate-oidc-issuer-regexp",
+            &format!("^{}$", regex::escape(issuer)),
+        ],
+    )
+    .success();
+    // The shorthands never match a branch name.
+    for (what, flags) in [
+        ("source repository", ["--repo", "acme/tool"]),
+        ("source repository owner", ["--owner", "acme"]),
+        (
+            "signing workflow",
+            [
+                "--signer-workflow",
+                "acme/tool/.github/workflows/release.yml",
+            ],
+        ),
+    ] {
+        let mut args = vec!["--certificate-oidc-issuer", issuer];
+        args.extend(flags);
+        verify(&evil, &args).fails_with(VERIFY, what);
+    }
+
+    // `acme`, anchored, is not `evilacme`.
+    let evilacme = github_job(stack, "evilacme/tool", "refs/heads/main");
+    let acme = [
+        "--certificate-identity-regexp",
+        "acme",
+        "--certificate-oidc-issuer",
+        issuer,
+    ];
+    verify(&evilacme, &acme).fails_with(USAGE, "not anchored");
+    let mut allowed = acme.to_vec();
+    allowed.push("--allow-unanchored");
+    verify(&evilacme, &allowed).success();
+    verify(
+        &evilacme,
+        &[
+            "--certificate-identity-regexp",
+            "^https://github\\.com/acme/.*$",
+            "--certificate-oidc-issuer",
+            issuer,
+        ],
+    )
+    .fails_with(VERIFY, "identity");
+    verify(
+        &evilacme,
+        &["--certificate-oidc-issuer", issuer, "--owner", "acme"],
+    )
+    .fails_with(VERIFY, "source repository owner");
+}
+
+/// `--owner`, `--repo` and `--signer-workflow` name a host (github.com by
+/// default): a GitLab certificate passes only a GitLab policy, on its host.
+#[test]
+fn shorthands_check_the_host_and_know_gitlab() {
+    let Some(stack) = sigstore_stack() else {
+        return;
+    };
+    let root = s(&stack.trusted_root_without_rekor);
+    let gitlab = stack.gitlab_issuer_url.as_str();
+    let verify = |job: &Job, flags: &[&str]| {
+        let mut args = vec!["--trusted-root", root];
+        args.extend(flags);
+        job.verify(&job.bundle(), &args)
+    };
+
+    let project = gitlab_job(stack, "group/project");
+    verify(
+        &project,
+        &[
+            "--certificate-oidc-issuer",
+            gitlab,
+            "--repo",
+            "gitlab.com/group/project",
+        ],
+    )
+    .success();
+    verify(
+        &project,
+        &[
+            "--certificate-oidc-issuer",
+            gitlab,
+            "--owner",
+            "gitlab.com/group",
+            "--repo",
+            "group/project",
+            "--signer-workflow",
+            "group/project//.gitlab-ci.yml",
+            "--source-ref",
+            "refs/heads/main",
+            "--deny-self-hosted-runners",
+        ],
+    )
+    .success();
+    for (what, flags) in [
+        // The same path on GitHub, said or by default.
+        (
+            "identity's host",
+            vec!["--repo", "github.com/group/project"],
+        ),
+        ("identity's host", vec!["--repo", "group/project"]),
+        ("identity's host", vec!["--owner", "group"]),
+        // Another host.
+        (
+            "identity's host",
+            vec!["--repo", "gitlab.example.com/group/project"],
+        ),
+        (
+            "source repository",
+            vec!["--repo", "gitlab.com/group/other"],
+        ),
+        (
+            "source repository owner",
+            vec!["--owner", "gitlab.com/grou"],
+        ),
+        (
+            "signing workflow",
+            vec!["--signer-workflow", "gitlab.com/group/project//release.yml"],
+        ),
+        (
+            "source ref",
+            vec![
+                "--repo",
+                "gitlab.com/group/project",
+                "--source-ref",
+                "refs/heads/other",
+            ],
+        ),
+    ] {
+        let mut args = vec!["--certificate-oidc-issuer", gitlab];
+        args.extend(flags);
+        verify(&project, &args).fails_with(VERIFY, what);
+    }
+    // GitLab's issuer, https://HOST, is the default on a GitLab host (the
+    // stack's issuer is another).
+    verify(&project, &["--repo", "gitlab.com/group/project"])
+        .fails_with(VERIFY, "the policy requires `https://gitlab.com`");
+    // A GitLab CI config is named after the `//`, as in the certificate.
+    verify(
+        &project,
+        &[
+            "--certificate-oidc-issuer",
+            gitlab,
+            "--signer-workflow",
+            "gitlab.com/group/project/.gitlab-ci.yml",
+        ],
+    )
+    .fails_with(USAGE, "GROUP/PROJECT//CI_CONFIG_PATH");
+    verify(
+        &project,
+        &[
+            "--certificate-oidc-issuer",
+            gitlab,
+            "--owner",
+            "github.com/group",
+            "--repo",
+            "gitlab.com/group/project",
+        ],
+    )
+    .fails_with(USAGE, "host");
+
+    // Groups nest.
+    let nested = gitlab_job(stack, "group/sub/project");
+    verify(
+        &nested,
+        &[
+            "--certificate-oidc-issuer",
+            gitlab,
+            "--owner",
+            "gitlab.com/group",
+            "--repo",
+            "gitlab.com/group/sub/project",
+            "--signer-workflow",
+            "gitlab.com/group/sub/project//.gitlab-ci.yml@refs/heads/main",
+        ],
+    )
+    .success();
+    verify(
+        &nested,
+        &[
+            "--certificate-oidc-issuer",
+            gitlab,
+            "--repo",
+            "gitlab.com/group/sub",
+        ],
+    )
+    .fails_with(VERIFY, "source repository");
+
+    // A GitHub certificate, by its host: said or by default.
+    let github = github_job(stack, "acme/widget", "refs/heads/main");
+    let issuer = stack.oidc_url.as_str();
+    for repo in ["acme/widget", "github.com/acme/widget"] {
+        verify(
+            &github,
+            &["--certificate-oidc-issuer", issuer, "--repo", repo],
+        )
+        .success();
+    }
+    for repo in ["gitlab.com/acme/widget", "ghe.example.com/acme/widget"] {
+        verify(
+            &github,
+            &["--certificate-oidc-issuer", issuer, "--repo", repo],
+        )
+        .fails_with(VERIFY, "identity's host");
+    }
 }
 
 /// A trusted root like the stack's, whose Fulcio CA is a stranger (a fresh
