@@ -129,14 +129,22 @@ pub struct PushArgs {
 pub struct AttachArgs {
     /// The subject: [http(s)://]REGISTRY/REPOSITORY[:TAG|@DIGEST], or
     /// NAME[:TAG] in the OCI layout target/oci/NAME (or --oci-layout).
-    #[arg(value_name = "REF")]
-    pub reference: String,
+    #[arg(value_name = "REF", required_unless_present = "subjects")]
+    pub reference: Option<String>,
+
+    /// Attach the bundle to every image FILE lists instead of REF: one
+    /// `NAME@sha256:<hex>` per line, or GoReleaser's digests.txt lines
+    /// (`sha256:<hex>  REGISTRY/REPOSITORY[:TAG]`: the digest names the
+    /// manifest, the tag is ignored). Every subject is tried; one report;
+    /// the exit code is the first failure's.
+    #[arg(long, value_name = "FILE", conflicts_with = "reference")]
+    pub subjects: Option<PathBuf>,
 
     /// The Sigstore bundle (*.sigstore.json) to attach.
     #[arg(long, value_name = "FILE")]
     pub bundle: PathBuf,
 
-    /// Attach the bundle even if its statement does not name the image.
+    /// Attach the bundle even if its statement does not name the image(s).
     #[arg(long)]
     pub force: bool,
 

@@ -53,6 +53,23 @@ impl Report {
     }
 }
 
+/// An error in a JSON report that goes on after it (`attach --subjects`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorOutput {
+    exit_code: u8,
+    message: String,
+}
+
+impl ErrorOutput {
+    fn of(error: &Error) -> Self {
+        ErrorOutput {
+            exit_code: error.exit_code().code(),
+            message: error.report(),
+        }
+    }
+}
+
 /// Prints a command's outcome and returns the process exit code. A closed
 /// stdout or stderr (`| head -1`) never panics: the command's own error
 /// code wins, else [`ExitCode::OutputClosed`] says the output was cut.
