@@ -89,6 +89,8 @@ pub enum Command {
     Prune(MaintainArgs),
     /// Move fallback-tag referrers to a registry's referrers API, then drop the tags.
     Migrate(MaintainArgs),
+    /// Fill in fallback-index entries other tools wrote without artifactType or annotations.
+    Repair(RepairArgs),
     /// Store registry credentials in the OS keyring (checked first).
     Login(LoginArgs),
     /// Remove registry credentials from the OS keyring.
@@ -212,6 +214,22 @@ pub struct MaintainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// The repository ([http(s)://]REGISTRY/REPOSITORY, or NAME for the
+    /// OCI layout target/oci/NAME): every `sha256-<hex>` fallback tag in
+    /// it. Or an image REF with :TAG or @DIGEST: only that image's tag.
+    #[arg(value_name = "REPO|REF")]
+    pub reference: String,
+
+    /// Write the repaired indexes: without it, only print what would be done.
+    #[arg(long)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Registry host, such as ghcr.io or 127.0.0.1:5000.
     #[arg(value_name = "REGISTRY")]
@@ -261,6 +279,7 @@ impl Cli {
             Some(Command::Download(a)) => &a.registry,
             Some(Command::Inspect(a)) => &a.registry,
             Some(Command::Prune(a) | Command::Migrate(a)) => &a.registry,
+            Some(Command::Repair(a)) => &a.registry,
             Some(Command::Verify(a)) => &a.registry,
             _ => return None,
         })

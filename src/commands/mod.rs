@@ -122,6 +122,7 @@ pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
         Some(Command::Inspect(args)) => inspect::run(settings, &args),
         Some(Command::Prune(args)) => maintain::prune(settings, &args),
         Some(Command::Migrate(args)) => maintain::migrate(settings, &args),
+        Some(Command::Repair(args)) => maintain::repair(settings, &args),
         Some(Command::Login(args)) => login::login(settings, &args),
         Some(Command::Logout(args)) => login::logout(settings, &args),
         Some(Command::Verify(args)) => verify::run(settings, &args),

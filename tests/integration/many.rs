@@ -148,3 +148,201 @@ fn attach_subjects_goes_on_after_a_failure_and_exits_with_it() {
         text.stdout
     );
 }
+
+const BUNDLE_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+const INDEX_TYPE: &str = "application/vnd.oci.image.index.v1+json";
+
+/// The fallback index exactly as go-containerregistry 0.20 writes it
+/// (pkg/v1/remote/write.go, `commitSubjectReferrers`): `json.Marshal` of a
+/// `v1.IndexManifest` {schemaVersion 2, mediaType the OCI index type}
+/// whose `v1.Descriptor` entries carry `mediaType`, `size` and `digest` in
+/// that field order and nothing else (no artifactType, no annotations:
+/// Go's omitempty drops them), sorted by digest, no trailing newline.
+fn ggcr_0_20_index(entries: &[(String, u64)]) -> Vec<u8> {
+    let mut sorted = entries.to_vec();
+    sorted.sort();
+    let manifests: Vec<String> = sorted
+        .iter()
+        .map(|(digest, size)| {
+            format!(
+                r#"{{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":{size},"digest":"{digest}"}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"{INDEX_TYPE}","manifests":[{}]}}"#,
+        manifests.join(",")
+    )
+    .into_bytes()
+}
+
+fn get_tag(reg: &testbed::Registry, repo: &str, tag: &str) -> testbed::HttpResponse {
+    let r = testbed::http(
+        "GET",
+        &format!("{}/v2/{repo}/manifests/{tag}", reg.url()),
+        &[&format!("Accept: {INDEX_TYPE}")],
+        None,
+        None,
+    );
+    assert_eq!(r.status, 200, "{tag}: {}", r.text());
+    r
+}
+
+/// oras's view with an artifactType filter (oras-go filters fallback-index
+/// entries by their own artifactType), when oras is installed.
+fn oras_discover_typed(reference: &str) -> Option<String> {
+    let oras = testbed::oras()?;
+    let out = crate::support::run(
+        oras.to_str().unwrap(),
+        &[
+            "discover",
+            "--plain-http",
+            "--format",
+            "json",
+            "--artifact-type",
+            BUNDLE_TYPE,
+            reference,
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "oras discover: {}{}", out.stdout, out.stderr);
+    Some(out.stdout)
+}
+
+#[test]
+fn repair_fills_in_an_index_go_containerregistry_wrote_and_loses_nothing() {
+    let Some(reg) = testbed::docker_open() else {
+        return;
+    };
+    let bench = Bench::new();
+    let repo = "repair/ggcr";
+    let reference = format!("{}/{repo}:v1", reg.host);
+    let subject = bench.subject(&reference);
+    let tag = subject.replace(':', "-");
+    let mut live = Vec::new();
+    for i in 0..4 {
+        let report = bench.attach(
+            &reference,
+            &bench.bundle(&format!("r{i}")),
+            &["--attach", "tag"],
+        );
+        live.push(report["attestation"].as_str().unwrap().to_string());
+    }
+    let sizes: Vec<(String, u64)> = get_tag(reg, repo, &tag).json()["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["digest"].as_str().unwrap().to_string(),
+                m["size"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(sizes.len(), 4);
+    // The tag as go-containerregistry 0.20 leaves it, then one of its
+    // attestation manifests deleted: an entry to drop.
+    let fixture = ggcr_0_20_index(&sizes);
+    let put = testbed::http(
+        "PUT",
+        &format!("{}/v2/{repo}/manifests/{tag}", reg.url()),
+        &[&format!("Content-Type: {INDEX_TYPE}")],
+        Some(&fixture),
+        None,
+    );
+    assert_eq!(put.status, 201, "{}", put.text());
+    let gone = live.pop().unwrap();
+    let del = testbed::http(
+        "DELETE",
+        &format!("{}/v2/{repo}/manifests/{gone}", reg.url()),
+        &[],
+        None,
+        None,
+    );
+    assert_eq!(del.status, 202, "{}", del.text());
+    if let Some(before) = oras_discover_typed(&reference) {
+        for d in &live {
+            assert!(
+                !before.contains(d.as_str()),
+                "oras found {d} before repair: {before}"
+            );
+        }
+    }
+
+    // Dry run: reports, changes nothing.
+    let target = format!("{}/{repo}", reg.host);
+    let dry = bench
+        .run(&["repair", &target, "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(dry["dryRun"], true);
+    let t = &dry["tags"][0];
+    assert_eq!(t["tag"], tag.as_str(), "{dry:#}");
+    assert_eq!(t["action"], "would repair");
+    assert_eq!(t["fixed"].as_array().unwrap().len(), 3, "{dry:#}");
+    assert_eq!(t["dropped"], serde_json::json!([gone]));
+    assert_eq!(get_tag(reg, repo, &tag).body, fixture, "a dry run wrote");
+
+    // --yes: every live entry filled in from its manifest, none lost.
+    let text = bench
+        .run(&["repair", &target, "--yes"])
+        .success()
+        .stdout
+        .clone();
+    assert!(text.contains("repaired"), "{text}");
+    let index = get_tag(reg, repo, &tag).json();
+    let entries = index["manifests"].as_array().unwrap();
+    let mut digests: Vec<String> = entries
+        .iter()
+        .map(|e| e["digest"].as_str().unwrap().to_string())
+        .collect();
+    digests.sort();
+    let mut want = live.clone();
+    want.sort();
+    assert_eq!(digests, want, "{index:#}");
+    for e in entries {
+        assert_eq!(e["artifactType"], BUNDLE_TYPE, "{e:#}");
+        assert_eq!(
+            e["annotations"]["dev.sigstore.bundle.content"],
+            "dsse-envelope"
+        );
+        assert_eq!(
+            e["annotations"]["dev.sigstore.bundle.predicateType"],
+            "https://slsa.dev/provenance/v1"
+        );
+    }
+    let found = bench
+        .run(&[
+            "discover",
+            &reference,
+            "--artifact-type",
+            BUNDLE_TYPE,
+            "--format",
+            "json",
+        ])
+        .success()
+        .json();
+    let mut seen: Vec<String> = found["referrers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["digest"].as_str().unwrap().to_string())
+        .collect();
+    seen.sort();
+    assert_eq!(seen, want);
+    if let Some(after) = oras_discover_typed(&reference) {
+        for d in &live {
+            assert!(
+                after.contains(d.as_str()),
+                "oras misses {d} after repair: {after}"
+            );
+        }
+    }
+    // A second repair (of the image REF this time) finds nothing to do.
+    let again = bench
+        .run(&["repair", &reference, "--yes", "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(again["tags"][0]["action"], "healthy", "{again:#}");
+    assert_eq!(again["tags"][0]["kept"].as_array().unwrap().len(), 3);
+}
