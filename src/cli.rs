@@ -177,13 +177,26 @@ pub struct DownloadArgs {
     #[arg(value_name = "REF")]
     pub reference: String,
 
-    /// Directory to write the bundles to, as sha256-<hex>.sigstore.json
-    /// (created if missing).
+    /// Directory to write the bundles to (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
 
+    /// How to write them: one sha256-<hex>.sigstore.json per bundle (named
+    /// after the bundle blob), or `jsonl`: one file of JSON lines, one
+    /// bundle per line, named after the subject as `gh attestation download`
+    /// names it (sha256:<hex>.jsonl; sha256-<hex>.jsonl on Windows).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = BundleFormat::SigstoreJson)]
+    pub bundle_format: BundleFormat,
+
     #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// How `download` writes bundles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BundleFormat {
+    SigstoreJson,
+    Jsonl,
 }
 
 #[derive(Debug, Args)]

@@ -346,3 +346,167 @@ fn repair_fills_in_an_index_go_containerregistry_wrote_and_loses_nothing() {
     assert_eq!(again["tags"][0]["action"], "healthy", "{again:#}");
     assert_eq!(again["tags"][0]["kept"].as_array().unwrap().len(), 3);
 }
+
+/// A bundle signed with the bench key naming `files` (in the bench dir).
+fn bundle_of(bench: &Bench, name: &str, files: &[&str]) -> PathBuf {
+    let bundle = bench.path(&format!("{name}.sigstore.json"));
+    let mut args = Vec::new();
+    for f in files {
+        std::fs::write(bench.path(f), format!("contents of {f}")).unwrap();
+        args.extend(["--subject-path", *f]);
+    }
+    args.extend(["--key", "k.pem", "-o", bundle.to_str().unwrap()]);
+    bench.run(&args).success();
+    bundle
+}
+
+/// `bundles` as `gh attestation download` writes them: one compact JSON
+/// document per line, each line newline-terminated.
+fn json_lines(bundles: &[&PathBuf]) -> String {
+    bundles
+        .iter()
+        .map(|b| {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(b).unwrap()).unwrap();
+            format!("{v}\n")
+        })
+        .collect()
+}
+
+#[test]
+fn verify_takes_gh_json_lines_and_directories_and_names_a_bad_bundle() {
+    let bench = Bench::new();
+    let ab = bundle_of(&bench, "ab", &["a.bin", "b.bin"]);
+    let c = bundle_of(&bench, "c", &["c.bin"]);
+    let other = bundle_of(&bench, "other", &["other.bin"]);
+    let files = ["a.bin", "b.bin", "c.bin"];
+    let verify = |bundle: &str, extra: &[&str]| {
+        let mut args = vec!["verify"];
+        args.extend(files);
+        args.extend(["--bundle", bundle, "--key", "k.pem"]);
+        args.extend(extra);
+        bench.run(&args)
+    };
+
+    // gh's JSON lines: every file covered, the unrelated bundle skipped.
+    let gh = "sha256:0123.jsonl";
+    std::fs::write(bench.path(gh), json_lines(&[&ab, &other, &c])).unwrap();
+    let report = verify(gh, &["--format", "json"]).success().json();
+    assert_eq!(report["verified"], true, "{report:#}");
+    let outcomes: Vec<&str> = report["bundles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["verified", "skipped", "verified"], "{report:#}");
+    assert_eq!(report["bundles"][0]["bundle"], format!("{gh}:1"));
+    for f in report["files"].as_array().unwrap() {
+        assert_eq!(f["verified"], true, "{f:#}");
+    }
+    assert_eq!(
+        report["files"][2]["bundles"],
+        serde_json::json!([format!("{gh}:3")])
+    );
+    let text = verify(gh, &[]).success().stdout.clone();
+    assert!(text.contains("3 of 3 files verified"), "{text}");
+
+    // A directory of *.sigstore.json and *.jsonl.
+    let dir = bench.path("bundles");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(&ab, dir.join("ab.sigstore.json")).unwrap();
+    std::fs::write(dir.join("rest.jsonl"), json_lines(&[&other, &c])).unwrap();
+    verify("bundles", &[]).success();
+
+    // A file none of the bundles names fails the run, named.
+    std::fs::write(bench.path("d.bin"), "d").unwrap();
+    bench
+        .run(&[
+            "verify", "a.bin", "d.bin", "--bundle", "bundles", "--key", "k.pem",
+        ])
+        .fails_with(5, "d.bin");
+
+    // One tampered bundle among many (it still names b.bin) fails the run
+    // and is named, though the others cover every file.
+    crate::support::tamper(&ab, &dir.join("tampered.sigstore.json"));
+    let out = verify("bundles", &["--format", "json"]);
+    out.fails_with(5, "tampered.sigstore.json");
+    let report = out.json();
+    assert_eq!(report["verified"], false);
+    let bad: Vec<&serde_json::Value> = report["bundles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["outcome"] == "failed")
+        .collect();
+    assert_eq!(bad.len(), 1, "{report:#}");
+    assert!(
+        bad[0]["bundle"]
+            .as_str()
+            .unwrap()
+            .ends_with("tampered.sigstore.json")
+    );
+    let text = verify("bundles", &[]);
+    assert!(text.stdout.contains("FAILED"), "{}", text.stdout);
+
+    // A line that is no bundle at all is named by its line number.
+    std::fs::write(
+        bench.path("broken.jsonl"),
+        format!("{}not json\n", json_lines(&[&c])),
+    )
+    .unwrap();
+    bench
+        .run(&[
+            "verify",
+            "c.bin",
+            "--bundle",
+            "broken.jsonl",
+            "--key",
+            "k.pem",
+        ])
+        .fails_with(5, "broken.jsonl:2");
+}
+
+#[test]
+fn download_writes_gh_json_lines_that_verify_takes() {
+    let Some(reg) = testbed::docker_open() else {
+        return;
+    };
+    let bench = Bench::new();
+    let reference = format!("{}/many/jsonl:v1", reg.host);
+    let subject = bench.subject(&reference);
+    for name in ["j0", "j1"] {
+        bench.attach(&reference, &bench.bundle(name), &[]);
+    }
+    let out = bench
+        .run(&[
+            "download",
+            &reference,
+            "--bundle-format",
+            "jsonl",
+            "-o",
+            "dl",
+            "--format",
+            "json",
+        ])
+        .success()
+        .json();
+    let file = bench.path("dl").join(format!("{subject}.jsonl"));
+    assert_eq!(out["bundles"].as_array().unwrap().len(), 2, "{out:#}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.ends_with('\n'));
+    assert_eq!(text.lines().count(), 2, "{text}");
+    for line in text.lines() {
+        serde_json::from_str::<serde_json::Value>(line).expect("one bundle per line");
+    }
+    bench
+        .run(&[
+            "verify",
+            "j0.txt",
+            "j1.txt",
+            "--bundle",
+            file.to_str().unwrap(),
+            "--key",
+            "k.pem",
+        ])
+        .success();
+}
