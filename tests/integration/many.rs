@@ -209,6 +209,118 @@ fn oras_discover_typed(reference: &str) -> Option<String> {
     Some(out.stdout)
 }
 
+/// Rewrites the fallback tag `tag` with the same entries as
+/// go-containerregistry 0.20 would have written them; returns the bytes.
+fn as_ggcr_wrote_it(reg: &testbed::Registry, repo: &str, tag: &str) -> Vec<u8> {
+    let sizes: Vec<(String, u64)> = get_tag(reg, repo, tag).json()["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["digest"].as_str().unwrap().to_string(),
+                m["size"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let fixture = ggcr_0_20_index(&sizes);
+    let put = testbed::http(
+        "PUT",
+        &format!("{}/v2/{repo}/manifests/{tag}", reg.url()),
+        &[&format!("Content-Type: {INDEX_TYPE}")],
+        Some(&fixture),
+        None,
+    );
+    assert_eq!(put.status, 201, "{}", put.text());
+    assert_eq!(get_tag(reg, repo, tag).body, fixture);
+    fixture
+}
+
+#[test]
+fn ggcr_fixture_has_go_s_exact_bytes() {
+    let d = |c: char| format!("sha256:{}", std::iter::repeat_n(c, 64).collect::<String>());
+    let bytes = ggcr_0_20_index(&[(d('b'), 7), (d('a'), 513)]);
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        format!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":513,"digest":"{}"}},{{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":7,"digest":"{}"}}]}}"#,
+            d('a'),
+            d('b')
+        )
+    );
+}
+
+#[test]
+fn repair_racing_attaches_loses_nothing() {
+    let Some(reg) = testbed::docker_open() else {
+        return;
+    };
+    let bench = Bench::new();
+    let repo = "repair/race";
+    let bundles: Vec<PathBuf> = (0..10).map(|i| bench.bundle(&format!("q{i}"))).collect();
+    let bin = env!("CARGO_BIN_EXE_cargo-attest");
+    for round in 0..3 {
+        let reference = format!("{}/{repo}:r{round}", reg.host);
+        let subject = bench.subject(&reference);
+        let tag = subject.replace(':', "-");
+        let mut old = Vec::new();
+        for b in &bundles[..4] {
+            let r = bench.attach(&reference, b, &["--attach", "tag"]);
+            old.push(r["attestation"].as_str().unwrap().to_string());
+        }
+        as_ggcr_wrote_it(reg, repo, &tag);
+        let spawn = |args: &[&str]| {
+            std::process::Command::new(bin)
+                .args(args)
+                .env("CARGO_ATTEST_CACHE_DIR", bench.path("cache"))
+                .current_dir(bench.dir.path())
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let repair = spawn(&["repair", &reference, "--yes", "--format", "json"]);
+        let attaches: Vec<_> = bundles[4..]
+            .iter()
+            .map(|b| {
+                spawn(&[
+                    "attach",
+                    &reference,
+                    "--bundle",
+                    b.to_str().unwrap(),
+                    "--force",
+                    "--attach",
+                    "tag",
+                    "--format",
+                    "json",
+                ])
+            })
+            .collect();
+        let mut new = Vec::new();
+        for child in attaches {
+            let out = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "round {round}: {err}");
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            new.push(v["attestation"].as_str().unwrap().to_string());
+        }
+        let out = repair.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "round {round}: repair: {err}");
+        let index = get_tag(reg, repo, &tag).json();
+        let entries = index["manifests"].as_array().unwrap();
+        for d in old.iter().chain(&new) {
+            let e = entries
+                .iter()
+                .find(|e| e["digest"] == d.as_str())
+                .unwrap_or_else(|| panic!("round {round}: {d} lost: {index:#}"));
+            assert_eq!(e["artifactType"], BUNDLE_TYPE, "round {round}: {e:#}");
+        }
+        assert_eq!(entries.len(), 10, "round {round}: {index:#}");
+    }
+}
+
 #[test]
 fn repair_fills_in_an_index_go_containerregistry_wrote_and_loses_nothing() {
     let Some(reg) = testbed::docker_open() else {
@@ -228,29 +340,9 @@ fn repair_fills_in_an_index_go_containerregistry_wrote_and_loses_nothing() {
         );
         live.push(report["attestation"].as_str().unwrap().to_string());
     }
-    let sizes: Vec<(String, u64)> = get_tag(reg, repo, &tag).json()["manifests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (
-                m["digest"].as_str().unwrap().to_string(),
-                m["size"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(sizes.len(), 4);
     // The tag as go-containerregistry 0.20 leaves it, then one of its
     // attestation manifests deleted: an entry to drop.
-    let fixture = ggcr_0_20_index(&sizes);
-    let put = testbed::http(
-        "PUT",
-        &format!("{}/v2/{repo}/manifests/{tag}", reg.url()),
-        &[&format!("Content-Type: {INDEX_TYPE}")],
-        Some(&fixture),
-        None,
-    );
-    assert_eq!(put.status, 201, "{}", put.text());
+    let fixture = as_ggcr_wrote_it(reg, repo, &tag);
     let gone = live.pop().unwrap();
     let del = testbed::http(
         "DELETE",
