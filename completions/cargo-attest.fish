@@ -78,11 +78,12 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "download"
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "inspect" -d 'Show what a bundle, or each attestation attached to an image, says (unverified)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "prune" -d 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "migrate" -d 'Move fallback-tag referrers to a registry\'s referrers API, then drop the tags'
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "repair" -d 'Fill in fallback-index entries other tools wrote without artifactType or annotations'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check the files against. Without it and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check the files against; or many: a JSON-lines file of bundles (as `gh attestation download` writes), or a directory of *.sigstore.json and *.jsonl files. With many, every file must be named by a bundle that verifies; bundles about other files or predicate types are skipped, and any bundle that names a file and fails fails the run. Without --bundle and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l from -d 'Check the files against the attestations attached to REF (registry or OCI layout), in one step' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l key -d 'Key to check a key-signed bundle\'s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle\'s key hint is used. Keyless bundles are checked with the identity flags instead' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l predicate-type -d 'Require this predicate type' -r
@@ -180,6 +181,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l redet
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l subjects -d 'Attach the bundle to every image FILE lists instead of REF: one `NAME@sha256:<hex>` per line, or GoReleaser\'s digests.txt lines (`sha256:<hex>  REGISTRY/REPOSITORY[:TAG]`: the digest names the manifest, the tag is ignored). Every subject is tried; one report; the exit code is the first failure\'s' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l bundle -d 'The Sigstore bundle (*.sigstore.json) to attach' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l attach -d 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only' -r -f -a "auto\t''
@@ -188,7 +190,7 @@ tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l force -d 'Attach the bundle even if its statement does not name the image'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l force -d 'Attach the bundle even if its statement does not name the image(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
@@ -204,7 +206,9 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l i
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s h -l help -d 'Print help'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s o -l output -d 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s o -l output -d 'Directory to write the bundles to (created if missing)' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l bundle-format -d 'How to write them: one sha256-<hex>.sigstore.json per bundle (named after the bundle blob), or `jsonl`: one file of JSON lines, one bundle per line, named after the subject as `gh attestation download` names it (sha256:<hex>.jsonl; sha256-<hex>.jsonl on Windows)' -r -f -a "sigstore-json\t''
+jsonl\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -239,6 +243,15 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l in
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s h -l help -d 'Print help'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
+json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l yes -d 'Write the repaired indexes: without it, only print what would be done'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l insecure -d 'Do not verify registries\' TLS certificates'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -s q -l quiet -d 'Print only errors'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s u -l username -d 'User name (prompted for on a terminal when missing)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
@@ -274,19 +287,20 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, powershell and elvish'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages for the command and each subcommand'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "key" -d 'Manage signing keys in the OS keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "attach" -d 'Attach an existing Sigstore bundle to an image or artifact'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "discover" -d 'List what is attached to an image or artifact'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "download" -d 'Write the Sigstore bundles attached to an image to files, for offline use'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "inspect" -d 'Show what a bundle, or each attestation attached to an image, says (unverified)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "prune" -d 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "migrate" -d 'Move fallback-tag referrers to a registry\'s referrers API, then drop the tags'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
-complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate login logout generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "verify" -d 'Verify files against a bundle, or the attestations attached to an image'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "key" -d 'Manage signing keys in the OS keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "push" -d 'Push files as one OCI artifact to a registry or an OCI layout'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "attach" -d 'Attach an existing Sigstore bundle to an image or artifact'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "discover" -d 'List what is attached to an image or artifact'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "download" -d 'Write the Sigstore bundles attached to an image to files, for offline use'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "inspect" -d 'Show what a bundle, or each attestation attached to an image, says (unverified)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "prune" -d 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "migrate" -d 'Move fallback-tag referrers to a registry\'s referrers API, then drop the tags'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "repair" -d 'Fill in fallback-index entries other tools wrote without artifactType or annotations'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "login" -d 'Store registry credentials in the OS keyring (checked first)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "logout" -d 'Remove registry credentials from the OS keyring'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and not __fish_seen_subcommand_from verify key push attach discover download inspect prune migrate repair login logout generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "generate" -d 'Create a new signing key in the keyring (or a PEM file with --output)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "import" -d 'Store a PEM private key (PKCS#8, plain or encrypted) in the keyring'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "export" -d 'Print a key as PEM: the public key, or with --private the private key'

@@ -213,6 +213,32 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Examples of `cargo attest verify`.
+fn verify_examples() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (
+            "Check a file against its bundle:",
+            "cargo attest verify target/release/tool --bundle tool.sigstore.json --key tool.pub",
+        ),
+        (
+            "Check a file against the bundle cargo attest wrote for it:",
+            "cargo attest verify target/release/tool --key tool.pub",
+        ),
+        (
+            "Check what is attached to an image:",
+            "cargo attest verify ghcr.io/acme/tool:1.0 --key tool.pub",
+        ),
+        (
+            "Check a file against the attestations attached to an image:",
+            "cargo attest verify tool --from ghcr.io/acme/tool:1.0 --key tool.pub",
+        ),
+        (
+            "Check a keyless attestation by who signed it:",
+            "cargo attest verify ghcr.io/acme/tool:1.0 --owner acme --repo acme/tool --signer-workflow acme/tool/.github/workflows/release.yml",
+        ),
+    ]
+}
+
 /// Examples for a page, by its command line.
 fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
     match bin_name {
@@ -234,32 +260,17 @@ fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
                 "cargo attest --release --keyless",
             ),
         ],
-        "cargo attest verify" => vec![
+        "cargo attest verify" => verify_examples(),
+        "cargo attest download" => vec![
             (
-                "Check a file against its bundle:",
-                "cargo attest verify target/release/tool --bundle tool.sigstore.json --key tool.pub",
+                "Write the bundles attached to an image to files, for offline verification:",
+                "cargo attest download ghcr.io/acme/tool:1.0 -o attestations",
             ),
             (
-                "Check a file against the bundle cargo attest wrote for it:",
-                "cargo attest verify target/release/tool --key tool.pub",
-            ),
-            (
-                "Check what is attached to an image:",
-                "cargo attest verify ghcr.io/acme/tool:1.0 --key tool.pub",
-            ),
-            (
-                "Check a file against the attestations attached to an image:",
-                "cargo attest verify tool --from ghcr.io/acme/tool:1.0 --key tool.pub",
-            ),
-            (
-                "Check a keyless attestation by who signed it:",
-                "cargo attest verify ghcr.io/acme/tool:1.0 --owner acme --repo acme/tool --signer-workflow acme/tool/.github/workflows/release.yml",
+                "The same as one JSON-lines file, as gh attestation download writes:",
+                "cargo attest download ghcr.io/acme/tool:1.0 --bundle-format jsonl",
             ),
         ],
-        "cargo attest download" => vec![(
-            "Write the bundles attached to an image to files, for offline verification:",
-            "cargo attest download ghcr.io/acme/tool:1.0 -o attestations",
-        )],
         "cargo attest inspect" => vec![(
             "Show what a bundle says (nothing is verified):",
             "cargo attest inspect tool.sigstore.json",
@@ -268,14 +279,27 @@ fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
             "Push two files as one artifact:",
             "cargo attest push ghcr.io/acme/tool:1.0 target/release/tool README.md",
         )],
-        "cargo attest attach" => vec![(
-            "Attach an existing bundle to an image:",
-            "cargo attest attach ghcr.io/acme/tool:1.0 --bundle tool.sigstore.json",
-        )],
+        "cargo attest attach" => vec![
+            (
+                "Attach an existing bundle to an image:",
+                "cargo attest attach ghcr.io/acme/tool:1.0 --bundle tool.sigstore.json",
+            ),
+            (
+                "Attach one bundle to every image GoReleaser pushed:",
+                "cargo attest attach --subjects dist/digests.txt --bundle release.sigstore.json",
+            ),
+        ],
         "cargo attest discover" => vec![(
             "List what is attached, as JSON:",
             "cargo attest discover ghcr.io/acme/tool:1.0 --format json",
         )],
+        _ => maintenance_examples(bin_name),
+    }
+}
+
+/// Examples of the maintenance, login and key pages.
+fn maintenance_examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
+    match bin_name {
         "cargo attest prune" => vec![(
             "See what would be removed, then remove it:",
             "cargo attest prune ghcr.io/acme/tool && cargo attest prune ghcr.io/acme/tool --yes",
@@ -283,6 +307,10 @@ fn examples(bin_name: &str) -> Vec<(&'static str, &'static str)> {
         "cargo attest migrate" => vec![(
             "Move fallback tags to the referrers API once the registry has it:",
             "cargo attest migrate registry.example/acme/tool --yes",
+        )],
+        "cargo attest repair" => vec![(
+            "Fill in fallback-index entries other tools wrote without artifactType or annotations:",
+            "cargo attest repair ghcr.io/acme/tool && cargo attest repair ghcr.io/acme/tool --yes",
         )],
         "cargo attest login" => vec![(
             "Store a token for a registry in the OS keyring:",
