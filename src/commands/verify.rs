@@ -131,17 +131,21 @@ fn run_bundle(settings: &Settings, args: &VerifyArgs, bundle_path: &Path) -> Res
             ),
         });
     }
-    let skipped = checked
-        .bundles
-        .iter()
-        .filter(|b| b.outcome == Outcome::Skipped)
-        .count();
+    let count = |outcome| {
+        checked
+            .bundles
+            .iter()
+            .filter(|b| b.outcome == outcome)
+            .count()
+    };
     report.line(format!(
-        "{} of {} files verified against {} bundles from {} ({skipped} skipped: about other files or predicate types)",
+        "{} of {} files verified against {} bundles from {}: {} failed, {} skipped (about other files or predicate types)",
         checked.files.iter().filter(|f| f.verified).count(),
         checked.files.len(),
         checked.bundles.len(),
-        bundle_path.display()
+        bundle_path.display(),
+        count(Outcome::Failed),
+        count(Outcome::Skipped),
     ));
     Ok(match failure {
         Some(e) => report.fail(e),

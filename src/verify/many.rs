@@ -152,7 +152,9 @@ impl ManyVerified {
             .collect();
         if let Some(first) = failed.first() {
             let message = format!(
-                "{} of {} bundles failed; the first, {}: {}",
+                "{} of {} bundles failed (a bundle that names these files and does not verify \
+                 was tampered with, signed by another signer, or fails the policy: find out \
+                 which before trusting the files); the first, {}: {}",
                 failed.len(),
                 self.bundles.len(),
                 first.bundle,
@@ -171,7 +173,8 @@ impl ManyVerified {
             .collect();
         (!uncovered.is_empty()).then(|| {
             Error::verification(format!(
-                "no bundle that verifies names {}",
+                "no bundle that verifies names {}: add the bundle that attests it to --bundle, \
+                 or check that the file is the one that was attested",
                 uncovered.join(", ")
             ))
         })
@@ -229,7 +232,13 @@ fn check_one(
     };
     let fail = |mut result: BundleResult, e: Error| {
         result.exit_code = Some(e.exit_code());
-        result.reason = Some(e.report());
+        // The bundle is named beside the reason wherever it is shown.
+        let report = e.report();
+        let reason = report
+            .strip_prefix("verification failed: ")
+            .unwrap_or(&report);
+        let reason = reason.strip_prefix(&format!("{label}: ")).unwrap_or(reason);
+        result.reason = Some(reason.to_string());
         result
     };
     let bundle = match DsseBundle::parse(&loaded.text) {

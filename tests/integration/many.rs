@@ -500,7 +500,12 @@ fn verify_takes_gh_json_lines_and_directories_and_names_a_bad_bundle() {
         serde_json::json!([format!("{gh}:3")])
     );
     let text = verify(gh, &[]).success().stdout.clone();
-    assert!(text.contains("3 of 3 files verified"), "{text}");
+    assert!(
+        text.contains(
+            "3 of 3 files verified against 3 bundles from sha256:0123.jsonl: 0 failed, 1 skipped"
+        ),
+        "{text}"
+    );
 
     // A directory of *.sigstore.json and *.jsonl.
     let dir = bench.path("bundles");
