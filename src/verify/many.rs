@@ -69,9 +69,12 @@ pub(crate) fn load_bundles(path: &Path) -> Result<BundleSource> {
         return Ok(BundleSource::Many(out));
     }
     let text = fsutil::read_text(path)?;
-    // One JSON document, however laid out, is one bundle; anything else is
-    // read as JSON lines (each line is then parsed, and named when bad).
-    if serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok() {
+    // One JSON document, however laid out, is one bundle. JSON lines are
+    // recognised by a first line that is a whole document by itself;
+    // anything else is one broken bundle, refused as such (exit 4).
+    let is_json = |t: &str| serde_json::from_str::<serde::de::IgnoredAny>(t).is_ok();
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if is_json(&text) || !is_json(first_line) {
         return Ok(BundleSource::One(text));
     }
     let out = lines_of(&text, &path.display().to_string());
@@ -142,8 +145,10 @@ pub(crate) struct ManyVerified {
 
 impl ManyVerified {
     /// The error the run ends with, if any: a failed bundle first (named),
-    /// else a file no bundle covers. A key that could not be found or read
-    /// is a set-up problem (exit 6), not a bad artifact (exit 5).
+    /// else a file no bundle covers. Its exit code is the first failed
+    /// bundle's: a key that could not be found or read is a set-up problem
+    /// (6), a bundle that cannot be read malformed input (4), anything else
+    /// a failed verification (5).
     pub(crate) fn failure(&self) -> Option<Error> {
         let failed: Vec<&BundleResult> = self
             .bundles
@@ -162,6 +167,7 @@ impl ManyVerified {
             );
             return Some(match first.exit_code {
                 Some(ExitCode::Key) => Error::key(message),
+                Some(ExitCode::InvalidInput) => Error::invalid_input(message),
                 _ => Error::verification(message),
             });
         }
@@ -322,6 +328,12 @@ mod tests {
             panic!("a directory is many bundles");
         };
         assert_eq!(all.len(), 3);
+        let broken = dir.path().join("broken.json");
+        std::fs::write(&broken, "{\"mediaType\": 3").unwrap();
+        assert!(matches!(
+            load_bundles(&broken).unwrap(),
+            BundleSource::One(_)
+        ));
         let empty = tempfile::tempdir().unwrap();
         assert!(load_bundles(empty.path()).is_err());
     }

@@ -545,7 +545,8 @@ fn verify_takes_gh_json_lines_and_directories_and_names_a_bad_bundle() {
     let text = verify("bundles", &[]);
     assert!(text.stdout.contains("FAILED"), "{}", text.stdout);
 
-    // A line that is no bundle at all is named by its line number.
+    // A line that is no bundle at all is named by its line number (exit 4,
+    // as for any bundle that cannot be read).
     std::fs::write(
         bench.path("broken.jsonl"),
         format!("{}not json\n", json_lines(&[&c])),
@@ -560,7 +561,7 @@ fn verify_takes_gh_json_lines_and_directories_and_names_a_bad_bundle() {
             "--key",
             "k.pem",
         ])
-        .fails_with(5, "broken.jsonl:2");
+        .fails_with(4, "broken.jsonl:2");
 }
 
 #[test]
