@@ -237,3 +237,101 @@ fn check(store: &dyn Store, entry: &Descriptor) -> Result<Verdict> {
     };
     Ok(Verdict::Fix(Box::new(wanted), fixed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attach::{BUNDLE_ARTIFACT_TYPE, attestation_manifest};
+    use crate::layout::Layout;
+    use crate::oci::digest;
+    use crate::oci::manifest::{
+        ImageIndex, MEDIA_TYPE_EMPTY, MEDIA_TYPE_INDEX, MEDIA_TYPE_MANIFEST,
+    };
+
+    /// Entries as go-containerregistry writes them (bare, and with the
+    /// config's media type as artifactType), one whose manifest is gone,
+    /// and one that is right: each gets its verdict, and only --yes writes.
+    #[test]
+    fn entries_are_filled_in_dropped_or_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Layout::open_or_create(dir.path()).unwrap();
+        let subject = Descriptor::of_bytes(MEDIA_TYPE_MANIFEST, b"subject");
+        let mut entries = Vec::new();
+        for i in 0..3 {
+            let bundle = format!("{{\"bundle\":{i}}}");
+            let (d, bytes) = attestation_manifest(
+                bundle.as_bytes(),
+                "https://slsa.dev/provenance/v1",
+                &subject,
+                None,
+            )
+            .unwrap();
+            store
+                .put_manifest_by_digest(MEDIA_TYPE_MANIFEST, &bytes)
+                .unwrap();
+            entries.push(d);
+        }
+        let bare = Descriptor::new(
+            MEDIA_TYPE_MANIFEST,
+            entries[0].digest.clone(),
+            entries[0].size,
+        );
+        let mut empty_type = Descriptor::new(
+            MEDIA_TYPE_MANIFEST,
+            entries[1].digest.clone(),
+            entries[1].size,
+        );
+        empty_type.artifact_type = Some(MEDIA_TYPE_EMPTY.into());
+        let right = entries[2].clone();
+        let gone = Descriptor::new(MEDIA_TYPE_MANIFEST, digest::sha256_of(b"gone"), 9);
+        let mut index = ImageIndex::empty();
+        index.manifests = vec![
+            bare.clone(),
+            empty_type.clone(),
+            gone.clone(),
+            right.clone(),
+        ];
+        let tag = fallback::fallback_tag(&subject.digest);
+        let bytes = serde_json::to_vec(&index).unwrap();
+        store.tag_manifest(&tag, MEDIA_TYPE_INDEX, &bytes).unwrap();
+
+        let dry = repair(&store, None, false).unwrap();
+        assert_eq!(dry.len(), 1);
+        let t = &dry[0];
+        assert_eq!(t.action, Action::WouldRepair);
+        let fixed: Vec<&str> = t.fixed.iter().map(|f| f.digest.as_str()).collect();
+        assert_eq!(fixed, [bare.digest.as_str(), empty_type.digest.as_str()]);
+        assert_eq!(
+            t.fixed[1].previous_artifact_type.as_deref(),
+            Some(MEDIA_TYPE_EMPTY)
+        );
+        assert_eq!(t.dropped, vec![gone.digest.clone()]);
+        assert_eq!(t.kept, vec![right.digest.clone()]);
+        let unchanged = store
+            .get_manifest(&Target::Tag(tag.clone()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(unchanged.bytes, bytes, "a dry run wrote");
+
+        let done = repair(&store, Some(&subject.digest), true).unwrap();
+        assert_eq!(done[0].action, Action::Repaired, "{:?}", done[0].message);
+        let after = fallback::current(&store, &subject).unwrap().unwrap();
+        let digests: Vec<&str> = after.manifests.iter().map(|d| d.digest.as_str()).collect();
+        assert_eq!(
+            digests,
+            [
+                bare.digest.as_str(),
+                empty_type.digest.as_str(),
+                right.digest.as_str()
+            ]
+        );
+        for d in &after.manifests {
+            assert_eq!(d.artifact_type.as_deref(), Some(BUNDLE_ARTIFACT_TYPE));
+            assert_eq!(d.annotations, entries[0].annotations);
+        }
+        assert_eq!(
+            repair(&store, None, true).unwrap()[0].action,
+            Action::Healthy
+        );
+    }
+}
