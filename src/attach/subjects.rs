@@ -74,7 +74,11 @@ fn parse_line(line: &str) -> std::result::Result<String, String> {
                     "`{name}` carries a digest of its own; the digest column names the manifest"
                 ));
             }
-            Ok(format!("{}@{digest}", without_tag(name)))
+            let repository = without_tag(name);
+            if repository.is_empty() || repository.ends_with('/') || repository.starts_with('#') {
+                return Err(format!("`{name}` names no repository"));
+            }
+            Ok(format!("{repository}@{digest}"))
         }
         _ => Err(format!("`{line}` has {} words", words.len())),
     }
@@ -143,5 +147,9 @@ mod tests {
             .report();
         assert!(e.contains("bare checksum"), "{e}");
         assert!(parse_subjects("# nothing\n", "s").is_err());
+        let e = parse_subjects(&format!("sha256:{}  :v1\n", hex('d')), "s")
+            .unwrap_err()
+            .report();
+        assert!(e.contains("names no repository"), "{e}");
     }
 }

@@ -11,7 +11,7 @@ mod inputs;
 mod registry;
 mod signing;
 
-pub use inputs::{cargo_stream, checksums, credentials};
+pub use inputs::{cargo_stream, checksums, credentials, subject_lists};
 pub use registry::{challenges, link_header, manifests, references, token_response};
 pub use signing::{bundles, keys};
 // For the unit tests that check the signed seeds.
@@ -22,7 +22,7 @@ pub(crate) use signing::fuzz_signing_key;
 pub type Entry = fn(&[u8]);
 
 /// Every target, by the name of its `fuzz/fuzz_targets/<name>.rs`.
-pub const TARGETS: [(&str, Entry); 10] = [
+pub const TARGETS: [(&str, Entry); 11] = [
     ("references", references),
     ("challenges", challenges),
     ("manifests", manifests),
@@ -33,6 +33,7 @@ pub const TARGETS: [(&str, Entry); 10] = [
     ("keys", keys),
     ("credentials", credentials),
     ("cargo_stream", cargo_stream),
+    ("subject_lists", subject_lists),
 ];
 
 #[cfg(test)]
