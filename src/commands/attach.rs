@@ -119,7 +119,7 @@ fn run_many(bundle: &Bundle<'_>, args: &AttachArgs) -> Result<Report> {
     for s in &subjects {
         match bundle.attach_to(&s.reference) {
             Ok(attached) => {
-                lines.push(attached.describe());
+                lines.push(format!("{}: {}", s.reference, attached.describe()));
                 outcomes.push(SubjectOutcome {
                     reference: s.reference.clone(),
                     line: s.line,
