@@ -169,6 +169,9 @@ pub(super) fn repair(settings: &Settings, args: &RepairArgs) -> Result<Report> {
         for d in &t.dropped {
             report.line(format!("  drop {d}: its manifest is gone (404)"));
         }
+        for u in &t.unchecked {
+            report.line(format!("  keep {}: not checked: {}", u.digest, u.reason));
+        }
     }
     let pending = tags
         .iter()
