@@ -138,7 +138,10 @@ pub(super) fn repair(settings: &Settings, args: &RepairArgs) -> Result<Report> {
         None
     };
     let tags = repair_store(store, subject.as_deref(), args.yes)?;
-    let name = located.repository_display();
+    let name = match subject {
+        Some(_) => located.display.as_str(),
+        None => located.repository_display(),
+    };
     let mut report = Report::new(&RepairOutput {
         repository: name,
         dry_run: !args.yes,

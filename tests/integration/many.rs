@@ -608,3 +608,48 @@ fn download_writes_gh_json_lines_that_verify_takes() {
         ])
         .success();
 }
+
+/// A registry that fails to serve an entry's manifest proves nothing about
+/// it: the entry is kept as it was (never dropped), the others are still
+/// repaired, and the run exits 8 naming it.
+#[test]
+fn repair_keeps_entries_it_cannot_check() {
+    let Some(reg) = testbed::docker_open() else {
+        return;
+    };
+    let Some(proxy) = crate::proxy::FaultProxy::start(reg) else {
+        return;
+    };
+    let bench = Bench::new();
+    let repo = "repair/fault";
+    let reference = proxy.reference(&format!("{repo}:v1"));
+    let subject = bench.subject(&reference);
+    let tag = subject.replace(':', "-");
+    let attached: Vec<String> = ["f0", "f1"]
+        .iter()
+        .map(|n| {
+            let r = bench.attach(&reference, &bench.bundle(n), &["--attach", "tag"]);
+            r["attestation"].as_str().unwrap().to_string()
+        })
+        .collect();
+    as_ggcr_wrote_it(reg, repo, &tag);
+    let broken = &attached[0];
+    proxy.add_rules(serde_json::json!([{
+        "method": "GET", "kind": "manifest", "path_regex": broken.trim_start_matches("sha256:"),
+        "times": 1000, "action": {"status": 500, "body": "storage unavailable"},
+    }]));
+    let out = bench.run(&["repair", &reference, "--yes", "--format", "json"]);
+    out.fails_with(8, "could not be repaired");
+    let t = &out.json()["tags"][0];
+    assert_eq!(t["action"], "failed", "{t:#}");
+    assert_eq!(t["unchecked"][0]["digest"], broken.as_str(), "{t:#}");
+    assert_eq!(t["fixed"][0]["digest"], attached[1].as_str(), "{t:#}");
+    assert_eq!(t["dropped"], serde_json::json!([]));
+    let index = get_tag(reg, repo, &tag).json();
+    let entries = index["manifests"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{index:#}");
+    for e in entries {
+        let repaired = e["digest"] == attached[1].as_str();
+        assert_eq!(e.get("artifactType").is_some(), repaired, "{e:#}");
+    }
+}
