@@ -83,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a bundle, or each attestation attached to an image, says (unverified)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove fallback tags, attestations and superseded indexes whose subject is gone')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Fill in fallback-index entries other tools wrote without artifactType or annotations')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store registry credentials in the OS keyring (checked first)')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove registry credentials from the OS keyring')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (for packagers)')
@@ -90,7 +91,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;verify' {
-            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'The Sigstore bundle to check the files against. Without it and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)')
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'The Sigstore bundle to check the files against; or many: a JSON-lines file of bundles (as `gh attestation download` writes), or a directory of *.sigstore.json and *.jsonl files. With many, every file must be named by a bundle that verifies; bundles about other files or predicate types are skipped, and any bundle that names a file and fails fails the run. Without --bundle and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Check the files against the attestations attached to REF (registry or OCI layout), in one step')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key to check a key-signed bundle''s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle''s key hint is used. Keyless bundles are checked with the identity flags instead')
             [CompletionResult]::new('--predicate-type', '--predicate-type', [CompletionResultType]::ParameterName, 'Require this predicate type')
@@ -283,12 +284,13 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;attach' {
+            [CompletionResult]::new('--subjects', '--subjects', [CompletionResultType]::ParameterName, 'Attach the bundle to every image FILE lists instead of REF: one `NAME@sha256:<hex>` per line, or GoReleaser''s digests.txt lines (`sha256:<hex>  REGISTRY/REPOSITORY[:TAG]`: the digest names the manifest, the tag is ignored). Every subject is tried; one report; the exit code is the first failure''s')
             [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'The Sigstore bundle (*.sigstore.json) to attach')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only')
             [CompletionResult]::new('--created', '--created', [CompletionResultType]::ParameterName, 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Attach the bundle even if its statement does not name the image')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Attach the bundle even if its statement does not name the image(s)')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('--redetect', '--redetect', [CompletionResultType]::ParameterName, 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)')
@@ -315,8 +317,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;download' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Directory to write the bundles to (created if missing)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Directory to write the bundles to (created if missing)')
+            [CompletionResult]::new('--bundle-format', '--bundle-format', [CompletionResultType]::ParameterName, 'How to write them: one sha256-<hex>.sigstore.json per bundle (named after the bundle blob), or `jsonl`: one file of JSON lines, one bundle per line, named after the subject as `gh attestation download` names it (sha256:<hex>.jsonl; sha256-<hex>.jsonl on Windows)')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
@@ -360,6 +363,20 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Act: without it, only print what would be done')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cargo-attest;repair' {
+            [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Write the repaired indexes: without it, only print what would be done')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -454,6 +471,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a bundle, or each attestation attached to an image, says (unverified)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Remove fallback tags, attestations and superseded indexes whose subject is gone')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Fill in fallback-index entries other tools wrote without artifactType or annotations')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store registry credentials in the OS keyring (checked first)')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove registry credentials from the OS keyring')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (for packagers)')
@@ -508,6 +526,9 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             break
         }
         'cargo-attest;help;migrate' {
+            break
+        }
+        'cargo-attest;help;repair' {
             break
         }
         'cargo-attest;help;login' {

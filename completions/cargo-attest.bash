@@ -55,6 +55,9 @@ _cargo__attest() {
             cargo__attest,push)
                 cmd="cargo__attest__subcmd__push"
                 ;;
+            cargo__attest,repair)
+                cmd="cargo__attest__subcmd__repair"
+                ;;
             cargo__attest,verify)
                 cmd="cargo__attest__subcmd__verify"
                 ;;
@@ -114,6 +117,9 @@ _cargo__attest() {
                 ;;
             cargo__attest__subcmd__help,push)
                 cmd="cargo__attest__subcmd__help__subcmd__push"
+                ;;
+            cargo__attest__subcmd__help,repair)
+                cmd="cargo__attest__subcmd__help__subcmd__repair"
                 ;;
             cargo__attest__subcmd__help,verify)
                 cmd="cargo__attest__subcmd__help__subcmd__verify"
@@ -182,7 +188,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --strict --push --push-file --sbom --sbom-only --sbom-size-limit --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key package push attach discover download inspect prune migrate login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --strict --push --push-file --sbom --sbom-only --sbom-size-limit --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key package push attach discover download inspect prune migrate repair login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -320,12 +326,16 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__attach)
-            opts="-q -v -h --bundle --force --oci-layout --plain-http --insecure --attach --redetect --created --format --quiet --verbose --help"
+            opts="-q -v -h --subjects --bundle --force --oci-layout --plain-http --insecure --attach --redetect --created --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --subjects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -380,7 +390,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__download)
-            opts="-o -q -v -h --output --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-o -q -v -h --output --bundle-format --oci-layout --plain-http --insecure --format --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -392,6 +402,10 @@ _cargo__attest() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle-format)
+                    COMPREPLY=($(compgen -W "sigstore-json jsonl" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -520,7 +534,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__help)
-            opts="verify key package push attach discover download inspect prune migrate login logout generate help"
+            opts="verify key package push attach discover download inspect prune migrate repair login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -800,6 +814,20 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__attest__subcmd__help__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1286,6 +1314,28 @@ _cargo__attest() {
                     ;;
                 --progress)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__attest__subcmd__repair)
+            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --oci-layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)

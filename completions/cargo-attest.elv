@@ -80,13 +80,14 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand inspect 'Show what a bundle, or each attestation attached to an image, says (unverified)'
             cand prune 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
             cand migrate 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags'
+            cand repair 'Fill in fallback-index entries other tools wrote without artifactType or annotations'
             cand login 'Store registry credentials in the OS keyring (checked first)'
             cand logout 'Remove registry credentials from the OS keyring'
             cand generate 'Write shell completions or man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cargo-attest;verify'= {
-            cand --bundle 'The Sigstore bundle to check the files against. Without it and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)'
+            cand --bundle 'The Sigstore bundle to check the files against; or many: a JSON-lines file of bundles (as `gh attestation download` writes), or a directory of *.sigstore.json and *.jsonl files. With many, every file must be named by a bundle that verifies; bundles about other files or predicate types are skipped, and any bundle that names a file and fails fails the run. Without --bundle and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)'
             cand --from 'Check the files against the attestations attached to REF (registry or OCI layout), in one step'
             cand --key 'Key to check a key-signed bundle''s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle''s key hint is used. Keyless bundles are checked with the identity flags instead'
             cand --predicate-type 'Require this predicate type'
@@ -263,12 +264,13 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --help 'Print help'
         }
         &'cargo-attest;attach'= {
+            cand --subjects 'Attach the bundle to every image FILE lists instead of REF: one `NAME@sha256:<hex>` per line, or GoReleaser''s digests.txt lines (`sha256:<hex>  REGISTRY/REPOSITORY[:TAG]`: the digest names the manifest, the tag is ignored). Every subject is tried; one report; the exit code is the first failure''s'
             cand --bundle 'The Sigstore bundle (*.sigstore.json) to attach'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
             cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
-            cand --force 'Attach the bundle even if its statement does not name the image'
+            cand --force 'Attach the bundle even if its statement does not name the image(s)'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
@@ -293,8 +295,9 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --help 'Print help'
         }
         &'cargo-attest;download'= {
-            cand -o 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)'
-            cand --output 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)'
+            cand -o 'Directory to write the bundles to (created if missing)'
+            cand --output 'Directory to write the bundles to (created if missing)'
+            cand --bundle-format 'How to write them: one sha256-<hex>.sigstore.json per bundle (named after the bundle blob), or `jsonl`: one file of JSON lines, one bundle per line, named after the subject as `gh attestation download` names it (sha256:<hex>.jsonl; sha256-<hex>.jsonl on Windows)'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
@@ -335,6 +338,19 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
             cand --yes 'Act: without it, only print what would be done'
+            cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
+            cand --insecure 'Do not verify registries'' TLS certificates'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'Print more about each step (repeat for more). Secrets are never printed'
+            cand --verbose 'Print more about each step (repeat for more). Secrets are never printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cargo-attest;repair'= {
+            cand --oci-layout 'Use this OCI image layout directory instead of a registry'
+            cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --yes 'Write the repaired indexes: without it, only print what would be done'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand -q 'Print only errors'
@@ -419,6 +435,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand inspect 'Show what a bundle, or each attestation attached to an image, says (unverified)'
             cand prune 'Remove fallback tags, attestations and superseded indexes whose subject is gone'
             cand migrate 'Move fallback-tag referrers to a registry''s referrers API, then drop the tags'
+            cand repair 'Fill in fallback-index entries other tools wrote without artifactType or annotations'
             cand login 'Store registry credentials in the OS keyring (checked first)'
             cand logout 'Remove registry credentials from the OS keyring'
             cand generate 'Write shell completions or man pages (for packagers)'
@@ -458,6 +475,8 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;help;prune'= {
         }
         &'cargo-attest;help;migrate'= {
+        }
+        &'cargo-attest;help;repair'= {
         }
         &'cargo-attest;help;login'= {
         }

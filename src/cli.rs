@@ -91,6 +91,8 @@ pub enum Command {
     Prune(MaintainArgs),
     /// Move fallback-tag referrers to a registry's referrers API, then drop the tags.
     Migrate(MaintainArgs),
+    /// Fill in fallback-index entries other tools wrote without artifactType or annotations.
+    Repair(RepairArgs),
     /// Store registry credentials in the OS keyring (checked first).
     Login(LoginArgs),
     /// Remove registry credentials from the OS keyring.
@@ -172,14 +174,22 @@ pub struct PackageArgs {
 pub struct AttachArgs {
     /// The subject: [http(s)://]REGISTRY/REPOSITORY[:TAG|@DIGEST], or
     /// NAME[:TAG] in the OCI layout target/oci/NAME (or --oci-layout).
-    #[arg(value_name = "REF")]
-    pub reference: String,
+    #[arg(value_name = "REF", required_unless_present = "subjects")]
+    pub reference: Option<String>,
+
+    /// Attach the bundle to every image FILE lists instead of REF: one
+    /// `NAME@sha256:<hex>` per line, or GoReleaser's digests.txt lines
+    /// (`sha256:<hex>  REGISTRY/REPOSITORY[:TAG]`: the digest names the
+    /// manifest, the tag is ignored). Every subject is tried; one report;
+    /// the exit code is the first failure's.
+    #[arg(long, value_name = "FILE", conflicts_with = "reference")]
+    pub subjects: Option<PathBuf>,
 
     /// The Sigstore bundle (*.sigstore.json) to attach.
     #[arg(long, value_name = "FILE")]
     pub bundle: PathBuf,
 
-    /// Attach the bundle even if its statement does not name the image.
+    /// Attach the bundle even if its statement does not name the image(s).
     #[arg(long)]
     pub force: bool,
 
@@ -210,13 +220,27 @@ pub struct DownloadArgs {
     #[arg(value_name = "REF")]
     pub reference: String,
 
-    /// Directory to write the bundles to, as sha256-<hex>.sigstore.json
-    /// (created if missing).
+    /// Directory to write the bundles to (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
 
+    /// How to write them: one sha256-<hex>.sigstore.json per bundle (named
+    /// after the bundle blob), or `jsonl`: one file of JSON lines, one
+    /// bundle per line, named after the subject as `gh attestation download`
+    /// names it (sha256:<hex>.jsonl; sha256-<hex>.jsonl on Windows).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = BundleFormat::SigstoreJson)]
+    pub bundle_format: BundleFormat,
+
     #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// How `download` writes bundles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum BundleFormat {
+    #[default]
+    SigstoreJson,
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -239,6 +263,22 @@ pub struct MaintainArgs {
     pub repository: String,
 
     /// Act: without it, only print what would be done.
+    #[arg(long)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// The repository ([http(s)://]REGISTRY/REPOSITORY, or NAME for the
+    /// OCI layout target/oci/NAME): every `sha256-<hex>` fallback tag in
+    /// it. Or an image REF with :TAG or @DIGEST: only that image's tag.
+    #[arg(value_name = "REPO|REF")]
+    pub reference: String,
+
+    /// Write the repaired indexes: without it, only print what would be done.
     #[arg(long)]
     pub yes: bool,
 
@@ -297,6 +337,7 @@ impl Cli {
             Some(Command::Download(a)) => &a.registry,
             Some(Command::Inspect(a)) => &a.registry,
             Some(Command::Prune(a) | Command::Migrate(a)) => &a.registry,
+            Some(Command::Repair(a)) => &a.registry,
             Some(Command::Verify(a)) => &a.registry,
             _ => return None,
         })

@@ -64,7 +64,8 @@ pub(crate) fn fallback_tag(digest: &str) -> String {
     format!("{}-{}", clean(alg, 32), clean(hex, 64))
 }
 
-/// Every entry this attach has seen, in first-seen order.
+/// Every entry this update has seen, in first-seen order, but those it
+/// drops.
 #[derive(Default)]
 struct Known {
     entries: Vec<Descriptor>,
@@ -72,21 +73,63 @@ struct Known {
 }
 
 impl Known {
-    fn add(&mut self, entries: &[Descriptor]) {
+    fn add(&mut self, entries: &[Descriptor], change: &Change) {
         for e in entries {
-            if self.digests.insert(e.digest.clone()) {
+            if !change.drop.contains(&e.digest) && self.digests.insert(e.digest.clone()) {
                 self.entries.push(e.clone());
             }
         }
     }
 
-    /// Whether `index` holds every known entry.
-    fn all_in(&self, index: &ImageIndex) -> bool {
+    /// Whether `index` holds every known entry, and each entry of `change`
+    /// in its changed form (a writer that read before our write may have
+    /// put an entry back as it was).
+    fn all_in(&self, index: &ImageIndex, change: &Change) -> bool {
         let present: HashSet<&str> = index.manifests.iter().map(|d| d.digest.as_str()).collect();
         self.entries
             .iter()
             .all(|k| present.contains(k.digest.as_str()))
+            && change.put.iter().all(|wanted| {
+                index
+                    .manifests
+                    .iter()
+                    .any(|d| d.digest == wanted.digest && satisfies(d, wanted))
+            })
     }
+}
+
+/// What an update does to a fallback index: entries to add or fill in
+/// (matched by digest: their artifactType set, their annotations added, the
+/// rest of an entry already there kept), and entries to drop.
+#[derive(Default)]
+pub(super) struct Change {
+    pub(super) put: Vec<Descriptor>,
+    pub(super) drop: HashSet<String>,
+    /// Whether a tag that is not there is created (attach) or left alone
+    /// (repair: a tag `migrate` or `prune` removed meanwhile stays gone).
+    pub(super) create: bool,
+}
+
+/// Whether `present` already says what `wanted` says: its artifactType,
+/// and every one of its annotations.
+pub(super) fn satisfies(present: &Descriptor, wanted: &Descriptor) -> bool {
+    (wanted.artifact_type.is_none() || present.artifact_type == wanted.artifact_type)
+        && wanted
+            .annotations
+            .iter()
+            .all(|(k, v)| present.annotations.get(k) == Some(v))
+}
+
+/// `present` with what `wanted` says filled in; everything else kept.
+fn filled(present: &Descriptor, wanted: &Descriptor) -> Descriptor {
+    let mut out = present.clone();
+    if wanted.artifact_type.is_some() {
+        out.artifact_type.clone_from(&wanted.artifact_type);
+    }
+    for (k, v) in &wanted.annotations {
+        out.annotations.insert(k.clone(), v.clone());
+    }
+    out
 }
 
 /// The settle window for an index of `len` bytes: 2 s, plus a second per
@@ -97,19 +140,41 @@ fn settle_for(len: usize) -> Duration {
 }
 
 /// Adds `ours` to the fallback index of `subject`; returns the tag.
+pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor) -> Result<String> {
+    let mut entry = ours.clone();
+    entry.extra.clear();
+    let change = Change {
+        put: vec![entry],
+        drop: HashSet::new(),
+        create: true,
+    };
+    update(
+        store,
+        subject,
+        &change,
+        &format!("the attestation {}", ours.digest),
+    )?;
+    Ok(fallback_tag(&subject.digest))
+}
+
+/// Applies `change` to the fallback index of `subject` (`what` names the
+/// change in the final error); returns whether the tag exists.
 ///
 /// A write must land within half the settle window of the read it merged:
 /// a read that took longer is not written from, and the PUT is abandoned
 /// (its connection closed, nothing resent) when it is not answered within
 /// what is left. A writer that confirms after a settle window has then seen
 /// every write merged from an older read.
-pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor) -> Result<String> {
+pub(super) fn update(
+    store: &dyn Store,
+    subject: &Descriptor,
+    change: &Change,
+    what: &str,
+) -> Result<bool> {
     let tag = fallback_tag(&subject.digest);
     let target = Target::Tag(tag.clone());
     let mut known = Known::default();
-    let mut entry = ours.clone();
-    entry.extra.clear();
-    known.add(std::slice::from_ref(&entry));
+    known.add(&change.put, change);
     let mut wait: Option<Duration> = None;
     let mut settle = SETTLE;
     for attempt in 0..ATTEMPTS {
@@ -124,25 +189,29 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
         let Some(current) = read_index(store, &tag, subject)? else {
             continue;
         };
-        known.add(&current.index.manifests);
-        let next = successor(&current.index, current.digest.as_deref(), &known.entries);
-        if next.manifests.len() != current.index.manifests.len() {
+        if current.digest.is_none() && !change.create {
+            tracing::debug!("{tag} is gone; nothing to change");
+            return Ok(false);
+        }
+        known.add(&current.index.manifests, change);
+        let next = successor(
+            &current.index,
+            current.digest.as_deref(),
+            &known.entries,
+            change,
+        );
+        if next.manifests != current.index.manifests {
             let bytes = serde_json::to_vec(&next).map_err(|e| Error::internal(e.to_string()))?;
             settle = settle_for(bytes.len());
             let Some(deadline) = (settle / 2).checked_sub(read_at.elapsed()) else {
                 tracing::debug!("reading {tag} took too long to write from it; reading again");
                 continue;
             };
-            let condition = match (&current.etag, current.digest.is_some()) {
-                (Some(e), _) => Condition::IfMatch(e),
-                (None, false) => Condition::IfNoneMatch,
-                (None, true) => Condition::None,
-            };
             let write = ManifestWrite {
                 reference: &target,
                 media_type: MEDIA_TYPE_INDEX,
                 bytes: &bytes,
-                condition,
+                condition: current.condition(),
                 replay: Replay::Never { deadline },
             };
             match store.put_manifest(&write) {
@@ -197,7 +266,7 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
         let Some(now) = read_index(store, &tag, subject)? else {
             continue;
         };
-        if !known.all_in(&now.index) {
+        if !known.all_in(&now.index, change) {
             tracing::debug!("{tag} lost entries right after the write; merging again");
             continue;
         }
@@ -205,21 +274,20 @@ pub(super) fn attach(store: &dyn Store, subject: &Descriptor, ours: &Descriptor)
         let Some(settled) = read_index(store, &tag, subject)? else {
             continue;
         };
-        if known.all_in(&settled.index) {
+        if known.all_in(&settled.index, change) {
             tracing::debug!(
                 "{tag} holds all {} known entries after settling",
                 known.entries.len()
             );
-            return Ok(tag);
+            return Ok(true);
         }
         tracing::debug!("{tag} lost entries to a concurrent writer; merging again");
     }
     Err(Error::registry(
         store.describe(),
         format!(
-            "could not confirm that {tag} lists the attestation after {ATTEMPTS} attempts \
-             (heavy concurrent writing?); the attestation manifest {} is pushed: run the attach again",
-            ours.digest
+            "could not confirm that {tag} holds {what} after {ATTEMPTS} attempts \
+             (heavy concurrent writing?); run the command again"
         ),
     ))
 }
@@ -243,6 +311,18 @@ struct FallbackIndex {
     index: ImageIndex,
     etag: Option<String>,
     digest: Option<String>,
+}
+
+impl FallbackIndex {
+    /// The precondition that makes replacing this version safe where the
+    /// registry honours it.
+    fn condition(&self) -> Condition<'_> {
+        match (&self.etag, self.digest.is_some()) {
+            (Some(e), _) => Condition::IfMatch(e),
+            (None, false) => Condition::IfNoneMatch,
+            (None, true) => Condition::None,
+        }
+    }
 }
 
 /// What reading the fallback tag gave.
@@ -303,6 +383,16 @@ fn read_fallback_index(store: &dyn Store, tag: &str, subject: &Descriptor) -> Re
     })))
 }
 
+/// The fallback index of `subject` as it is now, refused as the attach
+/// refuses it (not an index, or the subject itself); `None` when there is
+/// no such tag.
+pub(super) fn current(store: &dyn Store, subject: &Descriptor) -> Result<Option<ImageIndex>> {
+    match read_fallback_index(store, &fallback_tag(&subject.digest), subject)? {
+        Read::Index(found) => Ok(found.digest.is_some().then_some(found.index)),
+        Read::Failed(e) => Err(e),
+    }
+}
+
 /// Reads the index, or says why not (at -v) and returns `None`.
 fn read_index(
     store: &dyn Store,
@@ -333,15 +423,32 @@ pub(crate) fn superseded_of(index: &ImageIndex, current: &str) -> Vec<String> {
 }
 
 /// The index to write in place of `index` (whose manifest digest is
-/// `replaced`): its entries plus `add`, the replaced version recorded as
-/// superseded.
-fn successor(index: &ImageIndex, replaced: Option<&str>, add: &[Descriptor]) -> ImageIndex {
+/// `replaced`): its entries but those `change` drops, filled in as
+/// `change` says, plus every `known` entry it lacks; the replaced version
+/// recorded as superseded.
+fn successor(
+    index: &ImageIndex,
+    replaced: Option<&str>,
+    known: &[Descriptor],
+    change: &Change,
+) -> ImageIndex {
     let mut next = index.clone();
+    next.manifests.retain(|d| !change.drop.contains(&d.digest));
+    for entry in &mut next.manifests {
+        if let Some(wanted) = change.put.iter().find(|w| w.digest == entry.digest)
+            && !satisfies(entry, wanted)
+        {
+            *entry = filled(entry, wanted);
+        }
+    }
     let mut present: HashSet<String> = next.manifests.iter().map(|d| d.digest.clone()).collect();
-    for k in add {
+    for k in known {
         if present.insert(k.digest.clone()) {
             next.manifests.push(k.clone());
         }
+    }
+    if next.manifests == index.manifests {
+        return next;
     }
     if let Some(old) = replaced {
         let mut list: Vec<String> = vec![old.to_string()];
@@ -440,8 +547,44 @@ mod tests {
         let mut index = ImageIndex::empty();
         index.manifests.push(a.clone());
         let old = digest::sha256_of(b"old");
-        let next = successor(&index, Some(&old), &[a.clone(), b.clone()]);
+        let next = successor(
+            &index,
+            Some(&old),
+            &[a.clone(), b.clone()],
+            &Change::default(),
+        );
         assert_eq!(next.manifests, vec![a, b]);
         assert_eq!(superseded_of(&next, "x"), vec![old]);
+    }
+
+    #[test]
+    fn successor_fills_in_and_drops_but_keeps_the_rest() {
+        let mut bare = Descriptor::of_bytes("m", b"bare");
+        bare.extra
+            .insert("platform".into(), serde_json::json!({"os": "linux"}));
+        let gone = Descriptor::of_bytes("m", b"gone");
+        let other = Descriptor::of_bytes("m", b"other");
+        let mut index = ImageIndex::empty();
+        index.manifests = vec![bare.clone(), gone.clone()];
+        let mut wanted = Descriptor::of_bytes("m", b"bare");
+        wanted.artifact_type = Some("t".into());
+        wanted.annotations.insert("k".into(), "v".into());
+        let change = Change {
+            put: vec![wanted.clone()],
+            drop: HashSet::from([gone.digest.clone()]),
+            create: false,
+        };
+        let mut known = Known::default();
+        known.add(&[bare.clone(), gone.clone(), other.clone()], &change);
+        let next = successor(&index, Some("sha256:old"), &known.entries, &change);
+        assert_eq!(next.manifests.len(), 2, "{next:?}");
+        assert_eq!(next.manifests[0].artifact_type.as_deref(), Some("t"));
+        assert_eq!(next.manifests[0].annotations["k"], "v");
+        assert_eq!(next.manifests[0].extra["platform"]["os"], "linux");
+        assert_eq!(next.manifests[1], other);
+        assert!(known.all_in(&next, &change));
+        assert!(!known.all_in(&index, &change));
+        // Nothing to change: the index stays as it is, superseded list too.
+        assert_eq!(successor(&next, Some("x"), &known.entries, &change), next);
     }
 }

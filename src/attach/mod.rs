@@ -14,6 +14,8 @@ pub(crate) mod discover;
 mod fallback;
 pub(crate) mod migrate;
 pub(crate) mod prune;
+pub(crate) mod repair;
+pub(crate) mod subjects;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -12,8 +12,13 @@ pub struct VerifyArgs {
     #[arg(value_name = "FILE|REF", required_unless_present = "krate")]
     pub files: Vec<PathBuf>,
 
-    /// The Sigstore bundle to check the files against. Without it and
-    /// --from, the bundle is looked for where `cargo attest` writes it
+    /// The Sigstore bundle to check the files against; or many: a JSON-lines
+    /// file of bundles (as `gh attestation download` writes), or a directory
+    /// of *.sigstore.json and *.jsonl files. With many, every file must be
+    /// named by a bundle that verifies; bundles about other files or
+    /// predicate types are skipped, and any bundle that names a file and
+    /// fails fails the run. Without --bundle and --from, the bundle is
+    /// looked for where `cargo attest` writes it
     /// (<target-dir>/attest/*.sigstore.json naming the files).
     #[arg(long, value_name = "BUNDLE", conflicts_with = "from")]
     pub bundle: Option<PathBuf>,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Report;
 use crate::attach::content::{Attached, Format, Unreadable, read_attestations};
 use crate::attach::discover::discover;
-use crate::cli::DownloadArgs;
+use crate::cli::{BundleFormat, DownloadArgs};
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
 use crate::settings::Settings;
@@ -51,14 +51,22 @@ pub(super) fn run(settings: &Settings, args: &DownloadArgs) -> Result<Report> {
     let store = located.store.as_ref();
     let subject = store.resolve(&located.target)?;
     let found = discover(store, &subject.digest, None)?;
-    let mut saved = Saved::default();
+    let mut saved = Saved {
+        format: args.bundle_format,
+        jsonl_path: args.output.join(jsonl_name(&subject.digest)),
+        ..Saved::default()
+    };
     for attached in read_attestations(store, &subject, &found.referrers) {
         saved.save(attached, &args.output)?;
+    }
+    if !saved.jsonl.is_empty() {
+        fsutil::write_atomically(&saved.jsonl_path, &saved.jsonl, Mode::Public)?;
     }
     let Saved {
         written,
         skipped,
         failure,
+        ..
     } = saved;
     let lines = human_lines(&written, &skipped, &located.display, &subject.digest);
     let count = written.len();
@@ -88,6 +96,11 @@ struct Saved {
     written: Vec<Written>,
     skipped: Vec<Skipped>,
     failure: Option<Error>,
+    /// One file per bundle, or gh's JSON lines (`--bundle-format`).
+    format: BundleFormat,
+    /// With JSON lines: the file, and the lines gathered for it.
+    jsonl_path: std::path::PathBuf,
+    jsonl: Vec<u8>,
 }
 
 impl Saved {
@@ -130,8 +143,17 @@ impl Saved {
                 return Ok(());
             }
         };
-        let path = dir.join(&file_name);
-        fsutil::write_atomically(&path, &bytes, Mode::Public)?;
+        let path = match self.format {
+            BundleFormat::SigstoreJson => {
+                let path = dir.join(&file_name);
+                fsutil::write_atomically(&path, &bytes, Mode::Public)?;
+                path
+            }
+            BundleFormat::Jsonl => {
+                self.jsonl.extend(one_line(&bytes).chain([b'\n']));
+                self.jsonl_path.clone()
+            }
+        };
         let predicate_type = std::str::from_utf8(&bytes)
             .ok()
             .and_then(|text| unverified_statement(text, &file_name).ok())
@@ -145,6 +167,26 @@ impl Saved {
         });
         Ok(())
     }
+}
+
+/// gh's name for the JSON-lines file of `digest`'s bundles: the digest,
+/// with `:` made `-` where file names cannot hold it.
+fn jsonl_name(digest: &str) -> String {
+    let name = if cfg!(windows) {
+        digest.replace(':', "-")
+    } else {
+        digest.to_string()
+    };
+    format!("{name}.jsonl")
+}
+
+/// A bundle on one line: JSON cannot hold a raw line break inside a
+/// string, so dropping them changes only layout, never what was signed
+/// (the statement is base64 inside the envelope). The bytes are not
+/// re-serialized, so a bundle with a duplicate key stays one that `verify`
+/// refuses.
+fn one_line(bytes: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    bytes.iter().copied().filter(|b| *b != b'\n' && *b != b'\r')
 }
 
 /// One line per bundle written or skipped, and the count.

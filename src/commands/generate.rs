@@ -305,10 +305,16 @@ const EXAMPLES: &[(&str, Examples)] = &[
     ),
     (
         "cargo attest download",
-        &[(
-            "Write the bundles attached to an image to files, for offline verification:",
-            "cargo attest download ghcr.io/acme/tool:1.0 -o attestations",
-        )],
+        &[
+            (
+                "Write the bundles attached to an image to files, for offline verification:",
+                "cargo attest download ghcr.io/acme/tool:1.0 -o attestations",
+            ),
+            (
+                "The same as one JSON-lines file, as gh attestation download writes:",
+                "cargo attest download ghcr.io/acme/tool:1.0 --bundle-format jsonl",
+            ),
+        ],
     ),
     (
         "cargo attest inspect",
@@ -326,10 +332,16 @@ const EXAMPLES: &[(&str, Examples)] = &[
     ),
     (
         "cargo attest attach",
-        &[(
-            "Attach an existing bundle to an image:",
-            "cargo attest attach ghcr.io/acme/tool:1.0 --bundle tool.sigstore.json",
-        )],
+        &[
+            (
+                "Attach an existing bundle to an image:",
+                "cargo attest attach ghcr.io/acme/tool:1.0 --bundle tool.sigstore.json",
+            ),
+            (
+                "Attach one bundle to every image GoReleaser pushed:",
+                "cargo attest attach --subjects dist/digests.txt --bundle release.sigstore.json",
+            ),
+        ],
     ),
     (
         "cargo attest discover",
@@ -343,6 +355,13 @@ const EXAMPLES: &[(&str, Examples)] = &[
         &[(
             "See what would be removed, then remove it:",
             "cargo attest prune ghcr.io/acme/tool && cargo attest prune ghcr.io/acme/tool --yes",
+        )],
+    ),
+    (
+        "cargo attest repair",
+        &[(
+            "Fill in fallback-index entries other tools wrote without artifactType or annotations:",
+            "cargo attest repair ghcr.io/acme/tool && cargo attest repair ghcr.io/acme/tool --yes",
         )],
     ),
     (

@@ -1,12 +1,13 @@
-//! `cargo attest prune REPO` and `cargo attest migrate REPO`: dry runs
-//! unless `--yes`.
+//! `cargo attest prune REPO`, `cargo attest migrate REPO` and `cargo
+//! attest repair REPO|REF`: dry runs unless `--yes`.
 
 use serde::Serialize;
 
 use super::Report;
 use crate::attach::migrate::{Action as MigrateAction, MigrateReport, migrate as migrate_store};
 use crate::attach::prune::{Action as PruneAction, PruneItem, prune as prune_store};
-use crate::cli::MaintainArgs;
+use crate::attach::repair::{Action as RepairAction, TagRepair, repair as repair_store};
+use crate::cli::{MaintainArgs, RepairArgs};
 use crate::error::{Error, Result};
 use crate::output::label;
 use crate::settings::Settings;
@@ -109,6 +110,86 @@ pub(super) fn migrate(settings: &Settings, args: &MaintainArgs) -> Result<Report
         .any(|r| matches!(r.action, MigrateAction::Refused | MigrateAction::Failed))
     {
         let error = Error::registry(name, "some tags could not be removed; see the lines above");
+        return Ok(report.fail(error));
+    }
+    Ok(report)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RepairOutput<'a> {
+    repository: &'a str,
+    dry_run: bool,
+    tags: &'a [TagRepair],
+}
+
+/// Whether REF names one image (a tag or a digest after its last `/`)
+/// rather than a whole repository.
+fn names_one_image(reference: &str) -> bool {
+    let last = reference.rsplit('/').next().unwrap_or(reference);
+    last.contains(':') || last.contains('@')
+}
+
+pub(super) fn repair(settings: &Settings, args: &RepairArgs) -> Result<Report> {
+    let located = settings.places().locate(&args.reference, false)?;
+    let store = located.store.as_ref();
+    let subject = if names_one_image(&args.reference) {
+        Some(store.resolve(&located.target)?.digest)
+    } else {
+        None
+    };
+    let tags = repair_store(store, subject.as_deref(), args.yes)?;
+    let name = match subject {
+        Some(_) => located.display.as_str(),
+        None => located.repository_display(),
+    };
+    let mut report = Report::new(&RepairOutput {
+        repository: name,
+        dry_run: !args.yes,
+        tags: &tags,
+    })?;
+    for t in &tags {
+        report.line(format!(
+            "{:<12} {}  {} fixed, {} dropped, {} kept{}",
+            crate::output::label(&t.action),
+            t.tag,
+            t.fixed.len(),
+            t.dropped.len(),
+            t.kept.len(),
+            note(&t.message)
+        ));
+        for f in &t.fixed {
+            report.line(format!(
+                "  fix  {}: artifactType {}{}",
+                f.digest,
+                f.artifact_type.as_deref().unwrap_or("(none)"),
+                if f.annotations.is_empty() {
+                    String::new()
+                } else {
+                    format!(", annotations {}", f.annotations.join(", "))
+                }
+            ));
+        }
+        for d in &t.dropped {
+            report.line(format!("  drop {d}: its manifest is gone (404)"));
+        }
+        for u in &t.unchecked {
+            report.line(format!("  keep {}: not checked: {}", u.digest, u.reason));
+        }
+    }
+    let pending = tags
+        .iter()
+        .filter(|t| t.action == RepairAction::WouldRepair)
+        .count();
+    if tags.is_empty() {
+        report.line(format!("No fallback tags in {name}."));
+    } else if pending > 0 {
+        report.line(format!(
+            "Dry run: {pending} tag(s) would be repaired; run again with --yes to write them."
+        ));
+    }
+    if tags.iter().any(|t| t.action == RepairAction::Failed) {
+        let error = Error::registry(name, "some tags could not be repaired; see the lines above");
         return Ok(report.fail(error));
     }
     Ok(report)

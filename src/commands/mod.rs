@@ -67,6 +67,23 @@ impl Report {
     }
 }
 
+/// An error in a JSON report that goes on after it (`attach --subjects`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorOutput {
+    exit_code: u8,
+    message: String,
+}
+
+impl ErrorOutput {
+    fn of(error: &Error) -> Self {
+        ErrorOutput {
+            exit_code: error.exit_code().code(),
+            message: error.report(),
+        }
+    }
+}
+
 /// Prints a command's outcome and returns the process exit code. A closed
 /// stdout or stderr (`| head -1`) never panics: the command's own error
 /// code wins, else [`ExitCode::OutputClosed`] says the output was cut.
@@ -120,6 +137,7 @@ pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
         Some(Command::Inspect(args)) => inspect::run(settings, &args),
         Some(Command::Prune(args)) => maintain::prune(settings, &args),
         Some(Command::Migrate(args)) => maintain::migrate(settings, &args),
+        Some(Command::Repair(args)) => maintain::repair(settings, &args),
         Some(Command::Login(args)) => login::login(settings, &args),
         Some(Command::Logout(args)) => login::logout(settings, &args),
         Some(Command::Verify(args)) => verify::run(settings, &args),

@@ -1,4 +1,5 @@
-//! `cargo attest verify FILE... --bundle BUNDLE`, `verify FILE...` (the
+//! `cargo attest verify FILE... --bundle BUNDLE` (one bundle, or many: a
+//! JSON-lines file or a directory), `verify FILE...` (the
 //! bundle `cargo attest` wrote), `verify FILE... --from REF` and
 //! `verify REF`: key-signed and keyless bundles alike.
 
@@ -14,12 +15,13 @@ use crate::fsutil;
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
 use crate::verify::{
-    Failure, IdentityFlags, IdentityPolicy, Keys, Policy, SignedBy, TlogPolicy, Trust, TrustRoot,
-    bundle_dirs, find_bundles, hash_files, verify_attached, verify_files, verify_files_from,
+    BundleSource, Failure, IdentityFlags, IdentityPolicy, Keys, Outcome, Policy, SignedBy,
+    TlogPolicy, Trust, TrustRoot, bundle_dirs, find_bundles, hash_files, load_bundles,
+    verify_attached, verify_files, verify_files_from, verify_many,
 };
 use output::{
-    FromOutput, RefOutput, SignerOutput, VerifiedFile, VerifyOutput, attestation_results,
-    result_lines, signed_at, times,
+    FromOutput, ManyOutput, RefOutput, SignerOutput, VerifiedFile, VerifyOutput,
+    attestation_results, result_lines, signed_at, times,
 };
 
 fn policy(args: &PolicyArgs) -> Policy {
@@ -98,15 +100,69 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
 }
 
 fn run_bundle(settings: &Settings, args: &VerifyArgs, bundle_path: &Path) -> Result<Report> {
+    let source = load_bundles(bundle_path)?;
     let trust = trust(settings, args)?;
-    let text = fsutil::read_text(bundle_path)?;
-    check_bundle(
-        args,
-        &trust,
-        &text,
-        bundle_path.display().to_string(),
-        &args.files,
-    )
+    let bundles = match source {
+        BundleSource::One(text) => {
+            return check_bundle(
+                args,
+                &trust,
+                &text,
+                bundle_path.display().to_string(),
+                &args.files,
+            );
+        }
+        BundleSource::Many(bundles) => bundles,
+    };
+    let checked = verify_many(&bundles, &trust, &args.files, &policy(&args.policy))?;
+    let failure = checked.failure();
+    let mut report = Report::new(&ManyOutput {
+        verified: failure.is_none(),
+        bundles: &checked.bundles,
+        files: &checked.files,
+    })?;
+    for b in checked
+        .bundles
+        .iter()
+        .filter(|b| b.outcome == Outcome::Failed)
+    {
+        report.line(format!(
+            "FAILED {}: {}",
+            b.bundle,
+            b.reason.as_deref().unwrap_or("failed")
+        ));
+    }
+    for f in &checked.files {
+        report.line(match f.bundles.as_slice() {
+            [] => format!("NOT VERIFIED {} (sha256:{})", f.path, f.sha256),
+            by => format!(
+                "Verified {} (sha256:{}) by {}",
+                f.path,
+                f.sha256,
+                by.join(", ")
+            ),
+        });
+    }
+    let count = |outcome| {
+        checked
+            .bundles
+            .iter()
+            .filter(|b| b.outcome == outcome)
+            .count()
+    };
+    report.line(format!(
+        "{} of {} files verified against {} bundles from {}: {} failed, {} skipped (about other files or predicate types)",
+        checked.files.iter().filter(|f| f.verified).count(),
+        checked.files.len(),
+        checked.bundles.len(),
+        bundle_path.display(),
+        count(Outcome::Failed),
+        count(Outcome::Skipped),
+    ));
+    Ok(match failure {
+        Some(e) => report.fail(e),
+        None => report,
+    })
 }
 
 /// `verify --crate NAME@VERSION (--bundle B | --from REF)`: the `.crate`

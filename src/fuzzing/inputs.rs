@@ -7,10 +7,42 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::attach::subjects::parse_subjects;
 use crate::credentials::Secret;
 use crate::credentials::{keyring, lookup};
+use crate::oci::digest;
 use crate::provenance::cargo::{Workspace, WorkspacePackage, read_build_stream};
 use crate::provenance::subjects::parse_checksums;
+
+/// `attach --subjects` lists: pinned references and GoReleaser's
+/// digests.txt lines. Whatever is accepted is pinned by a valid sha256
+/// digest, listed once, and reads back the same one per line.
+pub fn subject_lists(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    let Ok(subjects) = parse_subjects(text, "fuzz") else {
+        return;
+    };
+    assert!(!subjects.is_empty());
+    let mut seen = std::collections::BTreeSet::new();
+    for s in &subjects {
+        assert!(seen.insert(s.reference.as_str()), "`{}` twice", s.reference);
+        let (name, pinned) = s.reference.rsplit_once('@').expect("pinned by digest");
+        assert!(!name.is_empty() && !name.chars().any(char::is_whitespace));
+        assert!(
+            digest::is_valid(pinned) && pinned.starts_with("sha256:"),
+            "{pinned}"
+        );
+    }
+    let again: String = subjects
+        .iter()
+        .map(|s| format!("{}\n", s.reference))
+        .collect();
+    let reread = parse_subjects(&again, "again").expect("the pinned form reads back");
+    let refs = |v: &[crate::attach::subjects::SubjectLine]| -> Vec<String> {
+        v.iter().map(|s| s.reference.clone()).collect()
+    };
+    assert_eq!(refs(&reread), refs(&subjects));
+}
 
 /// sha256sum/shasum checksum files, GNU and BSD forms.
 pub fn checksums(data: &[u8]) {

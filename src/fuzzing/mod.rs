@@ -11,7 +11,7 @@ mod inputs;
 mod registry;
 mod signing;
 
-pub use inputs::{cargo_stream, checksums, credentials};
+pub use inputs::{cargo_stream, checksums, credentials, subject_lists};
 pub use registry::{challenges, link_header, manifests, references, token_response};
 pub use signing::{bundles, keys, rekor_v1_answers};
 // For the unit tests that check the signed seeds.
@@ -22,7 +22,7 @@ pub(crate) use signing::{fuzz_logged_envelope, fuzz_signing_key};
 pub type Entry = fn(&[u8]);
 
 /// Every target, by the name of its `fuzz/fuzz_targets/<name>.rs`.
-pub const TARGETS: [(&str, Entry); 11] = [
+pub const TARGETS: [(&str, Entry); 12] = [
     ("references", references),
     ("challenges", challenges),
     ("manifests", manifests),
@@ -34,6 +34,7 @@ pub const TARGETS: [(&str, Entry); 11] = [
     ("credentials", credentials),
     ("cargo_stream", cargo_stream),
     ("rekor_v1_answers", rekor_v1_answers),
+    ("subject_lists", subject_lists),
 ];
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod attached;
 mod files;
 mod identity;
 mod keys;
+pub(crate) mod many;
 pub(crate) mod policy;
 mod preset;
 mod signature;
@@ -20,6 +21,7 @@ pub(crate) use attached::{AttachedCheck, Failure, verify_attached, verify_files_
 pub(crate) use files::{bundle_dirs, find_bundles, hash_files, verify_files};
 pub(crate) use identity::{IdentityFlags, IdentityPolicy};
 pub(crate) use keys::Keys;
+pub(crate) use many::{BundleSource, Outcome, load_bundles, verify_many};
 pub(crate) use policy::Policy;
 pub(crate) use signature::{SignedBy, Trust};
 pub(crate) use trusted::{TlogPolicy, TrustRoot};

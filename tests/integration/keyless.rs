@@ -1512,3 +1512,63 @@ fn keyless_push_to_registries_then_verify_ref() {
         }
     }
 }
+
+/// Issue 21: gh's JSON lines of keyless bundles, verified offline in one
+/// call by identity; a bundle about another file is skipped; the bundle of
+/// another identity that names the file fails the run, by its line.
+#[test]
+fn keyless_bundles_in_gh_json_lines_verify_by_identity() {
+    let Some(stack) = sigstore_stack() else {
+        return;
+    };
+    let job = Job::new("released\n").checkout("https://github.com/acme/widget.git");
+    job.sign(
+        &github_env(stack, &TokenSpec::github()),
+        &strs(&services(stack)),
+    )
+    .success();
+    let ours = std::fs::read_to_string(job.bundle()).unwrap();
+    // A bundle about another file, from the same job.
+    std::fs::write(job.path("other.bin"), "other").unwrap();
+    let services = services(stack);
+    let mut sign = vec!["--subject-path", "other.bin", "-o", "other.sigstore.json"];
+    sign.extend(strs(&services));
+    attest(&sign)
+        .envs(&github_env(stack, &TokenSpec::github()))
+        .env("CARGO_ATTEST_CACHE_DIR", job.path("cache"))
+        .cwd(job.dir.path())
+        .run()
+        .success();
+    let other = std::fs::read_to_string(job.path("other.sigstore.json")).unwrap();
+    let line = |text: &str| format!("{}\n", serde_json::from_str::<Value>(text).unwrap());
+    let gh = job.path("sha256:abc.jsonl");
+    std::fs::write(&gh, format!("{}{}", line(&other), line(&ours))).unwrap();
+    let flags = github_identity_flags(stack, &stack.trusted_root_without_rekor);
+    let mut args = flags.clone();
+    args.extend(["--format", "json"]);
+    let v = job.verify(&gh, &args).success().json();
+    assert_eq!(v["bundles"][0]["outcome"], "skipped", "{v:#}");
+    assert_eq!(v["bundles"][1]["outcome"], "verified", "{v:#}");
+    assert!(
+        v["bundles"][1]["signer"]
+            .as_str()
+            .unwrap()
+            .contains(GITHUB_IDENTITY),
+        "{v:#}"
+    );
+    assert_eq!(v["files"][0]["verified"], true);
+    // A policy the bundle naming the file does not meet fails the run, and
+    // names that bundle by its line, though the other one is skipped.
+    job.verify(
+        &gh,
+        &[
+            "--trusted-root",
+            s(&stack.trusted_root_without_rekor),
+            "--certificate-identity",
+            OTHER_IDENTITY,
+            "--certificate-oidc-issuer",
+            &stack.oidc_url,
+        ],
+    )
+    .fails_with(VERIFY, "sha256:abc.jsonl:2");
+}

@@ -19,6 +19,7 @@ mod interop;
 mod keyless;
 mod keyring;
 mod maintain;
+mod many;
 mod peers;
 mod preflight;
 mod provenance;

@@ -29,6 +29,15 @@ pub(super) struct VerifyOutput {
     pub(super) files: Vec<VerifiedFile>,
 }
 
+/// `verify FILE... --bundle X` with many bundles (JSON lines, a directory).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ManyOutput<'a> {
+    pub(super) verified: bool,
+    pub(super) bundles: &'a [crate::verify::many::BundleResult],
+    pub(super) files: &'a [crate::verify::many::FileResult],
+}
+
 /// A keyless signer, as its (verified) certificate names it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
