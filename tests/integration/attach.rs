@@ -158,9 +158,7 @@ fn digests(index: &serde_json::Value) -> Vec<String> {
 }
 
 fn oras_discover(reg: &Registry, reference: &str) -> String {
-    let Some(oras) = testbed::oras() else {
-        return String::new();
-    };
+    let oras = testbed::oras();
     let out = run(
         oras.to_str().unwrap(),
         &["discover", "--plain-http", "--format", "json", reference],
@@ -173,9 +171,7 @@ fn oras_discover(reg: &Registry, reference: &str) -> String {
 
 #[test]
 fn docker_registry_uses_one_fallback_tag() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let reference = format!("{}/attach/three:v1", reg.host);
     let subject = bench.subject(&reference);
@@ -218,7 +214,7 @@ fn docker_registry_uses_one_fallback_tag() {
 
 #[test]
 fn ferro_uses_the_api_and_no_tag() {
-    let Some(reg) = testbed::ferro() else { return };
+    let reg = testbed::ferro();
     let bench = Bench::new();
     let reference = format!("{}/attach/api:v1", reg.host);
     let subject = bench.subject(&reference);
@@ -247,7 +243,7 @@ fn ferro_uses_the_api_and_no_tag() {
 
 #[test]
 fn ggcr_serves_the_api_without_the_header_and_gets_no_tag() {
-    let Some(reg) = testbed::ggcr() else { return };
+    let reg = testbed::ggcr();
     let bench = Bench::new();
     let reference = format!("{}/attach/noheader:v1", reg.host);
     let subject = bench.subject(&reference);
@@ -269,9 +265,7 @@ fn ggcr_serves_the_api_without_the_header_and_gets_no_tag() {
 
 #[test]
 fn forced_strategies() {
-    let (Some(docker), Some(ferro)) = (testbed::docker_open(), testbed::ferro()) else {
-        return;
-    };
+    let (docker, ferro) = (testbed::docker_open(), testbed::ferro());
     let bench = Bench::new();
     // --attach referrers where the API does not work: a clear failure.
     let reference = format!("{}/attach/forced:v1", docker.host);
@@ -310,9 +304,7 @@ fn forced_strategies() {
 
 #[test]
 fn refuses_tags_that_are_not_a_referrers_index() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let reference = format!("{}/attach/gitlab:v1", reg.host);
     let subject = bench.subject(&reference);
@@ -398,7 +390,8 @@ fn oci_layout_attach_and_discover() {
         .success()
         .json();
     assert!(none["referrers"].as_array().unwrap().is_empty());
-    if let Some(oras) = testbed::oras() {
+    {
+        let oras = testbed::oras();
         let layout = bench.path("target/oci/lay");
         let out = run(
             oras.to_str().unwrap(),
@@ -422,9 +415,7 @@ fn oci_layout_attach_and_discover() {
 
 #[test]
 fn sixteen_concurrent_writers_lose_nothing() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let bundles: Vec<PathBuf> = (0..16).map(|i| bench.bundle(&format!("c{i}"))).collect();
     let bin = env!("CARGO_BIN_EXE_cargo-attest");
@@ -478,12 +469,8 @@ fn sixteen_concurrent_writers_lose_nothing() {
 
 #[test]
 fn liar_false_header_and_false_200_still_end_in_the_fallback() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = crate::proxy::FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = crate::proxy::FaultProxy::start(reg);
     proxy.configure(true, false, "fake200");
     let bench = Bench::new();
     let reference = format!("{}/attach/liar-yes:v1", proxy.host);
@@ -503,10 +490,8 @@ fn liar_false_header_and_false_200_still_end_in_the_fallback() {
 
 #[test]
 fn liar_without_header_gets_no_tag() {
-    let Some(reg) = testbed::ferro() else { return };
-    let Some(proxy) = crate::proxy::FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::ferro();
+    let proxy = crate::proxy::FaultProxy::start(reg);
     proxy.configure(false, true, "pass");
     let bench = Bench::new();
     let reference = format!("{}/attach/liar-no:v1", proxy.host);
@@ -525,12 +510,8 @@ fn liar_without_header_gets_no_tag() {
 
 #[test]
 fn second_attach_uses_the_remembered_verdict() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = crate::proxy::FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = crate::proxy::FaultProxy::start(reg);
     let bench = Bench::new();
     let reference = format!("{}/attach/memory:v1", proxy.host);
     bench.subject(&reference);
@@ -555,8 +536,8 @@ fn second_attach_uses_the_remembered_verdict() {
 }
 
 /// Attaches with oras and returns the digest it reports.
-fn oras_attach(reference: &str, dir: &Path) -> Option<String> {
-    let oras = testbed::oras()?;
+fn oras_attach(reference: &str, dir: &Path) -> String {
+    let oras = testbed::oras();
     std::fs::write(dir.join("sbom.json"), br#"{"sbom":true}"#).unwrap();
     let out = run(
         oras.to_str().unwrap(),
@@ -574,21 +555,16 @@ fn oras_attach(reference: &str, dir: &Path) -> Option<String> {
     );
     assert_eq!(out.code, 0, "oras attach: {}{}", out.stdout, out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    Some(v["digest"].as_str().unwrap().to_string())
+    v["digest"].as_str().unwrap().to_string()
 }
 
 #[test]
 fn discover_reads_what_oras_attached() {
-    for reg in [testbed::docker_open(), testbed::ferro(), testbed::ggcr()]
-        .into_iter()
-        .flatten()
-    {
+    for reg in [testbed::docker_open(), testbed::ferro(), testbed::ggcr()].into_iter() {
         let bench = Bench::new();
         let reference = format!("{}/attach/oras-made:v1", reg.host);
         bench.subject(&reference);
-        let Some(theirs) = oras_attach(&reference, bench.dir.path()) else {
-            return;
-        };
+        let theirs = oras_attach(&reference, bench.dir.path());
         let ours = bench.attach(&reference, &bench.bundle("o"), &[]);
         let found = bench
             .run(&["discover", &reference, "--format", "json"])
@@ -648,11 +624,11 @@ fn discover_reads_what_oras_attached() {
 }
 
 /// Attaches with @sigstore/oci (the library GitHub's attest action uses).
-fn sigstore_oci_attach(bundle: &Path, image: &str, subject: &str) -> Option<String> {
+fn sigstore_oci_attach(bundle: &Path, image: &str, subject: &str) -> String {
     let out = crate::support::node_peer(
         "oci-attach.mjs",
         &[bundle.to_str().unwrap(), image, subject, "--plain-http"],
-    )?;
+    );
     assert_eq!(
         out.code, 0,
         "@sigstore/oci attach: {}{}",
@@ -660,25 +636,19 @@ fn sigstore_oci_attach(bundle: &Path, image: &str, subject: &str) -> Option<Stri
     );
     let v: serde_json::Value =
         serde_json::from_str(out.stdout.lines().last().unwrap_or("{}")).unwrap();
-    Some(v["digest"].as_str().unwrap_or_default().to_string())
+    v["digest"].as_str().unwrap_or_default().to_string()
 }
 
 #[test]
 fn interleaved_with_sigstore_oci_nothing_is_lost() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let reference = format!("{}/attach/interleave:v1", reg.host);
     let subject = bench.subject(&reference);
     let image = format!("{}/attach/interleave", reg.host);
-    let Some(first) = sigstore_oci_attach(&bench.bundle("s1"), &image, &subject) else {
-        return;
-    };
+    let first = sigstore_oci_attach(&bench.bundle("s1"), &image, &subject);
     let ours = bench.attach(&reference, &bench.bundle("s2"), &[]);
-    let Some(third) = sigstore_oci_attach(&bench.bundle("s3"), &image, &subject) else {
-        return;
-    };
+    let third = sigstore_oci_attach(&bench.bundle("s3"), &image, &subject);
     let entries = fallback_entries(reg, "attach/interleave", &subject);
     for d in [&first, ours["attestation"].as_str().unwrap(), &third] {
         assert!(entries.iter().any(|e| e == d), "{d} missing: {entries:?}");
@@ -688,17 +658,12 @@ fn interleaved_with_sigstore_oci_nothing_is_lost() {
 
 #[test]
 fn discover_reads_what_sigstore_oci_attached() {
-    for reg in [testbed::docker_open(), testbed::ferro(), testbed::ggcr()]
-        .into_iter()
-        .flatten()
-    {
+    for reg in [testbed::docker_open(), testbed::ferro(), testbed::ggcr()].into_iter() {
         let bench = Bench::new();
         let reference = format!("{}/attach/sigstore-made:v1", reg.host);
         let subject = bench.subject(&reference);
         let image = format!("{}/attach/sigstore-made", reg.host);
-        let Some(theirs) = sigstore_oci_attach(&bench.bundle("so"), &image, &subject) else {
-            return;
-        };
+        let theirs = sigstore_oci_attach(&bench.bundle("so"), &image, &subject);
         let (found, listed) = bench.discovered(&reference);
         assert!(
             listed.contains(&theirs),
@@ -719,13 +684,8 @@ fn discover_reads_what_sigstore_oci_attached() {
 #[ignore = "measurement; prints a table"]
 fn round_trip_counts() {
     let mut rows = Vec::new();
-    for reg in [testbed::docker_open(), testbed::ferro(), testbed::ggcr()]
-        .into_iter()
-        .flatten()
-    {
-        let Some(proxy) = crate::proxy::FaultProxy::start(reg) else {
-            return;
-        };
+    for reg in [testbed::docker_open(), testbed::ferro(), testbed::ggcr()].into_iter() {
+        let proxy = crate::proxy::FaultProxy::start(reg);
         let bench = Bench::new();
         let reference = format!("{}/rtt/count:v1", proxy.host);
         let subject = bench.subject(&reference);

@@ -377,9 +377,7 @@ fn a_registry_serving_other_bytes_than_its_index_records_is_refused() {
 /// then `verify --crate --from REF` finds the attestation there.
 #[test]
 fn a_pushed_crate_verifies_from_the_registry() {
-    let Some(reg) = crate::testbed::docker_open() else {
-        return;
-    };
+    let reg = crate::testbed::docker_open();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let src = packaged_crate(dir);

@@ -51,8 +51,8 @@ fn ours_verify(bench: &Bench, reference: &str) {
 
 #[test]
 fn one_run_pushes_to_a_tag_fallback_registry_and_a_referrers_api_registry() {
-    let docker = testbed::docker_open().expect("docker-registry");
-    let ferro = testbed::ferro().expect("ferro-oci-server");
+    let docker = testbed::docker_open();
+    let ferro = testbed::ferro();
     let bench = Bench::new();
     std::fs::write(bench.path("app.bin"), b"one artifact, two registries").unwrap();
     let to_docker = docker.reference("multi/app:v1");
@@ -106,7 +106,7 @@ fn one_run_pushes_to_a_tag_fallback_registry_and_a_referrers_api_registry() {
     for reference in [&to_docker, &to_ferro] {
         ours_verify(&bench, reference);
     }
-    let cosigns = crate::interop::cosigns().expect("cosign");
+    let cosigns = crate::interop::cosigns();
     let home = tempfile::tempdir().unwrap();
     for (name, cosign) in &cosigns {
         for reference in [&to_docker, &to_ferro] {
@@ -124,9 +124,9 @@ fn one_run_pushes_to_a_tag_fallback_registry_and_a_referrers_api_registry() {
 
 #[test]
 fn a_destination_that_fails_mid_run_does_not_undo_the_other_and_a_rerun_finishes_it() {
-    let docker = testbed::docker_open().expect("docker-registry");
-    let ferro = testbed::ferro().expect("ferro-oci-server");
-    let proxy = FaultProxy::start(docker).expect("fault proxy");
+    let docker = testbed::docker_open();
+    let ferro = testbed::ferro();
+    let proxy = FaultProxy::start(docker);
     let bench = Bench::new();
     std::fs::write(bench.path("app.bin"), b"a registry dies mid-run").unwrap();
     let through_proxy = proxy.reference("partial/app:v1");
@@ -195,7 +195,7 @@ const BUNDLE_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
 #[test]
 fn push_file_lists_destinations_and_a_bad_one_refuses_the_whole_run() {
-    let docker = testbed::docker_open().expect("docker-registry");
+    let docker = testbed::docker_open();
     let bench = Bench::new();
     std::fs::write(bench.path("app.bin"), b"from a file of references").unwrap();
     let list = format!(

@@ -53,12 +53,8 @@ fn run_measured(bench: &Bench, args: &[&str], envs: &[(&str, String)]) -> (Outpu
 /// writer's newer one.
 #[test]
 fn a_retried_index_write_never_erases_another_writers_attestation() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start(reg);
     let bench = Bench::new();
     let reference = proxy.reference("hard/replay:v1");
     let subject = bench.subject(&reference);
@@ -98,12 +94,8 @@ fn a_retried_index_write_never_erases_another_writers_attestation() {
 #[test]
 fn tokens_that_expire_during_a_push_are_renewed() {
     for honest in [true, false] {
-        let Some(reg) = testbed::docker_token_short_lived(honest) else {
-            return;
-        };
-        let Some(proxy) = FaultProxy::start(reg) else {
-            return;
-        };
+        let reg = testbed::docker_token_short_lived(honest);
+        let proxy = FaultProxy::start(reg);
         // Each upload arrives 2.5 s after it was sent, so a push of six
         // files outlives the tokens.
         proxy.add_rules(json!([{
@@ -256,9 +248,7 @@ fn prune_keeps_attestations_of_child_manifests_in_a_layout() {
 /// annotation is not deleted by prune.
 #[test]
 fn prune_never_deletes_a_planted_superseded_digest() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let live_ref = format!("{}/hard/planted:live", reg.host);
     let live = bench.subject(&live_ref);
@@ -318,12 +308,8 @@ fn prune_never_deletes_a_planted_superseded_digest() {
 /// HTTP, however the URL hides its host.
 #[test]
 fn credentials_never_go_to_a_plain_http_realm_off_loopback() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start(reg);
     let bench = Bench::new();
     std::fs::write(bench.path("f.bin"), b"f").unwrap();
     for realm in [
@@ -349,12 +335,8 @@ fn credentials_never_go_to_a_plain_http_realm_off_loopback() {
 /// followed.
 #[test]
 fn an_upload_location_that_leaves_https_is_refused() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start_tls(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start_tls(reg);
     proxy.upload_location(Some("http"));
     let bench = Bench::new();
     std::fs::write(bench.path("f.bin"), b"f").unwrap();
@@ -366,12 +348,8 @@ fn an_upload_location_that_leaves_https_is_refused() {
 /// Item 7: a token endpoint that answers 1 GiB is cut off, with flat memory.
 #[test]
 fn a_huge_token_answer_is_cut_off() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start(reg);
     proxy.challenge(Some(&format!(
         r#"Bearer realm="{}",service="x""#,
         proxy.token_url()
@@ -397,12 +375,8 @@ fn a_huge_token_answer_is_cut_off() {
 /// listing.
 #[test]
 fn a_chain_of_huge_referrers_pages_is_refused_with_flat_memory() {
-    let Some(reg) = testbed::ferro() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::ferro();
+    let proxy = FaultProxy::start(reg);
     let bench = Bench::new();
     let reference = proxy.reference("hard/pages:v1");
     bench.subject(&reference);
@@ -415,12 +389,8 @@ fn a_chain_of_huge_referrers_pages_is_refused_with_flat_memory() {
 /// Item 9: 100,000 referrers are listed in linear time.
 #[test]
 fn a_hundred_thousand_referrers_are_listed_quickly() {
-    let Some(reg) = testbed::ferro() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::ferro();
+    let proxy = FaultProxy::start(reg);
     let bench = Bench::new();
     let reference = proxy.reference("hard/many:v1");
     bench.subject(&reference);
@@ -495,8 +465,7 @@ fn source_repo_policy_ignores_dependencies() {
             bench.path("statement.json").to_str().unwrap(),
             bundle.to_str().unwrap(),
         ],
-    )
-    .unwrap();
+    );
     signed.success();
     let verify = |repo: &str| {
         bench.run(&[
@@ -541,8 +510,8 @@ fn a_failed_push_writes_no_bundle() {
     assert!(!bench.path("out.sigstore.json").exists());
     // One that fails after the check (its manifest PUT refused): signed,
     // not published, and the bundle is not written either.
-    let reg = testbed::docker_open().expect("docker-registry");
-    let proxy = FaultProxy::start(reg).expect("fault proxy");
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start(reg);
     proxy.add_rules(json!([{
         "name": "manifest refused", "method": "PUT", "kind": "manifest",
         "nth": 1, "times": -1, "when": "before", "action": {"status": 503}
@@ -555,12 +524,8 @@ fn a_failed_push_writes_no_bundle() {
 /// and names the host, with the URL only at -v.
 #[test]
 fn retries_are_shown_and_errors_are_short() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start(reg);
     let bench = Bench::new();
     let reference = proxy.reference("hard/retries:v1");
     bench.subject(&reference);
@@ -607,15 +572,9 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// content arrives intact.
 #[test]
 fn an_upload_cut_off_mid_blob_resumes_where_the_registry_stands() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start(reg) else {
-        return;
-    };
-    let Some(oras) = testbed::oras() else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start(reg);
+    let oras = testbed::oras();
     let bench = Bench::new();
     // 96 MiB of varied bytes (a 1 GiB run is in scripts/bench-push.sh's
     // resume case), sent as a 64 MiB PATCH and a 32 MiB one; the second
@@ -671,12 +630,8 @@ fn an_upload_cut_off_mid_blob_resumes_where_the_registry_stands() {
 /// pushed to is mounted, not uploaded again.
 #[test]
 fn a_blob_pushed_before_to_another_repository_is_mounted() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start(reg);
     let bench = Bench::new();
     std::fs::write(bench.path("app.bin"), vec![7u8; 6 << 20]).unwrap();
     let push = |repo: &str| {
@@ -700,7 +655,7 @@ fn a_blob_pushed_before_to_another_repository_is_mounted() {
     // The mounted blob is really there.
     let pulled = bench.path("pulled");
     std::fs::create_dir_all(&pulled).unwrap();
-    let oras = testbed::oras().unwrap();
+    let oras = testbed::oras();
     crate::support::run(
         oras.to_str().unwrap(),
         &[
@@ -724,12 +679,8 @@ fn a_blob_pushed_before_to_another_repository_is_mounted() {
 /// pushing a manifest that names content the registry does not hold.
 #[test]
 fn a_file_that_changes_after_it_was_hashed_is_named() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start(reg);
     // The file's upload session (the second: the config blob goes first)
     // opens 1.5 s late: time enough to change the file after `push` hashed
     // it (files under 32 MiB are hashed first) and before it is sent.

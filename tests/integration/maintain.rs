@@ -29,9 +29,7 @@ fn set(v: &serde_json::Value, kind: &str) -> BTreeSet<String> {
 
 #[test]
 fn prune_removes_exactly_what_outlived_its_subject() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let repo = "prune/app";
     let mut subjects = Vec::new();
@@ -107,7 +105,8 @@ fn prune_removes_exactly_what_outlived_its_subject() {
         fallback_entries(reg, repo, &subjects[2]),
         [attestations[2].clone()]
     );
-    if let Some(oras) = testbed::oras() {
+    {
+        let oras = testbed::oras();
         let out = crate::support::run(
             oras.to_str().unwrap(),
             &[
@@ -138,9 +137,7 @@ fn prune_removes_exactly_what_outlived_its_subject() {
 
 #[test]
 fn prune_removes_superseded_fallback_indexes_only() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let repo = "prune/superseded";
     let reference = format!("{}/{repo}:v1", reg.host);
@@ -169,10 +166,8 @@ fn prune_removes_superseded_fallback_indexes_only() {
 
 #[test]
 fn migrate_moves_fallback_referrers_to_the_api() {
-    let Some(reg) = testbed::ferro() else { return };
-    let Some(proxy) = crate::proxy::FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::ferro();
+    let proxy = crate::proxy::FaultProxy::start(reg);
     // Through the proxy ferro looks API-less: fallback state is made.
     proxy.configure(false, true, "404");
     let bench = Bench::new();
@@ -344,9 +339,7 @@ fn prune_and_migrate_in_an_oci_layout() {
 
 #[test]
 fn prune_reports_registries_that_refuse_delete_and_keeps_going() {
-    let Some(reg) = testbed::docker_no_delete() else {
-        return;
-    };
+    let reg = testbed::docker_no_delete();
     let bench = Bench::new();
     let repo = "prune/nodelete";
     let reference = format!("{}/{repo}:v1", reg.host);

@@ -46,9 +46,7 @@ fn bundle_naming(bench: &Bench, name: &str, images: &[(String, String)]) -> Path
 
 #[test]
 fn attach_subjects_attaches_one_bundle_to_three_images_and_reports_each() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let three = images(&bench, &reg.host, &["one", "two", "three"]);
     let bundle = bundle_naming(&bench, "release", &three);
@@ -107,9 +105,7 @@ fn attach_subjects_attaches_one_bundle_to_three_images_and_reports_each() {
 
 #[test]
 fn attach_subjects_goes_on_after_a_failure_and_exits_with_it() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let named = images(&bench, &reg.host, &["named"]);
     let other = images(&bench, &reg.host, &["unnamed"]);
@@ -189,9 +185,9 @@ fn get_tag(reg: &testbed::Registry, repo: &str, tag: &str) -> testbed::HttpRespo
 }
 
 /// oras's view with an artifactType filter (oras-go filters fallback-index
-/// entries by their own artifactType), when oras is installed.
-fn oras_discover_typed(reference: &str) -> Option<String> {
-    let oras = testbed::oras()?;
+/// entries by their own artifactType).
+fn oras_discover_typed(reference: &str) -> String {
+    let oras = testbed::oras();
     let out = crate::support::run(
         oras.to_str().unwrap(),
         &[
@@ -206,7 +202,7 @@ fn oras_discover_typed(reference: &str) -> Option<String> {
         None,
     );
     assert_eq!(out.code, 0, "oras discover: {}{}", out.stdout, out.stderr);
-    Some(out.stdout)
+    out.stdout
 }
 
 /// Rewrites the fallback tag `tag` with the same entries as
@@ -252,9 +248,7 @@ fn ggcr_fixture_has_go_s_exact_bytes() {
 
 #[test]
 fn repair_racing_attaches_loses_nothing() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let repo = "repair/race";
     let bundles: Vec<PathBuf> = (0..10).map(|i| bench.bundle(&format!("q{i}"))).collect();
@@ -323,9 +317,7 @@ fn repair_racing_attaches_loses_nothing() {
 
 #[test]
 fn repair_fills_in_an_index_go_containerregistry_wrote_and_loses_nothing() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let repo = "repair/ggcr";
     let reference = format!("{}/{repo}:v1", reg.host);
@@ -352,7 +344,8 @@ fn repair_fills_in_an_index_go_containerregistry_wrote_and_loses_nothing() {
         None,
     );
     assert_eq!(del.status, 202, "{}", del.text());
-    if let Some(before) = oras_discover_typed(&reference) {
+    {
+        let before = oras_discover_typed(&reference);
         for d in &live {
             assert!(
                 !before.contains(d.as_str()),
@@ -422,7 +415,8 @@ fn repair_fills_in_an_index_go_containerregistry_wrote_and_loses_nothing() {
         .collect();
     seen.sort();
     assert_eq!(seen, want);
-    if let Some(after) = oras_discover_typed(&reference) {
+    {
+        let after = oras_discover_typed(&reference);
         for d in &live {
             assert!(
                 after.contains(d.as_str()),
@@ -566,9 +560,7 @@ fn verify_takes_gh_json_lines_and_directories_and_names_a_bad_bundle() {
 
 #[test]
 fn download_writes_gh_json_lines_that_verify_takes() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     let reference = format!("{}/many/jsonl:v1", reg.host);
     let subject = bench.subject(&reference);
@@ -614,12 +606,8 @@ fn download_writes_gh_json_lines_that_verify_takes() {
 /// repaired, and the run exits 8 naming it.
 #[test]
 fn repair_keeps_entries_it_cannot_check() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(proxy) = crate::proxy::FaultProxy::start(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let proxy = crate::proxy::FaultProxy::start(reg);
     let bench = Bench::new();
     let repo = "repair/fault";
     let reference = proxy.reference(&format!("{repo}:v1"));

@@ -125,31 +125,31 @@ impl RandomFaults {
 }
 
 /// tests/peers/fault-proxy as built by scripts/setup-test-peers.sh.
-pub fn fault_proxy_bin() -> Option<PathBuf> {
+pub fn fault_proxy_bin() -> PathBuf {
     let path = testbed::peer_cache().join("bin/fault-proxy");
     if path.is_file() {
-        Some(path)
+        path
     } else {
         missing_peer(&path.display().to_string())
     }
 }
 
 impl FaultProxy {
-    /// Starts a new proxy in front of `upstream`. `None` when the proxy or
-    /// curl (for the control calls) is not installed (outside CI).
-    pub fn start(upstream: &Registry) -> Option<FaultProxy> {
+    /// Starts a new proxy in front of `upstream` (the test fails when the
+    /// proxy or curl, for the control calls, is not installed).
+    pub fn start(upstream: &Registry) -> FaultProxy {
         FaultProxy::start_with(upstream, false)
     }
 
     /// Like `start`, serving HTTPS (HTTP/1.1) with a certificate it makes;
     /// `ca_cert` is the CA to trust (or use curl -k / an insecure client).
-    pub fn start_tls(upstream: &Registry) -> Option<FaultProxy> {
+    pub fn start_tls(upstream: &Registry) -> FaultProxy {
         FaultProxy::start_with(upstream, true)
     }
 
-    fn start_with(upstream: &Registry, tls: bool) -> Option<FaultProxy> {
-        let bin = fault_proxy_bin()?;
-        testbed::curl_bin()?;
+    fn start_with(upstream: &Registry, tls: bool) -> FaultProxy {
+        let bin = fault_proxy_bin();
+        testbed::curl_bin();
         let dir = tempfile::Builder::new()
             .prefix("cargo-attest-tb-fault-proxy-")
             .tempdir()
@@ -163,7 +163,7 @@ impl FaultProxy {
         }
         let server = Server::start("fault-proxy", &dir, cmd).unwrap_or_else(|e| panic!("{e}"));
         let host = server.listening().unwrap_or_else(|e| panic!("{e}"));
-        Some(FaultProxy {
+        FaultProxy {
             host,
             upstream_name: upstream.name,
             upstream_host: upstream.host.clone(),
@@ -172,7 +172,7 @@ impl FaultProxy {
             dir,
             ca_cert,
             server,
-        })
+        }
     }
 
     /// "http://127.0.0.1:PORT" ("https://..." with `start_tls`).

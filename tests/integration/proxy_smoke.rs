@@ -30,18 +30,16 @@ fn sha256(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
-/// The upstream and a fresh proxy in front of it, or `None` when a peer is
-/// missing (outside CI).
-fn setup(reg: Option<&'static Registry>) -> Option<(&'static Registry, FaultProxy)> {
-    let reg = reg?;
-    testbed::oras()?;
-    let proxy = FaultProxy::start(reg)?;
-    Some((reg, proxy))
+/// The upstream and a fresh proxy in front of it.
+fn setup(reg: &'static Registry) -> (&'static Registry, FaultProxy) {
+    testbed::oras();
+    let proxy = FaultProxy::start(reg);
+    (reg, proxy)
 }
 
 /// oras with the upstream's credentials, if it has auth.
 fn oras(proxy: &FaultProxy, args: &[&str], cwd: &Path) -> Output {
-    let bin = testbed::oras().expect("oras");
+    let bin = testbed::oras();
     let creds = proxy.oras_credentials();
     let mut all = args.to_vec();
     all.extend(creds.iter().map(String::as_str));
@@ -205,9 +203,7 @@ fn assert_plain_404(r: &HttpResponse) {
 
 #[test]
 fn proxy_strips_oci_subject_from_ferro() {
-    let Some((_, proxy)) = setup(testbed::ferro()) else {
-        return;
-    };
+    let (_, proxy) = setup(testbed::ferro());
     let repo = "proxy/strip";
     let subject = oras_round_trip(&proxy, &format!("{repo}:subject"));
     // Forwarded unchanged: ferro's own header comes through.
@@ -224,9 +220,7 @@ fn proxy_strips_oci_subject_from_ferro() {
 
 #[test]
 fn proxy_fakes_oci_subject_on_docker_registry() {
-    let Some((_, proxy)) = setup(testbed::docker_open()) else {
-        return;
-    };
+    let (_, proxy) = setup(testbed::docker_open());
     let repo = "proxy/fake-subject";
     let subject = oras_round_trip(&proxy, &format!("{repo}:subject"));
     let put = put_referrer(&proxy, repo, &subject, "honest");
@@ -257,9 +251,7 @@ fn proxy_fakes_oci_subject_on_docker_registry() {
 
 #[test]
 fn proxy_rewrites_docker_registrys_upload_locations() {
-    let Some((reg, proxy)) = setup(testbed::docker_open()) else {
-        return;
-    };
+    let (reg, proxy) = setup(testbed::docker_open());
     // docker-registry answers with absolute Locations naming itself...
     let r = http(
         "POST",
@@ -288,9 +280,7 @@ fn proxy_rewrites_docker_registrys_upload_locations() {
 
 #[test]
 fn proxy_fake200_answers_referrers_on_docker_registry() {
-    let Some((reg, proxy)) = setup(testbed::docker_open()) else {
-        return;
-    };
+    let (reg, proxy) = setup(testbed::docker_open());
     let repo = "proxy/fake200";
     let subject = oras_round_trip(&proxy, &format!("{repo}:subject"));
     put_referrer(&proxy, repo, &subject, "unlisted");
@@ -307,9 +297,7 @@ fn proxy_fake200_answers_referrers_on_docker_registry() {
 
 #[test]
 fn proxy_404_hides_ferros_referrers_api() {
-    let Some((reg, proxy)) = setup(testbed::ferro()) else {
-        return;
-    };
+    let (reg, proxy) = setup(testbed::ferro());
     let repo = "proxy/hide";
     let subject = oras_round_trip(&proxy, &format!("{repo}:subject"));
     put_referrer(&proxy, repo, &subject, "hidden");
@@ -328,10 +316,8 @@ fn proxy_404_hides_ferros_referrers_api() {
 }
 
 /// oras push and pull through the proxy, and what it counted.
-fn oras_through_proxy_and_counts(reg: Option<&'static Registry>) {
-    let Some((_, proxy)) = setup(reg) else {
-        return;
-    };
+fn oras_through_proxy_and_counts(reg: &'static Registry) {
+    let (_, proxy) = setup(reg);
     // Fresh: nothing counted, and control calls never count.
     assert_eq!(proxy.counts()["total"], 0, "{}", proxy.counts());
     let repo = "proxy/oras";
@@ -410,9 +396,7 @@ fn proxy_oras_and_counts_ferro() {
 /// (the challenge names it, not the proxy) and pushes through the proxy.
 #[test]
 fn proxy_forwards_token_auth() {
-    let Some((_, proxy)) = setup(testbed::docker_token()) else {
-        return;
-    };
+    let (_, proxy) = setup(testbed::docker_token());
     assert!(!proxy.oras_credentials().is_empty());
     oras_round_trip(&proxy, "proxy/auth:v1");
     let r = http("GET", &format!("{}/v2/", proxy.url()), &[], None, None);
@@ -427,9 +411,7 @@ fn proxy_forwards_token_auth() {
 
 #[test]
 fn proxy_stops_when_dropped() {
-    let Some((_, proxy)) = setup(testbed::docker_open()) else {
-        return;
-    };
+    let (_, proxy) = setup(testbed::docker_open());
     let dir = proxy.dir.clone();
     assert!(dir.is_dir());
     // The watchdog removes the dir after it has killed and reaped the proxy.
@@ -450,10 +432,9 @@ fn proxy_stops_when_dropped() {
 const SIGSTORE_BUNDLE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
 /// The upstream and a fresh proxy in front of it (no oras needed).
-fn setup_proxy(reg: Option<&'static Registry>) -> Option<(&'static Registry, FaultProxy)> {
-    let reg = reg?;
-    let proxy = FaultProxy::start(reg)?;
-    Some((reg, proxy))
+fn setup_proxy(reg: &'static Registry) -> (&'static Registry, FaultProxy) {
+    let proxy = FaultProxy::start(reg);
+    (reg, proxy)
 }
 
 /// Bytes that differ from test to test (`seed`), `len` long.
@@ -703,9 +684,7 @@ fn upstream_upload_range(reg: &Registry, upload_path: &str) -> String {
 /// it stored the manifest, and the client got the fault instead.
 #[test]
 fn proxy_random_status_faults_before_and_after() {
-    let Some((reg, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (reg, proxy) = setup_proxy(testbed::docker_open());
     let repo = "proxy/random-status";
     registry_blob(reg, repo, b"{}");
     for (seed, kind) in ["5xx", "429", "429-retry-after"].into_iter().enumerate() {
@@ -760,9 +739,7 @@ fn proxy_random_status_faults_before_and_after() {
 /// Random resets and truncation, as a client sees them on the wire.
 #[test]
 fn proxy_random_resets_and_truncation() {
-    let Some((reg, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (reg, proxy) = setup_proxy(testbed::docker_open());
     let repo = "proxy/random-reset";
     let blob = pattern(1, 10_000);
     let digest = registry_blob(reg, repo, &blob);
@@ -843,10 +820,8 @@ fn proxy_random_resets_and_truncation() {
 /// answer comes late. Two proxies, so both run at the same time.
 #[test]
 fn proxy_random_slow_before_and_after() {
-    let Some((reg, slow_before)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
-    let slow_after = FaultProxy::start(reg).unwrap();
+    let (reg, slow_before) = setup_proxy(testbed::docker_open());
+    let slow_after = FaultProxy::start(reg);
     let repo = "proxy/random-slow";
     registry_blob(reg, repo, b"{}");
     slow_before.configure_random_faults(&RandomFaults::new(5, 1.0, &["slow"]).when("before"));
@@ -893,9 +868,7 @@ fn proxy_random_slow_before_and_after() {
 /// other requests out (they neither fault nor draw).
 #[test]
 fn proxy_random_faults_are_deterministic() {
-    let Some((_, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (_, proxy) = setup_proxy(testbed::docker_open());
     let kinds = [
         "5xx",
         "429",
@@ -951,9 +924,7 @@ fn proxy_random_faults_are_deterministic() {
 /// The brief's example: a 429 after the registry stored the manifest.
 #[test]
 fn proxy_rule_after_429_leaves_the_manifest_stored() {
-    let Some((reg, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (reg, proxy) = setup_proxy(testbed::docker_open());
     let repo = "proxy/rule-after";
     registry_blob(reg, repo, b"{}");
     let manifest = manifest_bytes("rule after");
@@ -995,9 +966,7 @@ fn proxy_rule_after_429_leaves_the_manifest_stored() {
 /// DELETE clears.
 #[test]
 fn proxy_rules_before_nth_times_and_clear() {
-    let Some((reg, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (reg, proxy) = setup_proxy(testbed::docker_open());
     let repo = "proxy/rule-before";
     registry_blob(reg, repo, b"{}");
     proxy.add_rules(
@@ -1050,9 +1019,7 @@ fn proxy_rules_before_nth_times_and_clear() {
 /// late.
 #[test]
 fn proxy_rule_delay() {
-    let Some((reg, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (reg, proxy) = setup_proxy(testbed::docker_open());
     let repo = "proxy/rule-delay";
     registry_blob(reg, repo, b"{}");
     proxy.add_rules(json!([
@@ -1094,9 +1061,7 @@ fn proxy_rule_delay() {
 /// reset_after_request_bytes, reset_after_response_bytes and reset.
 #[test]
 fn proxy_rule_resets() {
-    let Some((reg, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (reg, proxy) = setup_proxy(testbed::docker_open());
     let repo = "proxy/rule-reset";
     registry_blob(reg, repo, b"{}");
 
@@ -1174,9 +1139,7 @@ fn proxy_rule_resets() {
 /// pages, one page of 100000 entries.
 #[test]
 fn proxy_synthetic_referrers_pages_and_entries() {
-    let Some((_, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (_, proxy) = setup_proxy(testbed::docker_open());
     let repo = "proxy/pages";
     let subject = format!("sha256:{}", "ab".repeat(32));
     let first = format!("/v2/{repo}/referrers/{subject}");
@@ -1269,9 +1232,7 @@ fn proxy_synthetic_referrers_pages_and_entries() {
 /// without Authorization, before any fault; requests with one pass.
 #[test]
 fn proxy_challenge_answers_requests_without_authorization() {
-    let Some((_, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (_, proxy) = setup_proxy(testbed::docker_open());
     let port = proxy.host.rsplit_once(':').unwrap().1;
     let challenge = format!(r#"Bearer realm="http://evil.test:{port}/token",service="x""#);
     proxy.challenge(Some(&challenge));
@@ -1298,9 +1259,7 @@ fn proxy_challenge_answers_requests_without_authorization() {
 #[test]
 fn proxy_token_endpoint() {
     use base64::Engine;
-    let Some((_, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (_, proxy) = setup_proxy(testbed::docker_open());
     let url = format!("{}?scope=repository:a/b:pull&service=x", proxy.token_url());
     let r = http("GET", &url, &[], None, Some(("someone", "secret")));
     assert_eq!(r.status, 200, "{r:?}");
@@ -1369,15 +1328,9 @@ fn proxy_token_endpoint() {
 /// them; oras pushes and pulls through it; faults work over TLS too.
 #[test]
 fn proxy_tls_mode() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    let Some(oras_bin) = testbed::oras() else {
-        return;
-    };
-    let Some(proxy) = FaultProxy::start_tls(reg) else {
-        return;
-    };
+    let reg = testbed::docker_open();
+    let oras_bin = testbed::oras();
+    let proxy = FaultProxy::start_tls(reg);
     let ca = proxy.ca_cert.clone().unwrap();
     assert!(proxy.url().starts_with("https://127.0.0.1:"));
     assert_eq!(proxy.request("GET", "/v2/", &[], None).status, 200);
@@ -1520,9 +1473,7 @@ fn proxy_tls_mode() {
 /// and change nothing, and every field is reported.
 #[test]
 fn proxy_config_patches_and_refusals() {
-    let Some((_, proxy)) = setup_proxy(testbed::docker_open()) else {
-        return;
-    };
+    let (_, proxy) = setup_proxy(testbed::docker_open());
     let fresh = proxy.config();
     assert_eq!(
         fresh,

@@ -14,12 +14,12 @@ fn payload() -> tempfile::TempDir {
     dir
 }
 
-fn oras_path() -> Option<String> {
-    testbed::oras().map(|p| p.display().to_string())
+fn oras_path() -> String {
+    testbed::oras().display().to_string()
 }
 
 fn push_and_pull_back(reg: &Registry, repo: &str) {
-    let Some(oras) = oras_path() else { return };
+    let oras = oras_path();
     let dir = payload();
     let reference = format!("{}/{repo}:v1", reg.host);
     let out = attest(&["push", &reference, "tool", "data.bin", "--format", "json"])
@@ -71,9 +71,7 @@ fn push_and_pull_back(reg: &Registry, repo: &str) {
     );
 
     // skopeo moves it to an OCI layout and back to a new repository.
-    let Some(skopeo) = testbed::skopeo() else {
-        return;
-    };
+    let skopeo = testbed::skopeo();
     let skopeo = skopeo.display().to_string();
     let layout = dir.path().join("copied");
     let layout_ref = format!("oci:{}:v1", layout.display());
@@ -137,23 +135,23 @@ fn push_and_pull_back(reg: &Registry, repo: &str) {
 
 #[test]
 fn interop_docker_registry() {
-    if let Some(reg) = testbed::docker_open() {
+    {
+        let reg = testbed::docker_open();
         push_and_pull_back(reg, "interop/app");
     }
 }
 
 #[test]
 fn interop_ferro() {
-    if let Some(reg) = testbed::ferro() {
+    {
+        let reg = testbed::ferro();
         push_and_pull_back(reg, "interop/app");
     }
 }
 
 #[test]
 fn oci_layout_output_opens_with_oras_and_skopeo() {
-    let (Some(oras), Some(skopeo)) = (oras_path(), testbed::skopeo()) else {
-        return;
-    };
+    let (oras, skopeo) = (oras_path(), testbed::skopeo());
     let dir = payload();
     // No registry named: the default OCI layout target.
     attest(&["push", "app:v2", "tool", "data.bin"])
@@ -345,7 +343,8 @@ fn login_from_every_source(reg: &Registry) {
         &format!("{name}/helper"),
     )
     .success();
-    if let Some(session) = KeyringSession::start() {
+    {
+        let session = KeyringSession::start();
         push_with(
             reg,
             Source::Keyring(&session),
@@ -387,14 +386,16 @@ fn login_from_every_source(reg: &Registry) {
 
 #[test]
 fn credentials_from_every_source_htpasswd() {
-    if let Some(reg) = testbed::docker_htpasswd() {
+    {
+        let reg = testbed::docker_htpasswd();
         login_from_every_source(reg);
     }
 }
 
 #[test]
 fn credentials_from_every_source_token_auth() {
-    if let Some(reg) = testbed::docker_token() {
+    {
+        let reg = testbed::docker_token();
         login_from_every_source(reg);
     }
 }
@@ -425,9 +426,7 @@ fn plain_http_is_refused_off_loopback() {
 
 #[test]
 fn progress_plain_lines_off_a_terminal() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let dir = payload();
     let out = attest(&[
         "push",
@@ -453,9 +452,7 @@ fn progress_plain_lines_off_a_terminal() {
 
 #[test]
 fn progress_bars_on_a_terminal() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     if !crate::support::have_command("script") {
         crate::support::missing_peer("script (bsdutils)")
     }

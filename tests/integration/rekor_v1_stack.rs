@@ -61,10 +61,10 @@ impl RekorV1 {
     }
 }
 
-fn peer_bin(name: &str) -> Option<PathBuf> {
+fn peer_bin(name: &str) -> PathBuf {
     let path = testbed::peer_cache().join("bin").join(name);
     if path.is_file() {
-        Some(path)
+        path
     } else {
         missing_peer(&path.display().to_string())
     }
@@ -72,13 +72,13 @@ fn peer_bin(name: &str) -> Option<PathBuf> {
 
 /// A Debian binary: on PATH, or in /usr/sbin (mariadbd is there, and a
 /// non-root PATH often lacks it).
-fn system_bin(name: &str) -> Option<PathBuf> {
+fn system_bin(name: &str) -> PathBuf {
     if have_command(name) {
-        return Some(PathBuf::from(name));
+        return PathBuf::from(name);
     }
     let sbin = Path::new("/usr/sbin").join(name);
     if sbin.is_file() {
-        Some(sbin)
+        sbin
     } else {
         missing_peer(name)
     }
@@ -95,14 +95,14 @@ struct Bins {
     schema: PathBuf,
 }
 
-/// The running log with the keyless stack it trusts, started on first use;
-/// `None` when a peer is missing (outside CI).
-pub fn rekor_v1() -> Option<(&'static SigstoreStack, &'static RekorV1)> {
+/// The running log with the keyless stack it trusts, started on first use
+/// (a missing peer fails the test).
+pub fn rekor_v1() -> (&'static SigstoreStack, &'static RekorV1) {
     static LOG: OnceLock<RekorV1> = OnceLock::new();
     // First: its TSA must own port 2112 before rekor-server starts.
-    let stack = sigstore_stack()?;
+    let stack = sigstore_stack();
     if let Some(log) = LOG.get() {
-        return Some((stack, log));
+        return (stack, log);
     }
     let schema = testbed::peer_cache()
         .join("share")
@@ -111,16 +111,16 @@ pub fn rekor_v1() -> Option<(&'static SigstoreStack, &'static RekorV1)> {
         missing_peer(&schema.display().to_string());
     }
     let bins = Bins {
-        mariadbd: system_bin("mariadbd")?,
-        install_db: system_bin("mariadb-install-db")?,
-        client: system_bin("mariadb")?,
-        log_server: peer_bin("trillian_log_server")?,
-        log_signer: peer_bin("trillian_log_signer")?,
-        createtree: peer_bin("createtree")?,
-        rekor: peer_bin("rekor-server")?,
+        mariadbd: system_bin("mariadbd"),
+        install_db: system_bin("mariadb-install-db"),
+        client: system_bin("mariadb"),
+        log_server: peer_bin("trillian_log_server"),
+        log_signer: peer_bin("trillian_log_signer"),
+        createtree: peer_bin("createtree"),
+        rekor: peer_bin("rekor-server"),
         schema,
     };
-    Some((stack, LOG.get_or_init(|| start(stack, &bins))))
+    (stack, LOG.get_or_init(|| start(stack, &bins)))
 }
 
 fn start(stack: &SigstoreStack, bins: &Bins) -> RekorV1 {

@@ -389,7 +389,6 @@ fn cosign_verifies(home: &Path, bundle: &Path, public: &Path, file: &Path) {
         ("cosign v3", sigstore_stack::cosign()),
         ("cosign v2", sigstore_stack::cosign2()),
     ] {
-        let Some(cosign) = cosign else { continue };
         let mut args = vec![
             "verify-blob-attestation",
             "--key",
@@ -526,7 +525,7 @@ fn sbom_is_a_second_referrer_on_both_registry_kinds() {
         (testbed::docker_open(), "tag-fallback"),
         (testbed::ferro(), "referrers-api"),
     ] {
-        let Some(reg) = registry else { continue };
+        let reg = registry;
         let reference = reg.reference("sbom/gated:v1");
         let out = tmp.path().join(reg.name);
         let report = attest_in(&ws, &key, &out, &["--sbom", "--push", &reference]);
@@ -707,9 +706,7 @@ fn a_cargo_sbom_precursor_of_the_output_is_its_graph() {
 /// keyless stack: run under `flock /tmp/sigstore-stack.lock`.)
 #[test]
 fn keyless_sboms_verify_by_identity() {
-    let Some(stack) = sigstore_stack::sigstore_stack() else {
-        return;
-    };
+    let stack = sigstore_stack::sigstore_stack();
     const GITLAB_IDENTITY: &str = "https://gitlab.com/acme/widget//.gitlab-ci.yml@refs/heads/main";
     let tmp = tempfile::tempdir().unwrap();
     let ws = built_copy("gated", tmp.path(), &[]);

@@ -15,8 +15,8 @@
 //! From their keys the harness writes a trusted root (with and without the
 //! Rekor log) and a signing config v0.2 (with and without Rekor) into the
 //! stack's temp dir; see tests/README.md. Installed by
-//! scripts/setup-test-peers.sh; `sigstore_stack()` is `None` when a peer is
-//! missing (outside CI; under CI=true it panics, see `support::missing_peer`).
+//! scripts/setup-test-peers.sh; a missing peer fails the test that needs it
+//! (`support::missing_peer`).
 //!
 //! Also here, for tests that check other verifiers against real cosign
 //! output: `cosign_keyless_bundle()`, `cosign_keyless_bundle_rekor()` (DSSE)
@@ -286,49 +286,49 @@ impl MintedToken {
 
 // ---- binaries --------------------------------------------------------------
 
-fn peer_bin(name: &str) -> Option<PathBuf> {
+fn peer_bin(name: &str) -> PathBuf {
     let path = testbed::peer_cache().join("bin").join(name);
     if path.is_file() {
-        Some(path)
+        path
     } else {
         missing_peer(&path.display().to_string())
     }
 }
 
 /// cosign v3.1.3.
-pub fn cosign() -> Option<PathBuf> {
+pub fn cosign() -> PathBuf {
     peer_bin("cosign")
 }
 
 /// cosign v2.6.5 (installed as `cosign2`).
-pub fn cosign2() -> Option<PathBuf> {
+pub fn cosign2() -> PathBuf {
     peer_bin("cosign2")
 }
 
 /// regctl v0.11.7.
-pub fn regctl() -> Option<PathBuf> {
+pub fn regctl() -> PathBuf {
     peer_bin("regctl")
 }
 
-pub fn oidc_issuer_bin() -> Option<PathBuf> {
+pub fn oidc_issuer_bin() -> PathBuf {
     peer_bin("oidc-issuer")
 }
 
-pub fn fulcio_bin() -> Option<PathBuf> {
+pub fn fulcio_bin() -> PathBuf {
     peer_bin("fulcio")
 }
 
-pub fn timestamp_server_bin() -> Option<PathBuf> {
+pub fn timestamp_server_bin() -> PathBuf {
     peer_bin("timestamp-server")
 }
 
-pub fn rekor_bin() -> Option<PathBuf> {
+pub fn rekor_bin() -> PathBuf {
     peer_bin("rekor-server-posix")
 }
 
-fn openssl_bin() -> Option<PathBuf> {
+fn openssl_bin() -> PathBuf {
     if have_command("openssl") {
-        Some(PathBuf::from("openssl"))
+        PathBuf::from("openssl")
     } else {
         missing_peer("openssl")
     }
@@ -343,23 +343,23 @@ pub(crate) struct Bins {
     rekor: PathBuf,
 }
 
-/// The stack, started on first use. `None` when a peer is missing (outside
-/// CI). Panics with the servers' logs when it cannot start, and says so
+/// The stack, started on first use; a missing peer fails the test. Panics
+/// with the servers' logs when it cannot start, and says so
 /// when port 2112 (the TSA's metrics) is taken.
-pub fn sigstore_stack() -> Option<&'static SigstoreStack> {
+pub fn sigstore_stack() -> &'static SigstoreStack {
     static STACK: OnceLock<SigstoreStack> = OnceLock::new();
     if let Some(s) = STACK.get() {
-        return Some(s);
+        return s;
     }
     let bins = Bins {
-        oidc: oidc_issuer_bin()?,
-        fulcio: fulcio_bin()?,
-        tsa: timestamp_server_bin()?,
-        rekor: rekor_bin()?,
+        oidc: oidc_issuer_bin(),
+        fulcio: fulcio_bin(),
+        tsa: timestamp_server_bin(),
+        rekor: rekor_bin(),
     };
-    testbed::curl_bin()?;
-    openssl_bin()?;
-    Some(STACK.get_or_init(|| start_stack(&bins)))
+    testbed::curl_bin();
+    openssl_bin();
+    STACK.get_or_init(|| start_stack(&bins))
 }
 
 fn start_stack(bins: &Bins) -> SigstoreStack {
@@ -768,31 +768,31 @@ pub struct CosignBundle {
 
 /// `attest-blob` with Fulcio + TSA, no transparency log (verify with
 /// `trusted_root_without_rekor`, or `trusted_root` ignoring the tlog).
-pub fn cosign_keyless_bundle() -> Option<&'static CosignBundle> {
+pub fn cosign_keyless_bundle() -> &'static CosignBundle {
     static B: OnceLock<CosignBundle> = OnceLock::new();
-    let stack = sigstore_stack()?;
-    let cosign = cosign()?;
-    Some(B.get_or_init(|| make_cosign_bundle(stack, &cosign, true, false)))
+    let stack = sigstore_stack();
+    let cosign = cosign();
+    B.get_or_init(|| make_cosign_bundle(stack, &cosign, true, false))
 }
 
 /// `attest-blob` with Fulcio + TSA + Rekor v2 (through `signing_config`).
 /// cosign v3.1.3 logs the envelope as a hashedrekord v0.0.2 entry whose
 /// digest is SHA-256 of the DSSE PAE (rekor-tiles v2.3.0 takes no other
 /// kind).
-pub fn cosign_keyless_bundle_rekor() -> Option<&'static CosignBundle> {
+pub fn cosign_keyless_bundle_rekor() -> &'static CosignBundle {
     static B: OnceLock<CosignBundle> = OnceLock::new();
-    let stack = sigstore_stack()?;
-    let cosign = cosign()?;
-    Some(B.get_or_init(|| make_cosign_bundle(stack, &cosign, true, true)))
+    let stack = sigstore_stack();
+    let cosign = cosign();
+    B.get_or_init(|| make_cosign_bundle(stack, &cosign, true, true))
 }
 
 /// `sign-blob` (a message signature, not DSSE) with Fulcio + TSA + Rekor v2
 /// (through `signing_config`).
-pub fn cosign_keyless_blob_signature_rekor() -> Option<&'static CosignBundle> {
+pub fn cosign_keyless_blob_signature_rekor() -> &'static CosignBundle {
     static B: OnceLock<CosignBundle> = OnceLock::new();
-    let stack = sigstore_stack()?;
-    let cosign = cosign()?;
-    Some(B.get_or_init(|| make_cosign_bundle(stack, &cosign, false, true)))
+    let stack = sigstore_stack();
+    let cosign = cosign();
+    B.get_or_init(|| make_cosign_bundle(stack, &cosign, false, true))
 }
 
 /// The predicate cosign attests (SLSA provenance v1, minimal).

@@ -95,9 +95,7 @@ fn leaf_text(answer: &Value) -> String {
 
 #[test]
 fn sigstore_stack_trusted_root_matches_the_services() {
-    let Some(stack) = sigstore_stack() else {
-        return;
-    };
+    let stack = sigstore_stack();
     let root = read_json(&stack.trusted_root);
     assert_eq!(root["mediaType"], sigstore_stack::TRUSTED_ROOT_MEDIA_TYPE);
     // Fulcio's chain: every certificate of its trust bundle.
@@ -154,9 +152,7 @@ fn sigstore_stack_trusted_root_matches_the_services() {
 
 #[test]
 fn sigstore_stack_fulcio_takes_github_and_gitlab_tokens_and_refuses_bad_ones() {
-    let Some(stack) = sigstore_stack() else {
-        return;
-    };
+    let stack = sigstore_stack();
     for (spec, san, issuer) in [
         (
             TokenSpec::github().repository("octo/tool"),
@@ -205,9 +201,7 @@ fn sigstore_stack_fulcio_takes_github_and_gitlab_tokens_and_refuses_bad_ones() {
 
 #[test]
 fn sigstore_stack_actions_token_endpoint_checks_the_request_token() {
-    let Some(stack) = sigstore_stack() else {
-        return;
-    };
+    let stack = sigstore_stack();
     let get = |env: &std::collections::BTreeMap<String, String>, token: &str, aud: Option<&str>| {
         let mut url = env["ACTIONS_ID_TOKEN_REQUEST_URL"].clone();
         if let Some(a) = aud {
@@ -278,9 +272,7 @@ fn sigstore_stack_actions_token_endpoint_checks_the_request_token() {
     // A real client of the flow: cosign v3 picks the token up from the
     // environment (its github-actions provider) and signs through the
     // signing config without Rekor.
-    let Some(cosign) = sigstore_stack::cosign() else {
-        return;
-    };
+    let cosign = sigstore_stack::cosign();
     let dir = tempfile::tempdir().unwrap();
     let blob = dir.path().join("blob.txt");
     std::fs::write(&blob, b"signed in a pretend Actions job\n").unwrap();
@@ -325,7 +317,7 @@ fn cosign_verify(
     identity: &str,
     extra: &[&str],
 ) -> Output {
-    let cosign = sigstore_stack::cosign().expect("cosign");
+    let cosign = sigstore_stack::cosign();
     let mut args = vec![
         "verify-blob-attestation",
         "--bundle",
@@ -348,10 +340,8 @@ fn cosign_verify(
 
 #[test]
 fn sigstore_stack_cosign_keyless_with_tsa_only() {
-    let Some(b) = cosign_keyless_bundle() else {
-        return;
-    };
-    let stack = sigstore_stack().unwrap();
+    let b = cosign_keyless_bundle();
+    let stack = sigstore_stack();
     let bundle = read_json(&b.bundle);
     assert_eq!(
         bundle["mediaType"],
@@ -398,10 +388,8 @@ fn sigstore_stack_cosign_keyless_with_tsa_only() {
 
 #[test]
 fn sigstore_stack_cosign_keyless_with_rekor_v2() {
-    let Some(b) = cosign_keyless_bundle_rekor() else {
-        return;
-    };
-    let stack = sigstore_stack().unwrap();
+    let b = cosign_keyless_bundle_rekor();
+    let stack = sigstore_stack();
     let bundle = read_json(&b.bundle);
     let entry = &bundle["verificationMaterial"]["tlogEntries"][0];
     // cosign v3.1.3 (sigstore-go v1.2.2) logs a DSSE envelope in Rekor v2
@@ -453,12 +441,12 @@ fn sigstore_stack_cosign_keyless_with_rekor_v2() {
     );
 
     // A message signature (sign-blob) through the same signing config.
-    let signed = cosign_keyless_blob_signature_rekor().unwrap();
+    let signed = cosign_keyless_blob_signature_rekor();
     let bundle = read_json(&signed.bundle);
     assert!(bundle["messageSignature"].is_object(), "{bundle:#}");
     let verify_blob = |root: &Path| {
         stack.run_peer(
-            &sigstore_stack::cosign().unwrap(),
+            &sigstore_stack::cosign(),
             &[
                 "verify-blob",
                 "--bundle",
@@ -485,16 +473,14 @@ fn sigstore_stack_cosign_keyless_with_rekor_v2() {
 }
 
 /// tests/peers/node/verify-keyless.mjs (@sigstore/verify 3.1.1).
-fn js_verify(args: &[&str]) -> Option<Output> {
+fn js_verify(args: &[&str]) -> Output {
     node_peer("verify-keyless.mjs", args)
 }
 
 #[test]
 fn sigstore_stack_sigstore_js_verifies_with_the_trusted_root() {
-    let Some(signed) = cosign_keyless_blob_signature_rekor() else {
-        return;
-    };
-    let stack = sigstore_stack().unwrap();
+    let signed = cosign_keyless_blob_signature_rekor();
+    let stack = sigstore_stack();
     let root = s(&stack.trusted_root);
     let no_rekor = s(&stack.trusted_root_without_rekor);
 
@@ -506,9 +492,7 @@ fn sigstore_stack_sigstore_js_verifies_with_the_trusted_root() {
     let policy = ["--identity", &signed.identity, "--issuer", &signed.issuer];
     let mut args = vec![bundle, root, "--artifact", artifact];
     args.extend_from_slice(&policy);
-    let Some(out) = js_verify(&args) else {
-        return;
-    };
+    let out = js_verify(&args);
     assert_eq!(
         out.code, 0,
         "@sigstore/verify rejected cosign's bundle: {out:?}"
@@ -516,7 +500,7 @@ fn sigstore_stack_sigstore_js_verifies_with_the_trusted_root() {
     assert!(out.stdout.contains(&signed.identity), "{out:?}");
 
     let rejected = |args: &[&str], why: &str| -> String {
-        let out = js_verify(args).unwrap();
+        let out = js_verify(args);
         assert_eq!(out.code, 1, "@sigstore/verify accepted {why}: {out:?}");
         out.stderr
     };
@@ -546,7 +530,7 @@ fn sigstore_stack_sigstore_js_verifies_with_the_trusted_root() {
     assert!(err.contains("TLOG_INCLUSION_PROOF_ERROR"), "{err}");
 
     // The attestation without log: CA and TSA chains (tlog threshold 0).
-    let tsa_only = cosign_keyless_bundle().unwrap();
+    let tsa_only = cosign_keyless_bundle();
     let t = s(&tsa_only.bundle);
     let out = js_verify(&[
         t,
@@ -555,8 +539,7 @@ fn sigstore_stack_sigstore_js_verifies_with_the_trusted_root() {
         "0",
         "--identity",
         &tsa_only.identity,
-    ])
-    .unwrap();
+    ]);
     assert_eq!(out.code, 0, "{out:?}");
     let err = rejected(&[t, root], "a bundle without tlog entry");
     assert!(err.contains("TLOG_ERROR"), "{err}");
@@ -566,7 +549,7 @@ fn sigstore_stack_sigstore_js_verifies_with_the_trusted_root() {
     // stops at the entry's body, a hashedrekord over the PAE that it
     // compares with SHA-256 of the payload (fixed in @sigstore/verify 4,
     // which needs Node 22). Pinned so that an upgrade shows up here.
-    let logged = cosign_keyless_bundle_rekor().unwrap();
+    let logged = cosign_keyless_bundle_rekor();
     let l = s(&logged.bundle);
     let err = rejected(&[l, root], "a DSSE bundle with a hashedrekord v0.0.2 entry");
     assert!(err.contains("TLOG_BODY_ERROR: digest mismatch"), "{err}");
@@ -576,9 +559,7 @@ fn sigstore_stack_sigstore_js_verifies_with_the_trusted_root() {
 
 #[test]
 fn sigstore_stack_regctl_and_cosign2_report_their_versions() {
-    let Some(regctl) = sigstore_stack::regctl() else {
-        return;
-    };
+    let regctl = sigstore_stack::regctl();
     let out = crate::support::run(s(&regctl), &["version", "--format", "{{.VCSTag}}"], None);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout.trim(), "v0.11.7", "{out:?}");
@@ -587,9 +568,6 @@ fn sigstore_stack_regctl_and_cosign2_report_their_versions() {
         ("cosign2", sigstore_stack::cosign2(), "v2.6.5"),
         ("cosign", sigstore_stack::cosign(), "v3.1.3"),
     ] {
-        let Some(bin) = bin else {
-            return;
-        };
         let out = crate::support::run(s(&bin), &["version", "--json"], None);
         assert_eq!(out.code, 0, "{name}: {out:?}");
         assert_eq!(out.json()["gitVersion"], version, "{name}: {out:?}");
@@ -598,15 +576,13 @@ fn sigstore_stack_regctl_and_cosign2_report_their_versions() {
 
 #[test]
 fn sigstore_stack_cosign2_verifies_cosign3_bundles() {
-    let (Some(cosign2), Some(tsa_only), Some(logged), Some(signed)) = (
+    let (cosign2, tsa_only, logged, signed) = (
         sigstore_stack::cosign2(),
         cosign_keyless_bundle(),
         cosign_keyless_bundle_rekor(),
         cosign_keyless_blob_signature_rekor(),
-    ) else {
-        return;
-    };
-    let stack = sigstore_stack().unwrap();
+    );
+    let stack = sigstore_stack();
     for (b, root, extra) in [
         (
             tsa_only,

@@ -294,17 +294,17 @@ pub struct KeyringSession {
 }
 
 impl KeyringSession {
-    pub fn start() -> Option<Self> {
+    pub fn start() -> Self {
         Self::start_with(true)
     }
 
     /// A session whose keyring was never unlocked: every use needs a prompt,
     /// which nobody answers.
-    pub fn start_locked() -> Option<Self> {
+    pub fn start_locked() -> Self {
         Self::start_with(false)
     }
 
-    fn start_with(unlock: bool) -> Option<Self> {
+    fn start_with(unlock: bool) -> Self {
         for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
             if !have_command(tool) {
                 missing_peer(tool)
@@ -364,11 +364,11 @@ impl KeyringSession {
             ("HOME".to_string(), home.display().to_string()),
             ("XDG_RUNTIME_DIR".to_string(), runtime.display().to_string()),
         ]);
-        Some(KeyringSession {
+        KeyringSession {
             child,
             env,
             _dir: dir,
-        })
+        }
     }
 }
 
@@ -388,7 +388,7 @@ impl Drop for KeyringSession {
 
 /// Runs a Node peer script from tests/peers/node (the test fails when the
 /// peers are not installed).
-pub fn node_peer(script: &str, args: &[&str]) -> Option<Output> {
+pub fn node_peer(script: &str, args: &[&str]) -> Output {
     let dir = repo_root().join("tests/peers/node");
     if !dir.join("node_modules").is_dir() || !have_command("node") {
         missing_peer("the npm peers (tests/peers/node/node_modules)")
@@ -396,17 +396,17 @@ pub fn node_peer(script: &str, args: &[&str]) -> Option<Output> {
     let script = dir.join(script);
     let mut full = vec![script.to_str().unwrap()];
     full.extend_from_slice(args);
-    Some(run("node", &full, None))
+    run("node", &full, None)
 }
 
 /// Runs the securesystemslib DSSE verifier from its venv.
-pub fn python_dsse_verify(bundle: &Path, public_key: &Path) -> Option<Output> {
+pub fn python_dsse_verify(bundle: &Path, public_key: &Path) -> Output {
     let peers = repo_root().join("tests/peers/python");
     let python = peers.join(".venv/bin/python");
     if !python.is_file() {
         missing_peer("the Python peer venv (tests/peers/python/.venv)")
     }
-    Some(run(
+    run(
         python.to_str().unwrap(),
         &[
             peers.join("dsse_verify.py").to_str().unwrap(),
@@ -414,5 +414,5 @@ pub fn python_dsse_verify(bundle: &Path, public_key: &Path) -> Option<Output> {
             public_key.to_str().unwrap(),
         ],
         None,
-    ))
+    )
 }

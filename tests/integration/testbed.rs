@@ -88,91 +88,91 @@ pub fn peer_cache() -> PathBuf {
     cache.join("cargo-attest-test-peers")
 }
 
-fn peer_bin(rel: &str) -> Option<PathBuf> {
+fn peer_bin(rel: &str) -> PathBuf {
     let path = peer_cache().join(rel);
     if path.is_file() {
-        Some(path)
+        path
     } else {
         missing_peer(&path.display().to_string())
     }
 }
 
-fn system_bin(name: &str) -> Option<PathBuf> {
+fn system_bin(name: &str) -> PathBuf {
     if have_command(name) {
-        Some(PathBuf::from(name))
+        PathBuf::from(name)
     } else {
         missing_peer(name)
     }
 }
 
 /// The pinned oras CLI.
-pub fn oras() -> Option<PathBuf> {
+pub fn oras() -> PathBuf {
     peer_bin("bin/oras")
 }
 
 /// skopeo (Debian package).
-pub fn skopeo() -> Option<PathBuf> {
+pub fn skopeo() -> PathBuf {
     system_bin("skopeo")
 }
 
 /// curl (Debian package).
-pub fn curl_bin() -> Option<PathBuf> {
+pub fn curl_bin() -> PathBuf {
     system_bin("curl")
 }
 
-pub fn docker_registry_bin() -> Option<PathBuf> {
+pub fn docker_registry_bin() -> PathBuf {
     system_bin("docker-registry")
 }
 
-pub fn htpasswd_bin() -> Option<PathBuf> {
+pub fn htpasswd_bin() -> PathBuf {
     system_bin("htpasswd")
 }
 
-pub fn ferro_bin() -> Option<PathBuf> {
+pub fn ferro_bin() -> PathBuf {
     peer_bin("cargo/bin/ferro-oci-server")
 }
 
-pub fn go_registry_bin() -> Option<PathBuf> {
+pub fn go_registry_bin() -> PathBuf {
     peer_bin("bin/go-registry")
 }
 
-pub fn token_service_bin() -> Option<PathBuf> {
+pub fn token_service_bin() -> PathBuf {
     peer_bin("bin/token-service")
 }
 
 // ---- registries ------------------------------------------------------------
 
 /// docker-registry 2.8.2 without auth.
-pub fn docker_open() -> Option<&'static Registry> {
+pub fn docker_open() -> &'static Registry {
     static R: OnceLock<Registry> = OnceLock::new();
-    let bin = docker_registry_bin()?;
-    Some(R.get_or_init(|| start_docker("docker-open", &bin, DockerAuth::None)))
+    let bin = docker_registry_bin();
+    R.get_or_init(|| start_docker("docker-open", &bin, DockerAuth::None))
 }
 
 /// docker-registry 2.8.2 without auth and with deletion disabled (the
 /// package's default): every DELETE is refused.
-pub fn docker_no_delete() -> Option<&'static Registry> {
+pub fn docker_no_delete() -> &'static Registry {
     static R: OnceLock<Registry> = OnceLock::new();
-    let bin = docker_registry_bin()?;
-    Some(R.get_or_init(|| start_docker("docker-nodelete", &bin, DockerAuth::None)))
+    let bin = docker_registry_bin();
+    R.get_or_init(|| start_docker("docker-nodelete", &bin, DockerAuth::None))
 }
 
 /// docker-registry 2.8.2 with htpasswd (bcrypt) auth for
 /// `TEST_USER`/`TEST_PASSWORD`.
-pub fn docker_htpasswd() -> Option<&'static Registry> {
+pub fn docker_htpasswd() -> &'static Registry {
     static R: OnceLock<Registry> = OnceLock::new();
-    let bin = docker_registry_bin()?;
-    let htpasswd = htpasswd_bin()?;
-    Some(R.get_or_init(|| start_docker("docker-htpasswd", &bin, DockerAuth::Htpasswd(htpasswd))))
+    let bin = docker_registry_bin();
+    let htpasswd = htpasswd_bin();
+    R.get_or_init(|| start_docker("docker-htpasswd", &bin, DockerAuth::Htpasswd(htpasswd)))
 }
 
 /// docker-registry 2.8.2 with token auth, tokens from tests/peers/token-service
 /// for `TEST_USER`/`TEST_PASSWORD` (anonymous: a token without access).
-pub fn docker_token() -> Option<&'static Registry> {
+pub fn docker_token() -> &'static Registry {
     static R: OnceLock<Registry> = OnceLock::new();
-    let bin = docker_registry_bin()?;
-    let token = token_service_bin()?;
-    Some(R.get_or_init(|| start_docker("docker-token", &bin, DockerAuth::Token(token, Vec::new()))))
+    let bin = docker_registry_bin();
+    let token = token_service_bin();
+    R.get_or_init(|| start_docker("docker-token", &bin, DockerAuth::Token(token, Vec::new())))
 }
 
 /// Seconds a short-lived token is accepted for.
@@ -181,11 +181,11 @@ pub const SHORT_TOKEN_SECONDS: u64 = 4;
 /// docker-registry 2.8.2 with token auth whose tokens are accepted for
 /// [`SHORT_TOKEN_SECONDS`] only. The token answers' `expires_in` says so
 /// (`honest`), or claims 300 s while the registry rejects the token earlier.
-pub fn docker_token_short_lived(honest: bool) -> Option<&'static Registry> {
+pub fn docker_token_short_lived(honest: bool) -> &'static Registry {
     static HONEST: OnceLock<Registry> = OnceLock::new();
     static LYING: OnceLock<Registry> = OnceLock::new();
-    let bin = docker_registry_bin()?;
-    let token = token_service_bin()?;
+    let bin = docker_registry_bin();
+    let token = token_service_bin();
     let (cell, name, claimed) = if honest {
         (&HONEST, "docker-token-short", SHORT_TOKEN_SECONDS)
     } else {
@@ -198,14 +198,14 @@ pub fn docker_token_short_lived(honest: bool) -> Option<&'static Registry> {
         "-expires-in".to_string(),
         format!("{claimed}s"),
     ];
-    Some(cell.get_or_init(|| start_docker(name, &bin, DockerAuth::Token(token, args))))
+    cell.get_or_init(|| start_docker(name, &bin, DockerAuth::Token(token, args)))
 }
 
 /// ferro-oci-server 1.0.0 (referrers API with `OCI-Subject`; no auth).
-pub fn ferro() -> Option<&'static Registry> {
+pub fn ferro() -> &'static Registry {
     static R: OnceLock<Registry> = OnceLock::new();
-    let bin = ferro_bin()?;
-    Some(R.get_or_init(|| {
+    let bin = ferro_bin();
+    R.get_or_init(|| {
         with_port_retries("ferro", |port| {
             let dir = temp_dir("ferro");
             let storage = dir.join("storage");
@@ -228,14 +228,14 @@ pub fn ferro() -> Option<&'static Registry> {
                 servers: vec![server],
             })
         })
-    }))
+    })
 }
 
 /// go-containerregistry's in-memory registry with referrers support.
-pub fn ggcr() -> Option<&'static Registry> {
+pub fn ggcr() -> &'static Registry {
     static R: OnceLock<Registry> = OnceLock::new();
-    let bin = go_registry_bin()?;
-    Some(R.get_or_init(|| {
+    let bin = go_registry_bin();
+    R.get_or_init(|| {
         let dir = temp_dir("ggcr");
         let mut cmd = Command::new(&bin);
         cmd.args(["-addr", "127.0.0.1:0"]);
@@ -251,7 +251,7 @@ pub fn ggcr() -> Option<&'static Registry> {
             token_service: None,
             servers: vec![server],
         }
-    }))
+    })
 }
 
 enum DockerAuth {

@@ -23,7 +23,7 @@ fn s(p: &Path) -> &str {
 }
 
 fn oras(args: &[&str], creds: &[String], cwd: &Path) -> Output {
-    let bin = testbed::oras().expect("oras");
+    let bin = testbed::oras();
     let mut all: Vec<&str> = args.to_vec();
     all.extend(creds.iter().map(String::as_str));
     run(s(&bin), &all, Some(cwd))
@@ -173,7 +173,7 @@ fn layout_digest(layout: &Path) -> String {
 }
 
 fn skopeo(args: &[&str]) -> Output {
-    let bin = testbed::skopeo().expect("skopeo");
+    let bin = testbed::skopeo();
     let mut all = vec!["--insecure-policy"];
     all.extend_from_slice(args);
     run(s(&bin), &all, None)
@@ -245,11 +245,7 @@ fn skopeo_copies_artifact(reg: &Registry, repo_tag: &str, digest: &str) {
     );
 }
 
-fn full_round_trip(reg: Option<&'static Registry>) {
-    let Some(reg) = reg else { return };
-    if testbed::oras().is_none() || testbed::skopeo().is_none() {
-        return;
-    }
+fn full_round_trip(reg: &'static Registry) {
     let digest = oras_round_trip(reg, "smoke/oras:v1", &[]);
     skopeo_copies_artifact(reg, "smoke/oras:v1", &digest);
     skopeo_round_trip(reg);
@@ -271,11 +267,7 @@ fn ggcr_oras_and_skopeo() {
 }
 
 /// Right password: push and pull work. Wrong or no password: refused.
-fn auth_round_trip(reg: Option<&'static Registry>) {
-    let Some(reg) = reg else { return };
-    if testbed::oras().is_none() {
-        return;
-    }
+fn auth_round_trip(reg: &'static Registry) {
     assert_eq!(reg.user.as_deref(), Some(testbed::TEST_USER));
     assert_eq!(reg.password.as_deref(), Some(TEST_PASSWORD));
     oras_round_trip(reg, "smoke/auth:v1", &reg.oras_credentials());
@@ -322,7 +314,7 @@ fn auth_round_trip(reg: Option<&'static Registry>) {
     assert_ne!(out.code, 0, "{}: anonymous pull worked: {out:?}", reg.name);
 
     // skopeo with credentials too.
-    if testbed::skopeo().is_some() {
+    {
         let out = skopeo(&[
             "inspect",
             "--raw",
@@ -338,7 +330,8 @@ fn auth_round_trip(reg: Option<&'static Registry>) {
 #[test]
 fn docker_htpasswd_accepts_only_the_password() {
     auth_round_trip(testbed::docker_htpasswd());
-    if let Some(reg) = testbed::docker_htpasswd() {
+    {
+        let reg = testbed::docker_htpasswd();
         let r = http("GET", &format!("{}/v2/", reg.url()), &[], None, None);
         assert_eq!(r.status, 401);
         assert!(
@@ -351,7 +344,8 @@ fn docker_htpasswd_accepts_only_the_password() {
 #[test]
 fn docker_token_accepts_only_the_password() {
     auth_round_trip(testbed::docker_token());
-    if let Some(reg) = testbed::docker_token() {
+    {
+        let reg = testbed::docker_token();
         let r = http("GET", &format!("{}/v2/", reg.url()), &[], None, None);
         assert_eq!(r.status, 401);
         let challenge = r.header("WWW-Authenticate").unwrap();
@@ -464,12 +458,7 @@ fn referrers(reg: &Registry, repo: &str, digest: &str) -> testbed::HttpResponse 
 
 #[test]
 fn docker_registry_has_no_referrers_api() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
-    if testbed::oras().is_none() || testbed::curl_bin().is_none() {
-        return;
-    }
+    let reg = testbed::docker_open();
     let (subject, put) = put_referrer(reg, "smoke/referrers");
     assert_eq!(put.header("OCI-Subject"), None, "{put:?}");
     let r = referrers(reg, "smoke/referrers", &subject);
@@ -483,10 +472,7 @@ fn docker_registry_has_no_referrers_api() {
 
 #[test]
 fn ferro_has_referrers_api_and_oci_subject() {
-    let Some(reg) = testbed::ferro() else { return };
-    if testbed::oras().is_none() || testbed::curl_bin().is_none() {
-        return;
-    }
+    let reg = testbed::ferro();
     // Before any referrer: an empty index, never 404.
     let none = format!("sha256:{}", "0".repeat(64));
     let r = referrers(reg, "smoke/referrers", &none);
@@ -518,10 +504,7 @@ fn ferro_has_referrers_api_and_oci_subject() {
 
 #[test]
 fn ggcr_has_referrers_api_without_oci_subject() {
-    let Some(reg) = testbed::ggcr() else { return };
-    if testbed::oras().is_none() || testbed::curl_bin().is_none() {
-        return;
-    }
+    let reg = testbed::ggcr();
     let (subject, put) = put_referrer(reg, "smoke/referrers");
     assert_eq!(put.header("OCI-Subject"), None, "{put:?}");
     let r = referrers(reg, "smoke/referrers", &subject);
@@ -541,9 +524,7 @@ fn ggcr_has_referrers_api_without_oci_subject() {
 
 #[test]
 fn servers_start_once_per_test_binary() {
-    let (Some(a), Some(b)) = (testbed::ggcr(), testbed::ggcr()) else {
-        return;
-    };
+    let (a, b) = (testbed::ggcr(), testbed::ggcr());
     assert!(std::ptr::eq(a, b));
     assert!(a.host.starts_with("127.0.0.1:"));
 }

@@ -31,7 +31,6 @@ fn push_attested(bench: &Bench, reference: &str, key: &str, name: &str) -> std::
 fn verify_passes_on_every_registry_kind_and_the_layout() {
     let mut places: Vec<String> = [testbed::docker_open(), testbed::ferro(), testbed::ggcr()]
         .into_iter()
-        .flatten()
         .map(|r| format!("{}/verify/ok:v1", r.host))
         .collect();
     places.push("verifyok:v1".into());
@@ -54,9 +53,7 @@ fn verify_passes_on_every_registry_kind_and_the_layout() {
 
 #[test]
 fn verify_fails_for_tampering_other_keys_other_subjects_and_policy() {
-    let Some(reg) = testbed::docker_open() else {
-        return;
-    };
+    let reg = testbed::docker_open();
     let bench = Bench::new();
     bench
         .run(&[
