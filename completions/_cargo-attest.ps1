@@ -22,6 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
     $completions = @(switch ($command) {
         'cargo-attest' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to Cargo.toml')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package(s) whose outputs to attest (default: the workspace''s default members)')
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package(s) whose outputs to attest (default: the workspace''s default members)')
@@ -103,6 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--tlog-threshold', '--tlog-threshold', [CompletionResultType]::ParameterName, 'Require at least N verified transparency log entries (default: 1 for keyless bundles when the trusted root lists a log, else 0). Entries a bundle carries are always verified against the trusted root''s logs')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--deny-self-hosted-runners', '--deny-self-hosted-runners', [CompletionResultType]::ParameterName, 'Refuse signatures made on self-hosted runners')
             [CompletionResult]::new('--insecure-ignore-tlog', '--insecure-ignore-tlog', [CompletionResultType]::ParameterName, 'Neither require nor check transparency log entries (for private Sigstore instances without a log)')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
@@ -117,6 +119,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;key' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
@@ -135,6 +138,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'Signature algorithm')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--unencrypted', '--unencrypted', [CompletionResultType]::ParameterName, 'With --output: write the private key unencrypted')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing key of the same name')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -147,6 +151,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;key;import' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing key of the same name')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -161,6 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--private', '--private', [CompletionResultType]::ParameterName, 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)')
             [CompletionResult]::new('--unencrypted', '--unencrypted', [CompletionResultType]::ParameterName, 'With --private: write the private key unencrypted')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -173,6 +179,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;key;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
@@ -183,6 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;key;delete' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Delete without asking (required when there is no terminal to ask on)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -227,6 +235,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--created', '--created', [CompletionResultType]::ParameterName, 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress bars on a terminal (auto), always, or plain lines only (never)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('--redetect', '--redetect', [CompletionResultType]::ParameterName, 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)')
@@ -244,6 +253,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only')
             [CompletionResult]::new('--created', '--created', [CompletionResultType]::ParameterName, 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Attach the bundle even if its statement does not name the image')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
@@ -260,6 +270,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--artifact-type', '--artifact-type', [CompletionResultType]::ParameterName, 'Only list referrers of this artifactType')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -275,6 +286,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -288,6 +300,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         'cargo-attest;inspect' {
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
@@ -301,6 +314,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         'cargo-attest;prune' {
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Act: without it, only print what would be done')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
@@ -315,6 +329,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         'cargo-attest;migrate' {
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Act: without it, only print what would be done')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
@@ -330,6 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name (prompted for on a terminal when missing)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'User name (prompted for on a terminal when missing)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password or token from stdin')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP to registries that are not on a loopback address')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify registries'' TLS certificates')
@@ -343,6 +359,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;logout' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
@@ -353,6 +370,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;generate' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
@@ -366,6 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;generate;completions' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')
@@ -376,6 +395,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;generate;man' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more about each step (repeat for more). Secrets are never printed')

@@ -176,7 +176,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --strict --push --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key push attach discover download inspect prune migrate login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --timeout --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --tlog-upload --no-tlog-upload --output --strict --push --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key push attach discover download inspect prune migrate login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -184,6 +184,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --manifest-path)
@@ -302,7 +306,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__attach)
-            opts="-q -v -h --bundle --force --oci-layout --plain-http --insecure --attach --redetect --created --format --quiet --verbose --help"
+            opts="-q -v -h --bundle --force --oci-layout --plain-http --insecure --attach --redetect --created --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,6 +332,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -336,7 +344,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__discover)
-            opts="-q -v -h --artifact-type --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --artifact-type --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -354,6 +362,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -362,7 +374,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__download)
-            opts="-o -q -v -h --output --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-o -q -v -h --output --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -384,6 +396,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -392,7 +408,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__generate)
-            opts="-q -v -h --format --quiet --verbose --help completions man help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,6 +416,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -410,7 +430,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -418,6 +438,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -484,7 +508,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__generate__subcmd__man)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -492,6 +516,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -796,7 +824,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__inspect)
-            opts="-q -v -h --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -810,6 +838,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -818,7 +850,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key)
-            opts="-q -v -h --format --quiet --verbose --help generate import export list delete help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -826,6 +858,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -836,7 +872,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__delete)
-            opts="-q -v -h --yes --format --quiet --verbose --help"
+            opts="-q -v -h --yes --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -844,6 +880,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -854,7 +894,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__export)
-            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --help"
+            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,6 +916,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -884,7 +928,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__generate)
-            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --help"
+            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -900,6 +944,10 @@ _cargo__attest() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1008,7 +1056,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__import)
-            opts="-q -v -h --force --format --quiet --verbose --help"
+            opts="-q -v -h --force --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1016,6 +1064,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1026,7 +1078,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__list)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1034,6 +1086,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1044,7 +1100,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__login)
-            opts="-u -q -v -h --username --password-stdin --plain-http --insecure --format --quiet --verbose --help"
+            opts="-u -q -v -h --username --password-stdin --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1062,6 +1118,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1070,7 +1130,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__logout)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1078,6 +1138,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1088,7 +1152,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__migrate)
-            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1100,6 +1164,10 @@ _cargo__attest() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1110,7 +1178,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__prune)
-            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1124,6 +1192,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1132,7 +1204,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__push)
-            opts="-q -v -h --artifact-type --bundle --oci-layout --plain-http --insecure --attach --redetect --created --progress --format --quiet --verbose --help"
+            opts="-q -v -h --artifact-type --bundle --oci-layout --plain-http --insecure --attach --redetect --created --progress --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1166,6 +1238,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1174,7 +1250,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__verify)
-            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1254,6 +1330,10 @@ _cargo__attest() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

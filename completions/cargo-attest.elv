@@ -19,6 +19,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
     var completions = [
         &'cargo-attest'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --manifest-path 'Path to Cargo.toml'
             cand -p 'Package(s) whose outputs to attest (default: the workspace''s default members)'
             cand --package 'Package(s) whose outputs to attest (default: the workspace''s default members)'
@@ -99,6 +100,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --tlog-threshold 'Require at least N verified transparency log entries (default: 1 for keyless bundles when the trusted root lists a log, else 0). Entries a bundle carries are always verified against the trusted root''s logs'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --deny-self-hosted-runners 'Refuse signatures made on self-hosted runners'
             cand --insecure-ignore-tlog 'Neither require nor check transparency log entries (for private Sigstore instances without a log)'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
@@ -112,6 +114,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -129,6 +132,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --algorithm 'Signature algorithm'
             cand --output 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --unencrypted 'With --output: write the private key unencrypted'
             cand --force 'Replace an existing key of the same name'
             cand -q 'Print only errors'
@@ -140,6 +144,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key;import'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --force 'Replace an existing key of the same name'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
@@ -153,6 +158,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand -o 'Write to FILE instead of stdout'
             cand --output 'Write to FILE instead of stdout'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --private 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)'
             cand --unencrypted 'With --private: write the private key unencrypted'
             cand -q 'Print only errors'
@@ -164,6 +170,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key;list'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -173,6 +180,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key;delete'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --yes 'Delete without asking (required when there is no terminal to ask on)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
@@ -209,6 +217,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
             cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
@@ -225,6 +234,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
             cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --force 'Attach the bundle even if its statement does not name the image'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
@@ -240,6 +250,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --artifact-type 'Only list referrers of this artifactType'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand -q 'Print only errors'
@@ -254,6 +265,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --output 'Directory to write the bundles to, as sha256-<hex>.sigstore.json (created if missing)'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand -q 'Print only errors'
@@ -266,6 +278,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;inspect'= {
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand -q 'Print only errors'
@@ -278,6 +291,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;prune'= {
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --yes 'Act: without it, only print what would be done'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
@@ -291,6 +305,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;migrate'= {
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --yes 'Act: without it, only print what would be done'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
@@ -305,6 +320,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand -u 'User name (prompted for on a terminal when missing)'
             cand --username 'User name (prompted for on a terminal when missing)'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --password-stdin 'Read the password or token from stdin'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
@@ -317,6 +333,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;logout'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -326,6 +343,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;generate'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -338,6 +356,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;generate;completions'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -347,6 +366,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;generate;man'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'

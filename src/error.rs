@@ -33,6 +33,8 @@ pub enum ExitCode {
     /// A registry or signing service answered with an error or could not be
     /// reached.
     Registry = 8,
+    /// The command ran past its time limit (`--timeout`).
+    Timeout = 9,
 }
 
 /// The exit codes and what they mean: the one table `--help`, the man
@@ -64,6 +66,10 @@ pub const EXIT_CODES: &[(ExitCode, &str)] = &[
     (
         ExitCode::Registry,
         "registry or service error: unexpected answer, or a registry, Fulcio or TSA unreachable",
+    ),
+    (
+        ExitCode::Timeout,
+        "timed out: the command ran past --timeout (CARGO_ATTEST_TIMEOUT; default 30m when no terminal is attached)",
     ),
 ];
 
@@ -140,6 +146,9 @@ pub enum Error {
     },
 
     #[error("{message}")]
+    Timeout { message: String },
+
+    #[error("{message}")]
     Internal { message: String },
 }
 
@@ -153,6 +162,7 @@ impl Error {
             Error::Key { .. } | Error::KeyringUnavailable { .. } => ExitCode::Key,
             Error::Auth { .. } => ExitCode::Auth,
             Error::Registry { .. } => ExitCode::Registry,
+            Error::Timeout { .. } => ExitCode::Timeout,
             Error::Internal { .. } => ExitCode::Internal,
         }
     }
@@ -203,6 +213,12 @@ impl Error {
 
     pub(crate) fn internal(message: impl fmt::Display) -> Self {
         Error::Internal {
+            message: message.to_string(),
+        }
+    }
+
+    pub(crate) fn timeout(message: impl fmt::Display) -> Self {
+        Error::Timeout {
             message: message.to_string(),
         }
     }
@@ -298,6 +314,6 @@ mod tests {
     #[test]
     fn every_exit_code_is_documented_once() {
         let codes: Vec<u8> = EXIT_CODES.iter().map(|(c, _)| c.code()).collect();
-        assert_eq!(codes, (0..=8).collect::<Vec<_>>());
+        assert_eq!(codes, (0..=9).collect::<Vec<_>>());
     }
 }

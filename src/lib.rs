@@ -16,6 +16,7 @@ mod labels;
 pub mod cli;
 pub mod commands;
 mod credentials;
+mod deadline;
 mod environment;
 pub mod error;
 mod fsutil;

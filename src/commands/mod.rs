@@ -94,6 +94,9 @@ pub fn finish(outcome: Result<Report>, format: Format, quiet: bool) -> u8 {
 }
 
 pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
+    if let Some(deadline) = settings.deadline() {
+        backstop(deadline);
+    }
     match cli.command {
         None => attest::run(settings, &cli.attest),
         Some(Command::Push(args)) => push::run(settings, &args),
@@ -109,6 +112,27 @@ pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
         Some(Command::Key(cmd)) => key::run(settings, cmd),
         Some(Command::Generate(cmd)) => generate::run(cmd),
     }
+}
+
+/// Ends the process a little after the command's deadline, whatever it is
+/// stuck in. Registry requests are bounded by the deadline themselves and
+/// fail first, with an error that names what timed out; this catches what
+/// they do not cover (a signing service, a keyring, a credential helper),
+/// so that an unattended run never hangs.
+fn backstop(deadline: crate::deadline::Deadline) {
+    let at = deadline.backstop();
+    std::thread::spawn(move || {
+        loop {
+            let left = at.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            std::thread::sleep(left);
+        }
+        let error = deadline.error("waiting for a service or the system to answer");
+        eprintln!("error: {}", error.report());
+        std::process::exit(i32::from(error.exit_code().code()));
+    });
 }
 
 /// The capability memory at the settings' cache directory.

@@ -1,10 +1,7 @@
 //! Blob endpoints: existence, streamed uploads, capped and checked reads.
 
-use std::fs::File;
-use std::io::Read;
 use std::time::Duration;
 
-use reqwest::blocking::Body;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
@@ -13,7 +10,6 @@ use super::policy::is_downgrade;
 use super::transport::{BodyFactory, Request, Scope, header_string, read_limited};
 use crate::error::{Error, Result};
 use crate::oci::digest;
-use crate::progress::Counter;
 
 impl Client {
     /// HEAD a blob: does the repository have it?
@@ -30,16 +26,14 @@ impl Client {
         }
     }
 
-    /// Uploads a blob: POST to open an upload, then one streamed PUT.
-    /// `file` is where the bytes come from, when a file hashed earlier: a
-    /// registry that finds they do not hash to `digest` means it changed.
+    /// Uploads a small blob held in memory: POST to open an upload, then
+    /// one PUT. (Files stream through `upload_file`.)
     pub(crate) fn upload_blob(
         &self,
         repository: &str,
         digest: &str,
         size: u64,
         body: BodyFactory<'_>,
-        file: Option<&std::path::Path>,
         on_retry: &dyn Fn(),
     ) -> Result<()> {
         let scope = Scope::push(repository);
@@ -57,8 +51,7 @@ impl Client {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/octet-stream"),
             );
-            // Generous for slow links, still bounded: 60 s plus 1 s per MiB.
-            let timeout = Duration::from_secs(60 + size / (1024 * 1024));
+            let timeout = self.options.limits.for_transfer(size);
             let response = self.send(
                 Request {
                     headers,
@@ -76,19 +69,7 @@ impl Client {
                     on_retry();
                     continue;
                 }
-                status => {
-                    let refused = self.unexpected(&format!("upload blob {digest}"), response);
-                    return Err(match file {
-                        Some(path) if status == StatusCode::BAD_REQUEST => Error::invalid_input(
-                            format!(
-                                "{} changed since it was hashed: the registry refused its content for {digest}",
-                                path.display()
-                            ),
-                        )
-                        .caused_by(refused.report()),
-                        _ => refused,
-                    });
-                }
+                _ => return Err(self.unexpected(&format!("upload blob {digest}"), response)),
             }
         }
     }
@@ -143,7 +124,7 @@ impl Client {
             if !status.is_success() {
                 return Err(self.unexpected(&format!("GET blob {digest}"), response));
             }
-            let bytes = read_limited(response, limit)
+            let bytes = read_limited(response, limit, self.options.limits.for_transfer(limit))
                 .map_err(|e| Error::registry(&self.host, format!("GET blob {digest}: {e}")))?;
             digest::verify(&bytes, digest)
                 .map_err(|e| Error::registry(&self.host, format!("GET blob {digest}: {e}")))?;
@@ -178,51 +159,5 @@ impl Client {
             }
         );
         Ok(mounted)
-    }
-
-    /// One streamed PUT, for registries that refuse PATCH. The digest must
-    /// be known first: hashed here when it is not.
-    pub(super) fn upload_monolithic(
-        &self,
-        upload: &super::upload::FileUpload<'_>,
-    ) -> Result<String> {
-        let super::upload::FileUpload {
-            repository,
-            path,
-            size,
-            expected,
-            counter,
-            on_restart,
-        } = *upload;
-        let digest = match expected {
-            Some(d) => d.to_string(),
-            None => format!("sha256:{}", crate::provenance::subjects::sha256_file(path)?),
-        };
-        let make = || -> Result<Body> {
-            let file = File::open(path).map_err(|e| Error::io("read", path, e))?;
-            Ok(Body::sized(
-                CountingReader {
-                    inner: file,
-                    counter: counter.clone(),
-                },
-                size,
-            ))
-        };
-        self.upload_blob(repository, &digest, size, &make, Some(path), on_restart)?;
-        Ok(digest)
-    }
-}
-
-/// Counts bytes as the HTTP client reads them, for progress bars.
-struct CountingReader<R> {
-    inner: R,
-    counter: Counter,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.counter.add(n as u64);
-        Ok(n)
     }
 }

@@ -55,7 +55,8 @@ impl Spent {
             ));
         }
         let left = self.budget.bytes.saturating_sub(self.bytes);
-        let bytes = read_limited(response, left).map_err(|e| match e {
+        let within = client.limits().for_transfer(left);
+        let bytes = read_limited(response, left, within).map_err(|e| match e {
             BodyError::TooLarge(_) => self.exceeded(
                 client,
                 what,

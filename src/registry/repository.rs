@@ -60,7 +60,6 @@ impl Store for Repository {
             &descriptor.digest,
             descriptor.size,
             &make,
-            None,
             &|| {},
         )
     }

@@ -100,12 +100,24 @@ impl Client {
         let mut attempt = 0;
         let mut reauthenticated = false;
         let path = url.path().to_string();
+        let limits = self.options.limits;
+        let doing = || format!("{method} {path} on {}", self.host);
+        // The blocking client applies this to the wait for the answer and
+        // again to each read of its body: for a request without a body,
+        // that is the stall window. One with a body gets its whole time
+        // (its body is sent within it).
+        let per_call = if body.is_some() {
+            timeout
+        } else {
+            timeout.min(limits.stall)
+        };
         loop {
+            limits.check(&doing())?;
             let mut builder = self
                 .http
                 .request(method.clone(), url.clone())
                 .headers(headers.clone())
-                .timeout(timeout);
+                .timeout(limits.cap(per_call));
             let authorized = same_origin(&url, &self.base);
             if authorized {
                 builder = self.authorize(builder, scope)?;
@@ -115,6 +127,11 @@ impl Client {
             }
             let response = match builder.send() {
                 Ok(r) => r,
+                Err(e) if e.is_timeout() && limits.expired() => {
+                    return Err(limits.check(&doing()).err().unwrap_or_else(|| {
+                        Error::registry(&self.host, format!("{method} {path}: timed out"))
+                    }));
+                }
                 Err(e) if replay == Replay::Safe && attempt < MAX_RETRIES && is_transient(&e) => {
                     attempt += 1;
                     let wait = self.retry_wait(attempt);
@@ -124,7 +141,7 @@ impl Client {
                         wait.as_secs_f64()
                     );
                     tracing::debug!("{method} {url}: {}", chain(&e));
-                    std::thread::sleep(wait);
+                    limits.sleep(wait, &doing())?;
                     on_retry();
                     continue;
                 }
@@ -162,7 +179,7 @@ impl Client {
                     wait.as_secs_f64()
                 );
                 tracing::debug!("{method} {url} -> {}", status.as_u16());
-                std::thread::sleep(wait);
+                limits.sleep(wait, &doing())?;
                 on_retry();
                 continue;
             }
@@ -241,27 +258,59 @@ pub(crate) fn header_string(
 pub(crate) enum BodyError {
     /// Larger than the cap: the registry is not to be believed.
     TooLarge(u64),
-    /// The connection broke off or the body was cut short: worth a retry
-    /// for reads.
+    /// The connection broke off, stalled, or the body was cut short: worth
+    /// a retry for reads.
     Broken(std::io::Error),
+    /// The body came, but too slowly to finish within its deadline (a
+    /// drip): worth a retry for reads too.
+    TooSlow(Duration),
+}
+
+impl BodyError {
+    /// Whether a read that failed so may be tried again.
+    pub(crate) fn retryable(&self) -> bool {
+        matches!(self, BodyError::Broken(_) | BodyError::TooSlow(_))
+    }
 }
 
 impl std::fmt::Display for BodyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BodyError::TooLarge(limit) => write!(f, "response larger than {limit} bytes"),
-            BodyError::Broken(e) => write!(f, "the answer broke off ({})", chain(e)),
+            BodyError::Broken(e) => write!(f, "the answer broke off or stalled ({})", chain(e)),
+            BodyError::TooSlow(limit) => write!(
+                f,
+                "the answer came too slowly: not complete after {}",
+                crate::deadline::human(*limit)
+            ),
         }
     }
 }
 
-/// Reads at most `limit` bytes: registry input is untrusted.
-pub(crate) fn read_limited(response: Response, limit: u64) -> Result<Vec<u8>, BodyError> {
+/// Reads at most `limit` bytes within `within`: registry input is
+/// untrusted, and a body that trickles in must not hold a command for
+/// ever. (The client bounds each read by the stall window; this bounds
+/// them all together.)
+pub(crate) fn read_limited(
+    response: Response,
+    limit: u64,
+    within: Duration,
+) -> Result<Vec<u8>, BodyError> {
+    let deadline = std::time::Instant::now() + within;
     let mut bytes = Vec::new();
-    response
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(BodyError::Broken)?;
+    let mut reader = response.take(limit + 1);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if std::time::Instant::now() >= deadline {
+            return Err(BodyError::TooSlow(within));
+        }
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(BodyError::Broken(e)),
+        }
+    }
     if bytes.len() as u64 > limit {
         return Err(BodyError::TooLarge(limit));
     }
