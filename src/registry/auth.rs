@@ -244,8 +244,8 @@ impl Client {
         let requested_at = Instant::now();
         self.options.limits.check("asking for a registry token")?;
         let response = request
-            // The wait for the answer, and each read of its body.
-            .timeout(self.options.limits.cap(self.options.limits.stall))
+            // The whole exchange, its answer's body included.
+            .timeout(self.options.limits.for_transfer(TOKEN_BODY_LIMIT))
             .send()
             .map_err(|e| {
                 Error::registry(

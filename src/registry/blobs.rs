@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 
 use super::client::Client;
 use super::policy::is_downgrade;
-use super::transport::{BodyFactory, Request, Scope, header_string, read_limited};
+use super::transport::{BodyFactory, MAX_RETRIES, Request, Scope, header_string, read_limited};
 use crate::error::{Error, Result};
 use crate::oci::digest;
 
@@ -85,11 +85,14 @@ impl Client {
         digest: &str,
         limit: u64,
     ) -> Result<Option<Vec<u8>>> {
-        let mut url = self.url(&format!("/v2/{repository}/blobs/{digest}"))?;
-        for _ in 0..5 {
+        let start = self.url(&format!("/v2/{repository}/blobs/{digest}"))?;
+        let mut url = start.clone();
+        let (mut redirects, mut attempt) = (0, 0);
+        while redirects < 5 {
             let response = self.send(
                 Request {
                     timeout: Duration::from_secs(300),
+                    expect: limit,
                     ..Request::new(Method::GET, url.clone(), Scope::pull(repository))
                 },
                 &|| {},
@@ -116,6 +119,7 @@ impl Client {
                     ));
                 }
                 url = next;
+                redirects += 1;
                 continue;
             }
             if status == StatusCode::NOT_FOUND {
@@ -124,8 +128,27 @@ impl Client {
             if !status.is_success() {
                 return Err(self.unexpected(&format!("GET blob {digest}"), response));
             }
-            let bytes = read_limited(response, limit, self.options.limits.for_transfer(limit))
-                .map_err(|e| Error::registry(&self.host, format!("GET blob {digest}: {e}")))?;
+            let what = format!("GET blob {digest}");
+            let bytes = match read_limited(response, limit, self.options.limits.for_transfer(limit))
+            {
+                Ok(bytes) => bytes,
+                // A read is safe to repeat: one cut off, stalled or
+                // trickling is asked again from the registry (a redirect
+                // target may have expired), within the retry budget.
+                Err(e) if e.retryable() && attempt < MAX_RETRIES => {
+                    attempt += 1;
+                    let wait = crate::retry::backoff(attempt, Duration::from_millis(250), 6);
+                    tracing::warn!(
+                        "{what}: {e}; retry {attempt}/{MAX_RETRIES} in {:.1} s",
+                        wait.as_secs_f64()
+                    );
+                    self.options.limits.sleep(wait, &what)?;
+                    url = start.clone();
+                    redirects = 0;
+                    continue;
+                }
+                Err(e) => return Err(Error::registry(&self.host, format!("{what}: {e}"))),
+            };
             digest::verify(&bytes, digest)
                 .map_err(|e| Error::registry(&self.host, format!("GET blob {digest}: {e}")))?;
             return Ok(Some(bytes));

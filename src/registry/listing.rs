@@ -110,6 +110,7 @@ impl Client {
             let response = self.send(
                 Request {
                     headers,
+                    expect: budget.bytes,
                     ..Request::new(Method::GET, url.clone(), Scope::pull(repository))
                 },
                 &|| {},
@@ -160,7 +161,10 @@ impl Client {
         let mut spent = Spent::new(budget);
         loop {
             let response = self.send(
-                Request::new(Method::GET, url.clone(), Scope::pull(repository)),
+                Request {
+                    expect: budget.bytes,
+                    ..Request::new(Method::GET, url.clone(), Scope::pull(repository))
+                },
                 &|| {},
             )?;
             if response.status() == StatusCode::NOT_FOUND {

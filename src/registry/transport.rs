@@ -63,8 +63,14 @@ pub(crate) struct Request<'a> {
     pub(crate) scope: Scope<'a>,
     /// Bounds the whole request, body included.
     pub(crate) timeout: Duration,
+    /// The most bytes the answer may bring: its deadline grows with it.
+    pub(crate) expect: u64,
     pub(crate) replay: Replay,
 }
+
+/// What an answer may bring unless a request says more: a manifest's
+/// worth.
+const DEFAULT_EXPECT: u64 = 4 << 20;
 
 impl<'a> Request<'a> {
     /// A bodiless, replayable request with a 60 s timeout.
@@ -76,6 +82,7 @@ impl<'a> Request<'a> {
             body: None,
             scope,
             timeout: Duration::from_secs(60),
+            expect: DEFAULT_EXPECT,
             replay: Replay::Safe,
         }
     }
@@ -95,6 +102,7 @@ impl Client {
             body,
             scope,
             timeout,
+            expect,
             replay,
         } = request;
         let mut attempt = 0;
@@ -102,17 +110,19 @@ impl Client {
         let path = url.path().to_string();
         let limits = self.options.limits;
         let doing = || format!("{method} {path} on {}", self.host);
-        // The blocking client applies this to the wait for the answer and
-        // again to each read of its body: for a request without a body,
-        // that is the stall window. One with a body gets its whole time
-        // (its body is sent within it).
-        let per_call = if body.is_some() {
-            timeout
-        } else {
-            timeout.min(limits.stall)
-        };
         loop {
             limits.check(&doing())?;
+            let body = body.map(|make| make()).transpose()?;
+            // The client applies this to the whole exchange: sending the
+            // body, waiting for the answer, reading the answer's body. So
+            // it is the stall window plus a second per MiB of what may go
+            // both ways (a streamed body of unknown size gets the caller's
+            // whole timeout).
+            let per_call = match body.as_ref().map(|b| b.as_bytes().map(|b| b.len() as u64)) {
+                None => timeout.min(limits.for_transfer(expect)),
+                Some(Some(len)) => timeout.min(limits.for_transfer(len.saturating_add(expect))),
+                Some(None) => timeout,
+            };
             let mut builder = self
                 .http
                 .request(method.clone(), url.clone())
@@ -122,8 +132,8 @@ impl Client {
             if authorized {
                 builder = self.authorize(builder, scope)?;
             }
-            if let Some(make) = body {
-                builder = builder.body(make()?);
+            if let Some(body) = body {
+                builder = builder.body(body);
             }
             let response = match builder.send() {
                 Ok(r) => r,
@@ -220,7 +230,11 @@ impl Client {
         }
         Error::registry(
             &self.host,
-            format!("{what}: HTTP {}{detail}", status.as_u16()),
+            format!(
+                "{what}: HTTP {}{detail}{}",
+                status.as_u16(),
+                status_hint(status.as_u16())
+            ),
         )
     }
 
@@ -233,11 +247,22 @@ impl Client {
         Error::registry(
             &self.host,
             if body.is_empty() {
-                format!("{what}: HTTP {status}")
+                format!("{what}: HTTP {status}{}", status_hint(status))
             } else {
-                format!("{what}: HTTP {status}: {body}")
+                format!("{what}: HTTP {status}: {body}{}", status_hint(status))
             },
         )
+    }
+}
+
+/// What to do about a refusal whose status says more than the registry's
+/// words may.
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        413 => {
+            " (the registry, or a proxy in front of it, limits the size of a request: raise that limit)"
+        }
+        _ => "",
     }
 }
 
