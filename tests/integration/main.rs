@@ -6,6 +6,7 @@ mod attach;
 mod bad_input;
 mod cli;
 mod consumer;
+mod hangs;
 mod hardening;
 mod interop;
 mod keyless;

@@ -37,6 +37,12 @@ pub const RANDOM_FAULT_KINDS: [&str; 6] = [
     "slow",
 ];
 
+/// The kinds of random fault that hang a request until the client gives
+/// up: an answer before the body is read (429 or 503, the socket then held
+/// open unread), a body dripped a byte a second, no answer at all. Drawn
+/// only when named (not among the defaults).
+pub const HANGING_FAULT_KINDS: [&str; 3] = ["answer-early", "drip", "stall"];
+
 /// A running fault proxy. `host` is its "127.0.0.1:PORT" (plain HTTP, or
 /// HTTPS when started with `start_tls`). Fresh, it forwards everything
 /// unchanged (`configure(false, false, "pass")`, no faults, no rules).
