@@ -419,6 +419,18 @@ impl Client {
         }
     }
 
+    /// The error for an upload the registry refused even with a new token.
+    fn auth_refused(&self, what: &str) -> Error {
+        Error::auth(
+            &self.host,
+            format!(
+                "{what}: HTTP 401 even with a new token; check that the credentials may push here \
+                 (`cargo attest login {}`)",
+                self.host
+            ),
+        )
+    }
+
     /// The error for a body the registry will not take (413).
     fn too_large(&self, what: &str, bytes: u64) -> Error {
         Error::registry(
@@ -450,7 +462,7 @@ impl Client {
             None => format!("sha256:{}", crate::provenance::subjects::sha256_file(path)?),
         };
         let what = format!("upload blob {digest}");
-        let mut attempt = 0;
+        let (mut attempt, mut renewed) = (0, 0);
         loop {
             let mut url = self.start_upload(repository)?;
             url.query_pairs_mut().append_pair("digest", &digest);
@@ -474,10 +486,18 @@ impl Client {
                         || Error::registry(&self.host, format!("{what}: HTTP {}", status.as_u16()));
                     match classify(Write::Put, status) {
                         Verdict::Stored => return Ok(digest),
-                        Verdict::Renew => {
+                        // A token that died on the way: the registry did not
+                        // act on the request. Send it again at once with a
+                        // fresh token (a wait could outlive that one too),
+                        // twice at most: a third refusal is no expiry.
+                        Verdict::Renew if renewed < 2 => {
+                            renewed += 1;
                             self.authenticate(&headers, Scope::push(repository))?;
-                            refused()
+                            tracing::debug!("{what}: HTTP 401, sending it again with a new token");
+                            on_restart();
+                            continue;
                         }
+                        Verdict::Renew => return Err(self.auth_refused(&what)),
                         Verdict::Resume | Verdict::Restart => refused(),
                         Verdict::Mismatch => return Err(changed(path, &digest, refused())),
                         Verdict::TooLarge => return Err(self.too_large(&what, size)),
