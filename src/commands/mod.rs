@@ -118,7 +118,9 @@ pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
 /// stuck in. Registry requests are bounded by the deadline themselves and
 /// fail first, with an error that names what timed out; this catches what
 /// they do not cover (a signing service, a keyring, a credential helper),
-/// so that an unattended run never hangs.
+/// so that an unattended run never hangs. It prints and exits itself:
+/// the thread that would report the error is the one that is stuck.
+#[allow(clippy::exit, clippy::print_stderr)]
 fn backstop(deadline: crate::deadline::Deadline) {
     let at = deadline.backstop();
     std::thread::spawn(move || {
