@@ -188,7 +188,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --strict --push --push-file --sbom --sbom-only --sbom-size-limit --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key package push attach discover download inspect prune migrate repair login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --timeout --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --strict --push --push-file --sbom --sbom-only --sbom-size-limit --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key package push attach discover download inspect prune migrate repair login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,6 +196,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --manifest-path)
@@ -326,7 +330,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__attach)
-            opts="-q -v -h --subjects --bundle --force --oci-layout --plain-http --insecure --attach --redetect --created --format --quiet --verbose --help"
+            opts="-q -v -h --subjects --bundle --force --oci-layout --plain-http --insecure --attach --redetect --created --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,6 +360,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -364,7 +372,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__discover)
-            opts="-q -v -h --artifact-type --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --artifact-type --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -382,6 +390,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -390,7 +402,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__download)
-            opts="-o -q -v -h --output --bundle-format --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-o -q -v -h --output --bundle-format --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,6 +428,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -424,7 +440,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__generate)
-            opts="-q -v -h --format --quiet --verbose --help completions man help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +448,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -442,7 +462,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__generate__subcmd__completions)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -450,6 +470,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -516,7 +540,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__generate__subcmd__man)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +548,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -856,7 +884,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__inspect)
-            opts="-q -v -h --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -870,6 +898,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -878,7 +910,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key)
-            opts="-q -v -h --format --quiet --verbose --help generate import export list delete help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help generate import export list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -886,6 +918,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -896,7 +932,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__delete)
-            opts="-q -v -h --yes --format --quiet --verbose --help"
+            opts="-q -v -h --yes --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -904,6 +940,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -914,7 +954,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__export)
-            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --help"
+            opts="-o -q -v -h --key --private --unencrypted --output --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -936,6 +976,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -944,7 +988,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__generate)
-            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --help"
+            opts="-q -v -h --algorithm --output --unencrypted --force --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,6 +1004,10 @@ _cargo__attest() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1068,7 +1116,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__import)
-            opts="-q -v -h --force --format --quiet --verbose --help"
+            opts="-q -v -h --force --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1076,6 +1124,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1086,7 +1138,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__key__subcmd__list)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1094,6 +1146,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1104,7 +1160,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__login)
-            opts="-u -q -v -h --username --password-stdin --plain-http --insecure --format --quiet --verbose --help"
+            opts="-u -q -v -h --username --password-stdin --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,6 +1178,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1130,7 +1190,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__logout)
-            opts="-q -v -h --format --quiet --verbose --help"
+            opts="-q -v -h --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1138,6 +1198,10 @@ _cargo__attest() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1148,7 +1212,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__migrate)
-            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1162,6 +1226,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1170,7 +1238,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__package)
-            opts="-p -o -q -v -h --manifest-path --package --target-dir --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --push --oci-layout --plain-http --insecure --attach --redetect --created --progress --format --quiet --verbose --help"
+            opts="-p -o -q -v -h --manifest-path --package --target-dir --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --push --oci-layout --plain-http --insecure --attach --redetect --created --progress --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1256,6 +1324,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1264,7 +1336,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__prune)
-            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1278,6 +1350,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1286,7 +1362,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__push)
-            opts="-q -v -h --artifact-type --bundle --oci-layout --plain-http --insecure --attach --redetect --created --progress --format --quiet --verbose --help"
+            opts="-q -v -h --artifact-type --bundle --oci-layout --plain-http --insecure --attach --redetect --created --progress --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1320,6 +1396,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1328,7 +1408,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__repair)
-            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --help"
+            opts="-q -v -h --yes --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1342,6 +1422,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1350,7 +1434,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__verify)
-            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --allow-unanchored --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --crate --registry --format --quiet --verbose --help"
+            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --allow-unanchored --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --crate --registry --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1438,6 +1522,10 @@ _cargo__attest() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -19,6 +19,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
     var completions = [
         &'cargo-attest'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --manifest-path 'Path to Cargo.toml'
             cand -p 'Package(s) whose outputs to attest (default: the workspace''s default members)'
             cand --package 'Package(s) whose outputs to attest (default: the workspace''s default members)'
@@ -108,6 +109,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --crate 'Verify a published crate instead of files: NAME@VERSION''s .crate, from cargo''s download cache or else downloaded from its registry, must match the checksum of the registry''s sparse index (else exit 10), then the attestation of --bundle or --from REF'
             cand --registry 'The registry of --crate, as cargo''s configuration names it ([registries.NAME] or CARGO_REGISTRIES_NAME_INDEX; default: crates.io)'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --allow-unanchored 'Accept --certificate-identity-regexp and --certificate-oidc-issuer-regexp patterns that are not anchored with `^...$`, which then match anywhere in the value (unsafe: a branch name or another owner''s name can contain the text)'
             cand --deny-self-hosted-runners 'Refuse signatures made on self-hosted runners'
             cand --insecure-ignore-tlog 'Neither require nor check transparency log entries (for private Sigstore instances without a log)'
@@ -122,6 +124,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -139,6 +142,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --algorithm 'Signature algorithm'
             cand --output 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --unencrypted 'With --output: write the private key unencrypted'
             cand --force 'Replace an existing key of the same name'
             cand -q 'Print only errors'
@@ -150,6 +154,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key;import'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --force 'Replace an existing key of the same name'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
@@ -163,6 +168,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand -o 'Write to FILE instead of stdout'
             cand --output 'Write to FILE instead of stdout'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --private 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)'
             cand --unencrypted 'With --private: write the private key unencrypted'
             cand -q 'Print only errors'
@@ -174,6 +180,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key;list'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -183,6 +190,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;key;delete'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --yes 'Delete without asking (required when there is no terminal to ask on)'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
@@ -232,6 +240,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
             cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --keyless 'Sign keyless: an OIDC identity token buys a short-lived Fulcio certificate for a key that lives only in memory, and a timestamp authority or a Rekor v1 log vouches for the time. Chosen by itself in CI when an identity token is available and no --key or --key-name is given'
             cand --tlog-upload 'Record the signature in the Rekor log (key-based signing too)'
             cand --no-tlog-upload 'Do not record the signature in a transparency log'
@@ -253,6 +262,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
             cand --progress 'Progress bars on a terminal (auto), always, or plain lines only (never)'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand --redetect 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
@@ -270,6 +280,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --attach 'How attestations are attached: decide on evidence (auto), the OCI 1.1 referrers API only, or the sha256-<hex> referrers tag fallback only'
             cand --created 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit''s time, else none, so the same commit pushes the same digests'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --force 'Attach the bundle even if its statement does not name the image(s)'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
@@ -285,6 +296,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --artifact-type 'Only list referrers of this artifactType'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand -q 'Print only errors'
@@ -300,6 +312,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --bundle-format 'How to write them: one sha256-<hex>.sigstore.json per bundle (named after the bundle blob), or `jsonl`: one file of JSON lines, one bundle per line, named after the subject as `gh attestation download` names it (sha256:<hex>.jsonl; sha256-<hex>.jsonl on Windows)'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand -q 'Print only errors'
@@ -312,6 +325,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;inspect'= {
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
             cand -q 'Print only errors'
@@ -324,6 +338,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;prune'= {
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --yes 'Act: without it, only print what would be done'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
@@ -337,6 +352,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;migrate'= {
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --yes 'Act: without it, only print what would be done'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
@@ -350,6 +366,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;repair'= {
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --yes 'Write the repaired indexes: without it, only print what would be done'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
@@ -364,6 +381,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand -u 'User name (prompted for on a terminal when missing)'
             cand --username 'User name (prompted for on a terminal when missing)'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand --password-stdin 'Read the password or token from stdin'
             cand --plain-http 'Allow plain HTTP to registries that are not on a loopback address'
             cand --insecure 'Do not verify registries'' TLS certificates'
@@ -376,6 +394,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;logout'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -385,6 +404,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;generate'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -397,6 +417,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;generate;completions'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'
@@ -406,6 +427,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;generate;man'= {
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
+            cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'Print more about each step (repeat for more). Secrets are never printed'

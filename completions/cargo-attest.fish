@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cargo_attest_global_optspecs
-    string join \n format= q/quiet v/verbose manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= rekor-version= tlog-upload no-tlog-upload o/output= strict push= push-file= sbom sbom-only sbom-size-limit= oci-layout= plain-http insecure attach= redetect created= progress= h/help V/version
+    string join \n format= q/quiet v/verbose timeout= manifest-path= p/package= target= profile= r/release target-dir= F/features= all-features no-default-features cargo-json= subject-path= subject-checksums= subject-name= subject-digest= key= key-name= keyless identity-token= fulcio-url= timestamp-server-url= signing-config= rekor-url= rekor-version= tlog-upload no-tlog-upload o/output= strict push= push-file= sbom sbom-only sbom-size-limit= oci-layout= plain-http insecure attach= redetect created= progress= h/help V/version
 end
 
 function __fish_cargo_attest_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l manifest-path -d 'Path to Cargo.toml' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s p -l package -d 'Package(s) whose outputs to attest (default: the workspace\'s default members)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l target -d 'Target triple the build was made for' -r
@@ -110,6 +111,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l cra
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l registry -d 'The registry of --crate, as cargo\'s configuration names it ([registries.NAME] or CARGO_REGISTRIES_NAME_INDEX; default: crates.io)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l allow-unanchored -d 'Accept --certificate-identity-regexp and --certificate-oidc-issuer-regexp patterns that are not anchored with `^...$`, which then match anywhere in the value (unsafe: a branch name or another owner\'s name can contain the text)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l deny-self-hosted-runners -d 'Refuse signatures made on self-hosted runners'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l insecure-ignore-tlog -d 'Neither require nor check transparency log entries (for private Sigstore instances without a log)'
@@ -120,6 +122,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s v -
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and not __fish_seen_subcommand_from generate import export list delete help" -s h -l help -d 'Print help'
@@ -134,6 +137,7 @@ ed25519\t'Ed25519 (pure EdDSA)'"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l output -d 'Write the private key to this PEM file instead of the keyring, and its public key beside it (FILE with the extension .pub). The private key is encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l unencrypted -d 'With --output: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s q -l quiet -d 'Print only errors'
@@ -141,6 +145,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -l force -d 'Replace an existing key of the same name'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
@@ -149,6 +154,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l private -d 'Export the private key (PKCS#8 PEM, encrypted with the passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt, unless --unencrypted)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -l unencrypted -d 'With --private: write the private key unencrypted'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only errors'
@@ -156,11 +162,13 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fis
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -l yes -d 'Delete without asking (required when there is no terminal to ask on)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand key; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
@@ -194,6 +202,7 @@ always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand package" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand package" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand package" -l keyless -d 'Sign keyless: an OIDC identity token buys a short-lived Fulcio certificate for a key that lives only in memory, and a timestamp authority or a Rekor v1 log vouches for the time. Chosen by itself in CI when an identity token is available and no --key or --key-name is given'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand package" -l tlog-upload -d 'Record the signature in the Rekor log (key-based signing too)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand package" -l no-tlog-upload -d 'Do not record the signature in a transparency log'
@@ -215,6 +224,7 @@ always\t''
 never\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand push" -l redetect -d 'Forget the remembered attach verdict for the repository and detect again (verdicts live in ~/.cache/cargo-attest/capabilities.json for 24 h)'
@@ -230,6 +240,7 @@ tag\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l created -d 'The `org.opencontainers.image.created` of what is pushed: `now`, or an RFC 3339 time. Default: SOURCE_DATE_EPOCH, else the commit\'s time, else none, so the same commit pushes the same digests' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l force -d 'Attach the bundle even if its statement does not name the image(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -l insecure -d 'Do not verify registries\' TLS certificates'
@@ -241,6 +252,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l a
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -s q -l quiet -d 'Print only errors'
@@ -252,6 +264,7 @@ jsonl\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s q -l quiet -d 'Print only errors'
@@ -260,6 +273,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand download" -s h
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -l insecure -d 'Do not verify registries\' TLS certificates'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s q -l quiet -d 'Print only errors'
@@ -268,6 +282,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand inspect" -s h 
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l yes -d 'Act: without it, only print what would be done'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -l insecure -d 'Do not verify registries\' TLS certificates'
@@ -277,6 +292,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand prune" -s h -l
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l yes -d 'Act: without it, only print what would be done'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -l insecure -d 'Do not verify registries\' TLS certificates'
@@ -286,6 +302,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand migrate" -s h 
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l yes -d 'Write the repaired indexes: without it, only print what would be done'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -l insecure -d 'Do not verify registries\' TLS certificates'
@@ -295,6 +312,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand repair" -s h -
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s u -l username -d 'User name (prompted for on a terminal when missing)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l password-stdin -d 'Read the password or token from stdin'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l plain-http -d 'Allow plain HTTP to registries that are not on a loopback address'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -l insecure -d 'Do not verify registries\' TLS certificates'
@@ -303,11 +321,13 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s v -l
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand login" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help'
@@ -316,11 +336,13 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and 
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print only errors'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'

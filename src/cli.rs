@@ -60,6 +60,12 @@ pub struct GlobalArgs {
     /// Print more about each step (repeat for more). Secrets are never printed.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+
+    /// Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9.
+    /// Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached
+    /// (CI), else none.
+    #[arg(long, value_name = "DURATION", global = true)]
+    pub timeout: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

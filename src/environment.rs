@@ -44,6 +44,14 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
         "Where capability verdicts and blob sources are remembered (default: $XDG_CACHE_HOME/cargo-attest or ~/.cache/cargo-attest).",
     ),
     (
+        "CARGO_ATTEST_TIMEOUT",
+        "The command's time limit, as --timeout takes it (90s, 15m, 2h; 0 = none). Default: 30m when no terminal is attached, else none.",
+    ),
+    (
+        "CARGO_ATTEST_STALL_TIMEOUT",
+        "Seconds a transfer may go without progress before it is cut and resumed or retried (default 60).",
+    ),
+    (
         "CARGO_TARGET_DIR",
         "verify FILE without --bundle: a target directory whose attest/ is searched for the bundle cargo attest wrote.",
     ),

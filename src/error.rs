@@ -36,6 +36,8 @@ pub enum ExitCode {
     /// A registry or signing service answered with an error or could not be
     /// reached.
     Registry = 8,
+    /// The command ran past its time limit (`--timeout`).
+    Timeout = 9,
     /// A `.crate` whose bytes differ from the checksum its registry's index
     /// records (`verify --crate`): not the crate that was published.
     CrateChecksum = 10,
@@ -73,6 +75,10 @@ pub const EXIT_CODES: &[(ExitCode, &str)] = &[
     (
         ExitCode::Registry,
         "registry or service error: unexpected answer, or a registry, Fulcio or TSA unreachable",
+    ),
+    (
+        ExitCode::Timeout,
+        "timed out: the command ran past --timeout (CARGO_ATTEST_TIMEOUT; default 30m when no terminal is attached)",
     ),
     (
         ExitCode::CrateChecksum,
@@ -169,6 +175,13 @@ pub enum Error {
 
     /// A `.crate` whose SHA-256 is not its index entry's `cksum`.
     #[error("{message}")]
+    Timeout {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
+
+    #[error("{message}")]
     CrateChecksum {
         message: String,
         #[source]
@@ -193,6 +206,7 @@ impl Error {
             Error::Key { .. } | Error::KeyringUnavailable { .. } => ExitCode::Key,
             Error::Auth { .. } => ExitCode::Auth,
             Error::Registry { .. } => ExitCode::Registry,
+            Error::Timeout { .. } => ExitCode::Timeout,
             Error::CrateChecksum { .. } => ExitCode::CrateChecksum,
             Error::Internal { .. } => ExitCode::Internal,
         }
@@ -257,6 +271,13 @@ impl Error {
         }
     }
 
+    pub(crate) fn timeout(message: impl fmt::Display) -> Self {
+        Error::Timeout {
+            message: message.to_string(),
+            source: None,
+        }
+    }
+
     pub(crate) fn auth(registry: impl fmt::Display, message: impl fmt::Display) -> Self {
         Error::Auth {
             registry: registry.to_string(),
@@ -300,6 +321,7 @@ impl Error {
             | Error::KeyringUnavailable { source, .. }
             | Error::Auth { source, .. }
             | Error::Registry { source, .. }
+            | Error::Timeout { source, .. }
             | Error::CrateChecksum { source, .. }
             | Error::Internal { source, .. } => *source = Some(cause),
         }
@@ -393,6 +415,7 @@ mod tests {
             keyring,
             Error::auth("r.io", "refused"),
             Error::registry("r.io", "HTTP 500"),
+            Error::timeout("too slow"),
             Error::crate_checksum("other bytes"),
             Error::internal("a bug"),
         ];
@@ -407,6 +430,7 @@ mod tests {
                 | Error::KeyringUnavailable { .. }
                 | Error::Auth { .. }
                 | Error::Registry { .. }
+                | Error::Timeout { .. }
                 | Error::CrateChecksum { .. }
                 | Error::Internal { .. } => {}
             }
@@ -429,8 +453,7 @@ mod tests {
     #[test]
     fn every_exit_code_is_documented_once() {
         let codes: Vec<u8> = EXIT_CODES.iter().map(|(c, _)| c.code()).collect();
-        let mut expected: Vec<u8> = (0..=8).collect();
-        expected.push(10);
+        let mut expected: Vec<u8> = (0..=10).collect();
         expected.push(141);
         assert_eq!(codes, expected);
         // A new variant must be added here, and so to the table above.
@@ -445,6 +468,7 @@ mod tests {
                 | ExitCode::Key
                 | ExitCode::Auth
                 | ExitCode::Registry
+                | ExitCode::Timeout
                 | ExitCode::CrateChecksum
                 | ExitCode::OutputClosed => {}
             }

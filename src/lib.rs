@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 mod crate_index;
 mod credentials;
+mod deadline;
 mod environment;
 pub mod error;
 mod fsutil;

@@ -3,7 +3,8 @@
 //! Map: docs/architecture.md#progress
 
 use std::io::IsTerminal;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -33,7 +34,8 @@ enum Kind {
         multi: MultiProgress,
         overall: ProgressBar,
     },
-    Plain(Mutex<()>),
+    /// Shared with the blobs' counters, which print a line when stalled.
+    Plain(Arc<Mutex<()>>),
     Quiet,
 }
 
@@ -66,7 +68,7 @@ impl Progress {
                 overall.set_prefix("Total");
                 Kind::Bars { multi, overall }
             }
-            Mode::Plain => Kind::Plain(Mutex::new(())),
+            Mode::Plain => Kind::Plain(Arc::new(Mutex::new(()))),
             _ => Kind::Quiet,
         };
         Progress { kind }
@@ -123,17 +125,50 @@ impl Progress {
 }
 
 /// Counts transferred bytes into a blob's bar and the overall line from any
-/// thread, without a message per read.
+/// thread, without a message per read; says when the transfer stalls.
 #[derive(Clone)]
 pub(crate) struct Counter {
     bars: Option<(ProgressBar, ProgressBar)>,
+    /// Plain lines: the lock they are printed under, and the blob's name.
+    plain: Option<(Arc<Mutex<()>>, Arc<str>)>,
+    /// Set while the bar says "Stalled", until bytes move again.
+    stalled: Arc<AtomicBool>,
 }
 
 impl Counter {
+    /// A counter that shows nothing.
+    #[cfg(test)]
+    pub(crate) fn none() -> Self {
+        Counter {
+            bars: None,
+            plain: None,
+            stalled: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
     pub(crate) fn add(&self, bytes: u64) {
         if let Some((bar, overall)) = &self.bars {
+            if self.stalled.swap(false, Ordering::Relaxed) {
+                bar.set_prefix("Uploading");
+            }
             bar.inc(bytes);
             overall.inc(bytes);
+        }
+    }
+
+    /// The transfer moved nothing for `idle`: it is cut and resumed, and
+    /// the user sees why it paused.
+    pub(crate) fn stalled(&self, idle: Duration) {
+        if let Some((bar, _)) = &self.bars {
+            self.stalled.store(true, Ordering::Relaxed);
+            bar.set_prefix("Stalled");
+        }
+        if let Some((lock, name)) = &self.plain {
+            let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+            crate::output::stderr(format_args!(
+                "Stalled {name}: no progress for {}; cutting the transfer to resume it\n",
+                crate::deadline::human(idle)
+            ));
         }
     }
 }
@@ -146,6 +181,11 @@ impl Blob<'_> {
                 (Some(bar), Kind::Bars { overall, .. }) => Some((bar.clone(), overall.clone())),
                 _ => None,
             },
+            plain: match &self.progress.kind {
+                Kind::Plain(lock) => Some((Arc::clone(lock), Arc::from(self.name.as_str()))),
+                _ => None,
+            },
+            stalled: Arc::new(AtomicBool::new(false)),
         }
     }
 

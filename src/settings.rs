@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use crate::attach::Strategy;
 use crate::cli::{AttachMode, Cli, Format, ProgressWhen};
+use crate::deadline::{self, Deadline, Limits};
 pub use crate::environment::Env;
 use crate::error::{Error, Result};
 use crate::locate::Places;
@@ -19,6 +20,10 @@ use crate::registry::Options;
 
 /// Where the capability memory lives, overriding the XDG cache.
 pub(crate) const CACHE_DIR_ENV: &str = "CARGO_ATTEST_CACHE_DIR";
+/// The command's time limit, when `--timeout` is not given.
+pub(crate) const TIMEOUT_ENV: &str = "CARGO_ATTEST_TIMEOUT";
+/// Seconds without progress before a transfer is cut.
+pub(crate) const STALL_TIMEOUT_ENV: &str = "CARGO_ATTEST_STALL_TIMEOUT";
 
 /// Everything a command needs to know besides its own arguments.
 pub struct Settings {
@@ -82,6 +87,7 @@ impl Settings {
             registry: Options {
                 plain_http: connect.is_some_and(|c| c.plain_http),
                 insecure: connect.is_some_and(|c| c.insecure),
+                limits: limits(global.timeout.as_deref(), &env, unattended())?,
             },
             oci_layout: cli.registry().and_then(|r| r.oci_layout.clone()),
             strategy: match attaching.map_or(AttachMode::Auto, |a| a.attach) {
@@ -98,6 +104,11 @@ impl Settings {
         })
     }
 
+    /// The command's overall bound, if it has one.
+    pub(crate) fn deadline(&self) -> Option<Deadline> {
+        self.registry.limits.deadline
+    }
+
     pub(crate) fn json(&self) -> bool {
         self.format == Format::Json
     }
@@ -110,5 +121,91 @@ impl Settings {
             env: &self.env,
             cache_dir: self.cache_dir.as_deref(),
         }
+    }
+}
+
+/// Whether nobody is at a terminal to notice a hang and press Ctrl-C: then
+/// the command gets a bound by default.
+fn unattended() -> bool {
+    use std::io::IsTerminal;
+    !std::io::stdin().is_terminal() && !std::io::stderr().is_terminal()
+}
+
+/// The time limits: `--timeout`, else CARGO_ATTEST_TIMEOUT, else 30
+/// minutes when `unattended` (none otherwise); the stall window from
+/// CARGO_ATTEST_STALL_TIMEOUT (seconds), else 60 s. The clock starts now.
+fn limits(flag: Option<&str>, env: &Env, unattended: bool) -> Result<Limits> {
+    let timeout = match (flag, env.get(TIMEOUT_ENV)) {
+        (Some(text), _) => Some(timeout_value(text, "--timeout")?),
+        (None, Some(text)) if !text.trim().is_empty() => Some(timeout_value(&text, TIMEOUT_ENV)?),
+        _ => None,
+    };
+    let timeout = match timeout {
+        Some(t) => t,
+        None if unattended => deadline::DEFAULT_UNATTENDED_TIMEOUT,
+        None => std::time::Duration::ZERO,
+    };
+    let stall = match env.get(STALL_TIMEOUT_ENV) {
+        Some(text) if !text.trim().is_empty() => match text.trim().parse::<u64>() {
+            Ok(seconds) if seconds > 0 => std::time::Duration::from_secs(seconds),
+            _ => {
+                return Err(Error::usage(format!(
+                    "{STALL_TIMEOUT_ENV}=`{text}`: give a whole number of seconds above 0, e.g. 60"
+                )));
+            }
+        },
+        _ => deadline::DEFAULT_STALL,
+    };
+    Ok(Limits {
+        stall,
+        deadline: (!timeout.is_zero()).then(|| Deadline::after(timeout)),
+    })
+}
+
+fn timeout_value(text: &str, from: &str) -> Result<std::time::Duration> {
+    deadline::parse_duration(text).ok_or_else(|| {
+        Error::usage(format!(
+            "{from} `{text}`: give a duration such as 90s, 15m or 2h (a bare number is seconds; 0 = no limit)"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timeout_comes_from_the_flag_then_the_environment_then_the_terminal() {
+        let env = Env::from_pairs(&[(TIMEOUT_ENV, "2m"), (STALL_TIMEOUT_ENV, "5")]);
+        let l = limits(Some("10s"), &env, false).unwrap();
+        assert!(l.deadline.unwrap().remaining() <= Duration::from_secs(10));
+        assert_eq!(l.stall, Duration::from_secs(5));
+        let l = limits(None, &env, false).unwrap();
+        let left = l.deadline.unwrap().remaining();
+        assert!(left > Duration::from_secs(60) && left <= Duration::from_secs(120));
+        let none = Env::from_pairs(&[]);
+        assert!(limits(None, &none, false).unwrap().deadline.is_none());
+        let left = limits(None, &none, true)
+            .unwrap()
+            .deadline
+            .unwrap()
+            .remaining();
+        assert!(left > Duration::from_secs(29 * 60), "{left:?}");
+        assert_eq!(
+            limits(None, &none, true).unwrap().stall,
+            deadline::DEFAULT_STALL
+        );
+        assert!(limits(Some("0"), &none, true).unwrap().deadline.is_none());
+    }
+
+    #[test]
+    fn bad_limits_are_usage_errors_that_say_what_to_give() {
+        let none = Env::from_pairs(&[]);
+        let e = limits(Some("soon"), &none, false).unwrap_err();
+        assert!(e.to_string().contains("15m"), "{e}");
+        let env = Env::from_pairs(&[(STALL_TIMEOUT_ENV, "0")]);
+        let e = limits(None, &env, false).unwrap_err();
+        assert!(e.to_string().contains(STALL_TIMEOUT_ENV), "{e}");
     }
 }

@@ -127,6 +127,9 @@ pub fn finish(outcome: Result<Report>, format: Format, quiet: bool) -> u8 {
 }
 
 pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
+    if let Some(deadline) = settings.deadline() {
+        backstop(deadline);
+    }
     match cli.command {
         None => attest::run(settings, &cli.attest),
         Some(Command::Package(args)) => package::run(settings, *args),
@@ -144,6 +147,29 @@ pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
         Some(Command::Key(cmd)) => key::run(settings, cmd),
         Some(Command::Generate(cmd)) => generate::run(cmd),
     }
+}
+
+/// Ends the process a little after the command's deadline, whatever it is
+/// stuck in. Registry requests are bounded by the deadline themselves and
+/// fail first, with an error that names what timed out; this catches what
+/// they do not cover (a signing service, a keyring, a credential helper),
+/// so that an unattended run never hangs. It prints and exits itself:
+/// the thread that would report the error is the one that is stuck.
+#[allow(clippy::exit)]
+fn backstop(deadline: crate::deadline::Deadline) {
+    let at = deadline.backstop();
+    std::thread::spawn(move || {
+        loop {
+            let left = at.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            std::thread::sleep(left);
+        }
+        let error = deadline.error("waiting for a service or the system to answer");
+        crate::output::stderr(format_args!("error: {}\n", error.report()));
+        std::process::exit(i32::from(error.exit_code().code()));
+    });
 }
 
 /// The capability memory at the settings' cache directory.

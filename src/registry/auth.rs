@@ -242,8 +242,10 @@ impl Client {
         let shown = redact_url(&realm.url);
         tracing::debug!("token request to {shown} for {}", scopes.join(" "));
         let requested_at = Instant::now();
+        self.options.limits.check("asking for a registry token")?;
         let response = request
-            .timeout(Duration::from_secs(60))
+            // The whole exchange, its answer's body included.
+            .timeout(self.options.limits.for_transfer(TOKEN_BODY_LIMIT))
             .send()
             .map_err(|e| {
                 Error::registry(
@@ -275,8 +277,12 @@ impl Client {
             ));
         }
         let body = Zeroizing::new(
-            read_limited(response, TOKEN_BODY_LIMIT)
-                .map_err(|e| Error::registry(&self.host, format!("token service {shown}: {e}")))?,
+            read_limited(
+                response,
+                TOKEN_BODY_LIMIT,
+                self.options.limits.for_transfer(TOKEN_BODY_LIMIT),
+            )
+            .map_err(|e| Error::registry(&self.host, format!("token service {shown}: {e}")))?,
         );
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| {
             Error::registry(

@@ -1,19 +1,15 @@
 //! Blob endpoints: existence, streamed uploads, capped and checked reads.
 
-use std::fs::File;
-use std::io::Read;
 use std::time::Duration;
 
-use reqwest::blocking::Body;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
 use super::client::Client;
 use super::policy::is_downgrade;
-use super::transport::{BodyFactory, Request, Scope, header_string, read_limited};
+use super::transport::{BodyFactory, MAX_RETRIES, Request, Scope, header_string, read_limited};
 use crate::error::{Error, Result};
 use crate::oci::digest;
-use crate::progress::Counter;
 
 impl Client {
     /// HEAD a blob: does the repository have it?
@@ -30,16 +26,14 @@ impl Client {
         }
     }
 
-    /// Uploads a blob: POST to open an upload, then one streamed PUT.
-    /// `file` is where the bytes come from, when a file hashed earlier: a
-    /// registry that finds they do not hash to `digest` means it changed.
+    /// Uploads a small blob held in memory: POST to open an upload, then
+    /// one PUT. (Files stream through `upload_file`.)
     pub(crate) fn upload_blob(
         &self,
         repository: &str,
         digest: &str,
         size: u64,
         body: BodyFactory<'_>,
-        file: Option<&std::path::Path>,
         on_retry: &dyn Fn(),
     ) -> Result<()> {
         let scope = Scope::push(repository);
@@ -57,8 +51,7 @@ impl Client {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/octet-stream"),
             );
-            // Generous for slow links, still bounded: 60 s plus 1 s per MiB.
-            let timeout = Duration::from_secs(60 + size / (1024 * 1024));
+            let timeout = self.options.limits.for_transfer(size);
             let response = self.send(
                 Request {
                     headers,
@@ -76,19 +69,7 @@ impl Client {
                     on_retry();
                     continue;
                 }
-                status => {
-                    let refused = self.unexpected(&format!("upload blob {digest}"), response);
-                    return Err(match file {
-                        Some(path) if status == StatusCode::BAD_REQUEST => Error::invalid_input(
-                            format!(
-                                "{} changed since it was hashed: the registry refused its content for {digest}",
-                                path.display()
-                            ),
-                        )
-                        .caused_by(refused.report()),
-                        _ => refused,
-                    });
-                }
+                _ => return Err(self.unexpected(&format!("upload blob {digest}"), response)),
             }
         }
     }
@@ -104,11 +85,14 @@ impl Client {
         digest: &str,
         limit: u64,
     ) -> Result<Option<Vec<u8>>> {
-        let mut url = self.url(&format!("/v2/{repository}/blobs/{digest}"))?;
-        for _ in 0..5 {
+        let start = self.url(&format!("/v2/{repository}/blobs/{digest}"))?;
+        let mut url = start.clone();
+        let (mut redirects, mut attempt) = (0, 0);
+        while redirects < 5 {
             let response = self.send(
                 Request {
                     timeout: Duration::from_secs(300),
+                    expect: limit,
                     ..Request::new(Method::GET, url.clone(), Scope::pull(repository))
                 },
                 &|| {},
@@ -135,6 +119,7 @@ impl Client {
                     ));
                 }
                 url = next;
+                redirects += 1;
                 continue;
             }
             if status == StatusCode::NOT_FOUND {
@@ -143,8 +128,27 @@ impl Client {
             if !status.is_success() {
                 return Err(self.unexpected(&format!("GET blob {digest}"), response));
             }
-            let bytes = read_limited(response, limit)
-                .map_err(|e| Error::registry(&self.host, format!("GET blob {digest}: {e}")))?;
+            let what = format!("GET blob {digest}");
+            let bytes = match read_limited(response, limit, self.options.limits.for_transfer(limit))
+            {
+                Ok(bytes) => bytes,
+                // A read is safe to repeat: one cut off, stalled or
+                // trickling is asked again from the registry (a redirect
+                // target may have expired), within the retry budget.
+                Err(e) if e.retryable() && attempt < MAX_RETRIES => {
+                    attempt += 1;
+                    let wait = crate::retry::backoff(attempt, Duration::from_millis(250), 6);
+                    tracing::warn!(
+                        "{what}: {e}; retry {attempt}/{MAX_RETRIES} in {:.1} s",
+                        wait.as_secs_f64()
+                    );
+                    self.options.limits.sleep(wait, &what)?;
+                    url = start.clone();
+                    redirects = 0;
+                    continue;
+                }
+                Err(e) => return Err(Error::registry(&self.host, format!("{what}: {e}"))),
+            };
             digest::verify(&bytes, digest)
                 .map_err(|e| Error::registry(&self.host, format!("GET blob {digest}: {e}")))?;
             return Ok(Some(bytes));
@@ -178,51 +182,5 @@ impl Client {
             }
         );
         Ok(mounted)
-    }
-
-    /// One streamed PUT, for registries that refuse PATCH. The digest must
-    /// be known first: hashed here when it is not.
-    pub(super) fn upload_monolithic(
-        &self,
-        upload: &super::upload::FileUpload<'_>,
-    ) -> Result<String> {
-        let super::upload::FileUpload {
-            repository,
-            path,
-            size,
-            expected,
-            counter,
-            on_restart,
-        } = *upload;
-        let digest = match expected {
-            Some(d) => d.to_string(),
-            None => format!("sha256:{}", crate::provenance::subjects::sha256_file(path)?),
-        };
-        let make = || -> Result<Body> {
-            let file = File::open(path).map_err(|e| Error::io("read", path, e))?;
-            Ok(Body::sized(
-                CountingReader {
-                    inner: file,
-                    counter: counter.clone(),
-                },
-                size,
-            ))
-        };
-        self.upload_blob(repository, &digest, size, &make, Some(path), on_restart)?;
-        Ok(digest)
-    }
-}
-
-/// Counts bytes as the HTTP client reads them, for progress bars.
-struct CountingReader<R> {
-    inner: R,
-    counter: Counter,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.counter.add(n as u64);
-        Ok(n)
     }
 }

@@ -21,6 +21,9 @@ pub(crate) struct Client {
     /// `scheme://host/`: what every request URL starts with.
     pub(super) base: Url,
     pub(super) http: Http,
+    /// The async client uploads stream through (`pipeline`), made when
+    /// the first upload needs it.
+    pub(super) streaming: std::sync::OnceLock<reqwest::Client>,
     pub(super) options: Options,
     pub(super) credential: Option<Credential>,
     pub(super) auth: AuthState,
@@ -53,6 +56,7 @@ impl Client {
             host: host.to_string(),
             base,
             http,
+            streaming: std::sync::OnceLock::new(),
             options: *options,
             credential,
             auth: AuthState::default(),
@@ -65,6 +69,11 @@ impl Client {
     pub(crate) fn with_blob_sources(mut self, cache_dir: Option<&std::path::Path>) -> Self {
         self.blob_sources = BlobSources::in_dir(cache_dir);
         self
+    }
+
+    /// The stall window and the command's bound.
+    pub(crate) fn limits(&self) -> &crate::deadline::Limits {
+        &self.options.limits
     }
 
     pub(crate) fn host(&self) -> &str {

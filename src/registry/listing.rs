@@ -55,7 +55,8 @@ impl Spent {
             ));
         }
         let left = self.budget.bytes.saturating_sub(self.bytes);
-        let bytes = read_limited(response, left).map_err(|e| match e {
+        let within = client.limits().for_transfer(left);
+        let bytes = read_limited(response, left, within).map_err(|e| match e {
             BodyError::TooLarge(_) => self.exceeded(
                 client,
                 what,
@@ -109,6 +110,7 @@ impl Client {
             let response = self.send(
                 Request {
                     headers,
+                    expect: budget.bytes,
                     ..Request::new(Method::GET, url.clone(), Scope::pull(repository))
                 },
                 &|| {},
@@ -159,7 +161,10 @@ impl Client {
         let mut spent = Spent::new(budget);
         loop {
             let response = self.send(
-                Request::new(Method::GET, url.clone(), Scope::pull(repository)),
+                Request {
+                    expect: budget.bytes,
+                    ..Request::new(Method::GET, url.clone(), Scope::pull(repository))
+                },
                 &|| {},
             )?;
             if response.status() == StatusCode::NOT_FOUND {

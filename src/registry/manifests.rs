@@ -7,9 +7,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
 use super::client::Client;
-use super::transport::{
-    BodyError, MAX_RETRIES, Request, Scope, header_string, read_limited, retry_after,
-};
+use super::transport::{MAX_RETRIES, Request, Scope, header_string, read_limited, retry_after};
 use crate::error::{Error, Result};
 use crate::oci::digest;
 use crate::oci::manifest::{ACCEPT_MANIFESTS, MAX_MANIFEST_BYTES};
@@ -65,19 +63,21 @@ impl Client {
             let media_type = header_string(&response, header::CONTENT_TYPE);
             let etag = header_string(&response, header::ETAG);
             let claimed = header_string(&response, "docker-content-digest");
-            let bytes = match read_limited(response, MAX_MANIFEST_BYTES) {
+            let within = self.options.limits.for_transfer(MAX_MANIFEST_BYTES);
+            let bytes = match read_limited(response, MAX_MANIFEST_BYTES, within) {
                 Ok(bytes) => bytes,
-                // A read is safe to repeat.
-                Err(BodyError::Broken(e)) if attempt < MAX_RETRIES => {
+                // A read is safe to repeat: one cut off, stalled or
+                // trickling is tried again, within the retry budget.
+                Err(e) if e.retryable() && attempt < MAX_RETRIES => {
                     attempt += 1;
                     let wait = crate::retry::backoff(attempt, Duration::from_millis(250), 6);
                     tracing::warn!(
-                        "the answer from {} broke off, retry {attempt}/{MAX_RETRIES} in {:.1} s",
+                        "{} from {}: {e}; retry {attempt}/{MAX_RETRIES} in {:.1} s",
+                        what(),
                         self.host,
                         wait.as_secs_f64()
                     );
-                    tracing::debug!("{}: {}", what(), crate::error::chain(&e));
-                    std::thread::sleep(wait);
+                    self.options.limits.sleep(wait, &what())?;
                     continue;
                 }
                 Err(e) => return Err(Error::registry(&self.host, format!("{}: {e}", what()))),

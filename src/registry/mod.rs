@@ -14,6 +14,7 @@ pub(crate) mod challenge;
 mod client;
 pub(crate) mod listing;
 mod manifests;
+mod pipeline;
 pub(crate) mod policy;
 mod repository;
 mod tokens;

@@ -15,6 +15,8 @@ pub(crate) struct Options {
     pub(crate) plain_http: bool,
     /// Skip TLS certificate verification.
     pub(crate) insecure: bool,
+    /// The stall window and the command's bound every request runs under.
+    pub(crate) limits: crate::deadline::Limits,
 }
 
 /// Whether a parsed URL's host is a loopback address or `localhost`.

@@ -62,7 +62,6 @@ impl Store for Repository {
             &descriptor.digest,
             descriptor.size,
             &make,
-            None,
             &|| {},
         )
     }

@@ -64,8 +64,14 @@ pub(crate) struct Request<'a> {
     pub(crate) scope: Scope<'a>,
     /// Bounds the whole request, body included.
     pub(crate) timeout: Duration,
+    /// The most bytes the answer may bring: its deadline grows with it.
+    pub(crate) expect: u64,
     pub(crate) replay: Replay,
 }
+
+/// What an answer may bring unless a request says more: a manifest's
+/// worth.
+const DEFAULT_EXPECT: u64 = 4 << 20;
 
 impl<'a> Request<'a> {
     /// A bodiless, replayable request with a 60 s timeout.
@@ -77,6 +83,7 @@ impl<'a> Request<'a> {
             body: None,
             scope,
             timeout: Duration::from_secs(60),
+            expect: DEFAULT_EXPECT,
             replay: Replay::Safe,
         }
     }
@@ -96,26 +103,46 @@ impl Client {
             body,
             scope,
             timeout,
+            expect,
             replay,
         } = request;
         let mut attempt = 0;
         let mut reauthenticated = false;
         let path = url.path().to_string();
+        let limits = self.options.limits;
+        let doing = || format!("{method} {path} on {}", self.host);
         loop {
+            limits.check(&doing())?;
+            let body = body.map(|make| make()).transpose()?;
+            // The client applies this to the whole exchange: sending the
+            // body, waiting for the answer, reading the answer's body. So
+            // it is the stall window plus a second per MiB of what may go
+            // both ways (a streamed body of unknown size gets the caller's
+            // whole timeout).
+            let per_call = match body.as_ref().map(|b| b.as_bytes().map(|b| b.len() as u64)) {
+                None => timeout.min(limits.for_transfer(expect)),
+                Some(Some(len)) => timeout.min(limits.for_transfer(len.saturating_add(expect))),
+                Some(None) => timeout,
+            };
             let mut builder = self
                 .http
                 .request(method.clone(), url.clone())
                 .headers(headers.clone())
-                .timeout(timeout);
+                .timeout(limits.cap(per_call));
             let authorized = same_origin(&url, &self.base);
             if authorized {
                 builder = self.authorize(builder, scope)?;
             }
-            if let Some(make) = body {
-                builder = builder.body(make()?);
+            if let Some(body) = body {
+                builder = builder.body(body);
             }
             let response = match builder.send() {
                 Ok(r) => r,
+                Err(e) if e.is_timeout() && limits.expired() => {
+                    return Err(limits.check(&doing()).err().unwrap_or_else(|| {
+                        Error::registry(&self.host, format!("{method} {path}: timed out"))
+                    }));
+                }
                 Err(e) if replay == Replay::Safe && attempt < MAX_RETRIES && is_transient(&e) => {
                     attempt += 1;
                     let wait = self.retry_wait(attempt);
@@ -125,7 +152,7 @@ impl Client {
                         wait.as_secs_f64()
                     );
                     tracing::debug!("{method} {url}: {}", chain(&e));
-                    std::thread::sleep(wait);
+                    limits.sleep(wait, &doing())?;
                     on_retry();
                     continue;
                 }
@@ -163,7 +190,7 @@ impl Client {
                     wait.as_secs_f64()
                 );
                 tracing::debug!("{method} {url} -> {}", status.as_u16());
-                std::thread::sleep(wait);
+                limits.sleep(wait, &doing())?;
                 on_retry();
                 continue;
             }
@@ -208,7 +235,11 @@ impl Client {
         }
         Error::registry(
             &self.host,
-            format!("{what}: HTTP {}{detail}", status.as_u16()),
+            format!(
+                "{what}: HTTP {}{detail}{}",
+                status.as_u16(),
+                status_hint(status.as_u16())
+            ),
         )
     }
 
@@ -221,11 +252,22 @@ impl Client {
         Error::registry(
             &self.host,
             if body.is_empty() {
-                format!("{what}: HTTP {status}")
+                format!("{what}: HTTP {status}{}", status_hint(status))
             } else {
-                format!("{what}: HTTP {status}: {body}")
+                format!("{what}: HTTP {status}: {body}{}", status_hint(status))
             },
         )
+    }
+}
+
+/// What to do about a refusal whose status says more than the registry's
+/// words may.
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        413 => {
+            " (the registry, or a proxy in front of it, limits the size of a request: raise that limit)"
+        }
+        _ => "",
     }
 }
 
@@ -246,27 +288,59 @@ pub(crate) fn header_string(
 pub(crate) enum BodyError {
     /// Larger than the cap: the registry is not to be believed.
     TooLarge(u64),
-    /// The connection broke off or the body was cut short: worth a retry
-    /// for reads.
+    /// The connection broke off, stalled, or the body was cut short: worth
+    /// a retry for reads.
     Broken(std::io::Error),
+    /// The body came, but too slowly to finish within its deadline (a
+    /// drip): worth a retry for reads too.
+    TooSlow(Duration),
+}
+
+impl BodyError {
+    /// Whether a read that failed so may be tried again.
+    pub(crate) fn retryable(&self) -> bool {
+        matches!(self, BodyError::Broken(_) | BodyError::TooSlow(_))
+    }
 }
 
 impl std::fmt::Display for BodyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BodyError::TooLarge(limit) => write!(f, "response larger than {limit} bytes"),
-            BodyError::Broken(e) => write!(f, "the answer broke off ({})", chain(e)),
+            BodyError::Broken(e) => write!(f, "the answer broke off or stalled ({})", chain(e)),
+            BodyError::TooSlow(limit) => write!(
+                f,
+                "the answer came too slowly: not complete after {}",
+                crate::deadline::human(*limit)
+            ),
         }
     }
 }
 
-/// Reads at most `limit` bytes: registry input is untrusted.
-pub(crate) fn read_limited(response: Response, limit: u64) -> Result<Vec<u8>, BodyError> {
+/// Reads at most `limit` bytes within `within`: registry input is
+/// untrusted, and a body that trickles in must not hold a command for
+/// ever. (The client bounds each read by the stall window; this bounds
+/// them all together.)
+pub(crate) fn read_limited(
+    response: Response,
+    limit: u64,
+    within: Duration,
+) -> Result<Vec<u8>, BodyError> {
+    let deadline = std::time::Instant::now() + within;
     let mut bytes = Vec::new();
-    response
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(BodyError::Broken)?;
+    let mut reader = response.take(limit + 1);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if std::time::Instant::now() >= deadline {
+            return Err(BodyError::TooSlow(within));
+        }
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(BodyError::Broken(e)),
+        }
+    }
     if bytes.len() as u64 > limit {
         return Err(BodyError::TooLarge(limit));
     }

@@ -6,32 +6,29 @@
 //! reports (`GET` on the upload's location, `Range`), not from the start.
 //! Registries that refuse PATCH get one monolithic PUT.
 //!
-//! Segments are streamed with reqwest's async client on a small runtime of
-//! this thread's own: its blocking client feeds a streamed body through
-//! 8 KiB reads with a runtime hop each, which costs a core at wire speed,
-//! and a whole chunk in memory would not keep memory flat. Here a block of
-//! 1 MiB is read, hashed and handed over once.
+//! Each PATCH, and the one PUT of a monolithic upload, is streamed by
+//! [`super::pipeline`]: read, hashed and sent in one pass, and ended
+//! whole when the registry answers early or the transfer stalls. A
+//! request cut short resumes here, within bounded resumes and restarts.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::time::Duration;
 
-use bytes::Bytes;
-use reqwest::header;
+use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use sha2::{Digest, Sha256};
 
 use super::client::Client;
+use super::pipeline::{Pipeline, Sent, Verdict, Write, classify};
 use super::policy::{is_downgrade, same_origin};
-use super::transport::{Request, Scope, header_string};
+use super::transport::{MAX_RETRIES, Request, Scope, header_string};
 use crate::error::{Error, Result};
 use crate::progress::Counter;
 
-/// Bytes read, hashed and sent at a time.
+/// Bytes hashed at a time when catching a hash up after a resume.
 const BLOCK: usize = 1 << 20;
-/// Blocks queued between the reader and the network.
-const QUEUED_BLOCKS: usize = 4;
 /// Bytes of the first PATCH. A registry may drop what a broken PATCH
 /// carried (docker-registry does: it resumes at the last PATCH that
 /// completed), so a segment is what a dropped connection can cost. Each
@@ -68,6 +65,16 @@ enum Stop {
     /// The registry does not take PATCH: use one monolithic PUT.
     NoChunks(Error),
     Fatal(Error),
+}
+
+/// The error for content that does not hash to the digest it was hashed
+/// to before: the file changed in between.
+fn changed(path: &Path, digest: &str, refused: Error) -> Error {
+    Error::invalid_input(format!(
+        "{} changed since it was hashed: the registry refused its content for {digest}",
+        path.display()
+    ))
+    .caused_by(refused.report())
 }
 
 /// Why closing an upload failed.
@@ -190,15 +197,6 @@ impl Client {
             ..
         } = *upload;
         let mut location = self.start_upload(repository).map_err(Stop::Fatal)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| {
-                Stop::Fatal(Error::internal(format!(
-                    "cannot start an upload runtime: {e}"
-                )))
-            })?;
-        let http = self.async_http().map_err(Stop::Fatal)?;
         // A digest known before (hashed for provenance) is checked by the
         // registry when the upload closes: no second hash of the bytes here.
         let mut hasher = expected.is_none().then(Sha256::new);
@@ -206,10 +204,7 @@ impl Client {
         let mut resumes = 0;
         while offset < size {
             let end = (offset + segment_len(offset)).min(size);
-            let before = hasher.clone();
-            let outcome = self.stream_segment(
-                &runtime,
-                &http,
+            let outcome = self.patch(
                 repository,
                 &location,
                 path,
@@ -230,11 +225,13 @@ impl Client {
             if resumes > RESUMES {
                 return Err(Stop::Restart(failure));
             }
-            std::thread::sleep(crate::retry::backoff(
-                resumes,
-                Duration::from_millis(100),
-                4,
-            ));
+            self.options
+                .limits
+                .sleep(
+                    crate::retry::backoff(resumes, Duration::from_millis(100), 4),
+                    &format!("uploading {}", path.display()),
+                )
+                .map_err(Stop::Fatal)?;
             // Where does the registry stand? Go on from there.
             let stored = self
                 .upload_offset(repository, &mut location)
@@ -248,8 +245,8 @@ impl Client {
                 )));
             }
             tracing::warn!("{}; resuming the upload at byte {stored}", failure.report());
-            // The hash covers exactly what the registry holds.
-            hasher = before;
+            // The hash covers exactly what the registry holds: the segment
+            // was not stored, so the hash stands where it began.
             if let Some(hasher) = &mut hasher {
                 hash_range(path, offset, stored, hasher)
                     .map_err(|e| Stop::Fatal(Error::io("read", path, e)))?;
@@ -259,41 +256,51 @@ impl Client {
         let digest = match (hasher, expected) {
             (Some(hasher), _) => format!("sha256:{}", hex::encode(hasher.finalize())),
             (None, Some(expected)) => expected.to_string(),
-            (None, None) => unreachable!("a hasher whenever no digest is known"),
+            (None, None) => {
+                return Err(Stop::Fatal(Error::internal(
+                    "an upload without a digest was not hashed",
+                )));
+            }
         };
         match self.finish_upload(repository, location, &digest) {
             Ok(()) => Ok(digest),
-            Err(Finish::Mismatch(e)) => Err(Stop::Fatal(
-                Error::invalid_input(format!(
-                    "{} changed since it was hashed: the registry refused its content for {digest}",
-                    path.display()
-                ))
-                .caused_by(e.report()),
-            )),
+            Err(Finish::Mismatch(e)) => Err(Stop::Fatal(changed(path, &digest, e))),
             Err(Finish::Failed(e)) => Err(Stop::Restart(e)),
         }
     }
 
-    /// The async client uploads stream through, configured like the
-    /// blocking one: no redirects, the same TLS choice and user agent.
-    fn async_http(&self) -> Result<reqwest::Client> {
-        reqwest::Client::builder()
-            .user_agent(super::client::USER_AGENT)
-            .connect_timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_danger_accept_invalid_certs(self.options.insecure)
-            .build()
-            .map_err(|e| Error::registry(&self.host, "cannot set up HTTP").caused_by(e))
+    /// The client uploads stream through, made once per session.
+    fn streaming(&self) -> Result<&reqwest::Client> {
+        if let Some(http) = self.streaming.get() {
+            return Ok(http);
+        }
+        let http = super::pipeline::streaming_client(self.options.insecure)
+            .map_err(|e| Error::registry(&self.host, "cannot set up HTTP").caused_by(e))?;
+        Ok(self.streaming.get_or_init(|| http))
+    }
+
+    /// Authorization for an upload request: only for the registry itself,
+    /// never for a location elsewhere.
+    fn upload_headers(&self, location: &Url, repository: &str) -> Result<HeaderMap> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        );
+        if same_origin(location, &self.base)
+            && let Some(value) = self.authorization(Scope::push(repository))?
+        {
+            headers.insert(header::AUTHORIZATION, value);
+        }
+        Ok(headers)
     }
 
     /// Streams bytes `from..end` of `path` as one PATCH, hashing them into
-    /// `hasher` as they are read (only when the whole segment was read and
-    /// stored is `hasher` left advanced; else the caller restores it).
+    /// `hasher` as they are read (`hasher` advances only when the segment
+    /// was stored).
     #[allow(clippy::too_many_arguments)]
-    fn stream_segment(
+    fn patch(
         &self,
-        runtime: &tokio::runtime::Runtime,
-        http: &reqwest::Client,
         repository: &str,
         location: &Url,
         path: &Path,
@@ -302,150 +309,221 @@ impl Client {
         hasher: &mut Option<Sha256>,
         counter: &Counter,
     ) -> std::result::Result<Segment, Stop> {
-        let scope = Scope::push(repository);
-        let auth = if same_origin(location, &self.base) {
-            self.authorization(scope).map_err(Stop::Fatal)?
-        } else {
-            None
+        let mut headers = self
+            .upload_headers(location, repository)
+            .map_err(Stop::Fatal)?;
+        headers.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_str(&format!("{from}-{}", end - 1))
+                .map_err(|e| Stop::Fatal(Error::internal(e)))?,
+        );
+        let sent = Pipeline {
+            http: self.streaming().map_err(Stop::Fatal)?,
+            method: Method::PATCH,
+            url: location.clone(),
+            headers,
+            path,
+            from,
+            end,
+            counter,
+            limits: self.options.limits,
+        }
+        .send(hasher.clone())
+        .map_err(Stop::Fatal)?;
+        let what = "PATCH blob upload";
+        let (status, headers, hashed) = match self.answered(sent, what)? {
+            Ok(answer) => answer,
+            Err(cut) => return Ok(Segment::Interrupted(cut)),
         };
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(QUEUED_BLOCKS);
-        let len = end - from;
-        std::thread::scope(|threads| {
-            // Hashing runs on a thread of its own, beside the reads, so it
-            // never holds back the network.
-            let (hash_tx, hash_rx) = std::sync::mpsc::sync_channel::<Bytes>(QUEUED_BLOCKS * 2);
-            let hash_tx = hasher.is_some().then_some(hash_tx);
-            let mut state = hasher.clone();
-            let hashing = threads.spawn(move || {
-                if let Some(state) = &mut state {
-                    for block in hash_rx {
-                        state.update(&block);
-                    }
+        tracing::trace!(
+            "PATCH {location} ({from}-{}) -> {}",
+            end - 1,
+            status.as_u16()
+        );
+        let refused = || Error::registry(&self.host, format!("{what}: HTTP {}", status.as_u16()));
+        match classify(Write::Patch { first: from == 0 }, status) {
+            Verdict::Stored => {
+                if hasher.is_some() {
+                    *hasher = Some(hashed.ok_or_else(|| {
+                        Stop::Fatal(Error::internal("a stored segment was not all hashed"))
+                    })?);
                 }
-                state
-            });
-            let reader = threads.spawn(move || -> std::io::Result<()> {
-                let mut file = File::open(path)?;
-                file.seek(SeekFrom::Start(from))?;
-                let mut left = len;
-                while left > 0 {
-                    let mut block = vec![0u8; BLOCK.min(left as usize)];
-                    let read = file.read_exact(&mut block);
-                    if let Err(e) = read {
-                        let _ = tx.blocking_send(Err(std::io::Error::new(e.kind(), e.to_string())));
-                        return Err(e);
-                    }
-                    left -= block.len() as u64;
-                    let block = Bytes::from(block);
-                    let hashed = hash_tx
-                        .as_ref()
-                        .is_none_or(|h| h.send(block.clone()).is_ok());
-                    if !hashed || tx.blocking_send(Ok(block)).is_err() {
-                        break; // the request ended early
-                    }
-                }
-                drop(hash_tx); // the hashing thread ends with the reads
-                Ok(())
-            });
-            let counter = counter.clone();
-            let body = futures_util::stream::poll_fn(move |cx| {
-                rx.poll_recv(cx).map(|block| {
-                    block.inspect(|b| {
-                        if let Ok(bytes) = b {
-                            counter.add(bytes.len() as u64);
-                        }
-                    })
-                })
-            });
-            let mut request = http
-                .patch(location.clone())
-                .header(header::CONTENT_TYPE, "application/octet-stream")
-                .header(header::CONTENT_RANGE, format!("{from}-{}", end - 1))
-                .header(header::CONTENT_LENGTH, len)
-                .timeout(Duration::from_secs(60 + len / (1 << 20)))
-                .body(reqwest::Body::wrap_stream(body));
-            if let Some(value) = auth {
-                request = request.header(header::AUTHORIZATION, value);
-            }
-            let answer = runtime.block_on(async {
-                let response = request.send().await?;
-                Ok::<_, reqwest::Error>((response.status(), response.headers().clone()))
-            });
-            let read = reader.join().map(|r| {
-                r.and_then(|()| {
-                    hashing
-                        .join()
-                        .map_err(|_| std::io::Error::other("the hashing thread panicked"))
-                })
-            });
-            let (status, headers) = match answer {
-                Ok(answer) => answer,
-                Err(e) => {
-                    return Ok(Segment::Interrupted(
-                        Error::registry(
+                let next = headers
+                    .get(header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or_else(|| {
+                        Stop::Fatal(Error::registry(
                             &self.host,
-                            format!("PATCH blob upload: {}", super::transport::short_cause(&e)),
-                        )
-                        .caused_by(super::transport::root_cause(&e)),
-                    ));
-                }
-            };
-            let state = match read {
-                Ok(Ok(state)) => state,
-                Ok(Err(e)) => return Err(Stop::Fatal(Error::io("read", path, e))),
-                Err(_) => return Err(Stop::Fatal(Error::internal("the upload reader panicked"))),
-            };
-            tracing::trace!(
-                "PATCH {location} ({from}-{}) -> {}",
-                end - 1,
-                status.as_u16()
-            );
-            let refused = |what: &str| {
-                Error::registry(&self.host, format!("{what}: HTTP {}", status.as_u16()))
-            };
-            match status {
-                StatusCode::ACCEPTED => {
-                    *hasher = state;
-                    let next = headers
-                        .get(header::LOCATION)
-                        .and_then(|v| v.to_str().ok())
-                        .ok_or_else(|| {
-                            Stop::Fatal(Error::registry(
-                                &self.host,
-                                "blob upload: no Location header",
-                            ))
-                        })?;
-                    Ok(Segment::Stored(
-                        self.checked_location(next).map_err(Stop::Fatal)?,
-                    ))
-                }
-                StatusCode::UNAUTHORIZED => {
-                    // A token that expired mid-stream: renew, then resume.
-                    self.authenticate(&headers, scope).map_err(Stop::Fatal)?;
-                    Ok(Segment::Interrupted(refused("PATCH blob upload")))
-                }
-                StatusCode::METHOD_NOT_ALLOWED
-                | StatusCode::NOT_IMPLEMENTED
-                | StatusCode::BAD_REQUEST
-                | StatusCode::RANGE_NOT_SATISFIABLE
-                    if from == 0 =>
-                {
-                    Err(Stop::NoChunks(refused("PATCH blob upload")))
-                }
-                StatusCode::NOT_FOUND => Err(Stop::Restart(refused("PATCH blob upload"))),
-                s if s.is_server_error()
-                    || s == StatusCode::TOO_MANY_REQUESTS
-                    || s == StatusCode::RANGE_NOT_SATISFIABLE =>
-                {
-                    Ok(Segment::Interrupted(refused("PATCH blob upload")))
-                }
-                StatusCode::FORBIDDEN => Err(Stop::Fatal(Error::auth(
-                    &self.host,
-                    "PATCH blob upload: access denied (HTTP 403)",
-                ))),
-                _ => Err(Stop::Fatal(refused("PATCH blob upload"))),
+                            "blob upload: no Location header",
+                        ))
+                    })?;
+                Ok(Segment::Stored(
+                    self.checked_location(next).map_err(Stop::Fatal)?,
+                ))
             }
-        })
+            Verdict::Renew => {
+                // A token that expired mid-stream: renew, then resume.
+                self.authenticate(&headers, Scope::push(repository))
+                    .map_err(Stop::Fatal)?;
+                Ok(Segment::Interrupted(refused()))
+            }
+            Verdict::Resume => Ok(Segment::Interrupted(refused())),
+            Verdict::NoChunks => Err(Stop::NoChunks(refused())),
+            Verdict::Restart => Err(Stop::Restart(refused())),
+            Verdict::TooLarge => Err(Stop::Fatal(self.too_large(what, end - from))),
+            Verdict::Denied => Err(Stop::Fatal(Error::auth(
+                &self.host,
+                format!("{what}: access denied (HTTP 403)"),
+            ))),
+            Verdict::Mismatch | Verdict::Refused => Err(Stop::Fatal(refused())),
+        }
+    }
+
+    /// The answer of a streamed request, or why there was none as an error
+    /// to resume after (`Ok(Err(..))`); the command's deadline passing is
+    /// fatal.
+    #[allow(clippy::type_complexity)]
+    fn answered(
+        &self,
+        sent: Sent,
+        what: &str,
+    ) -> std::result::Result<
+        std::result::Result<(StatusCode, HeaderMap, Option<Sha256>), Error>,
+        Stop,
+    > {
+        match sent {
+            Sent::Answered {
+                status,
+                headers,
+                hashed,
+            } => Ok(Ok((status, headers, hashed))),
+            Sent::Failed(e) if e.is_timeout() && self.options.limits.expired() => {
+                Err(Stop::Fatal(
+                    self.options.limits.check(what).err().unwrap_or_else(|| {
+                        Error::registry(&self.host, format!("{what}: timed out"))
+                    }),
+                ))
+            }
+            Sent::Failed(e) => Ok(Err(Error::registry(
+                &self.host,
+                format!("{what}: {}", super::transport::short_cause(&e)),
+            )
+            .caused_by(super::transport::root_cause(&e)))),
+            Sent::Stalled(idle) => Ok(Err(Error::registry(
+                &self.host,
+                format!(
+                    "{what}: stalled, no progress for {} (CARGO_ATTEST_STALL_TIMEOUT sets the window)",
+                    crate::deadline::human(idle)
+                ),
+            ))),
+        }
+    }
+
+    /// The error for an upload the registry refused even with a new token.
+    fn auth_refused(&self, what: &str) -> Error {
+        Error::auth(
+            &self.host,
+            format!(
+                "{what}: HTTP 401 even with a new token; check that the credentials may push here \
+                 (`cargo attest login {}`)",
+                self.host
+            ),
+        )
+    }
+
+    /// The error for a body the registry will not take (413).
+    fn too_large(&self, what: &str, bytes: u64) -> Error {
+        Error::registry(
+            &self.host,
+            format!(
+                "{what}: HTTP 413: the registry, or a proxy in front of it, refuses a request body of {} \
+                 (a limit on request size); raise that limit, or push to a registry without one",
+                indicatif::HumanBytes(bytes)
+            ),
+        )
+    }
+
+    /// One streamed PUT of the whole file, for registries that refuse
+    /// PATCH and for files small enough that a PATCH saves nothing. The
+    /// digest must be known first: hashed here when it is not. A PUT
+    /// cannot resume, so a cut one is sent again from the start, within
+    /// the retry budget.
+    pub(super) fn upload_monolithic(&self, upload: &FileUpload<'_>) -> Result<String> {
+        let FileUpload {
+            repository,
+            path,
+            size,
+            expected,
+            counter,
+            on_restart,
+        } = *upload;
+        let digest = match expected {
+            Some(d) => d.to_string(),
+            None => format!("sha256:{}", crate::provenance::subjects::sha256_file(path)?),
+        };
+        let what = format!("upload blob {digest}");
+        let (mut attempt, mut renewed) = (0, 0);
+        loop {
+            let mut url = self.start_upload(repository)?;
+            url.query_pairs_mut().append_pair("digest", &digest);
+            let sent = Pipeline {
+                http: self.streaming()?,
+                method: Method::PUT,
+                headers: self.upload_headers(&url, repository)?,
+                url,
+                path,
+                from: 0,
+                end: size,
+                counter,
+                limits: self.options.limits,
+            }
+            .send(None)?;
+            let failure = match self.answered(sent, &what) {
+                Err(Stop::Fatal(e) | Stop::Restart(e) | Stop::NoChunks(e)) => return Err(e),
+                Ok(Err(cut)) => cut,
+                Ok(Ok((status, headers, _))) => {
+                    let refused =
+                        || Error::registry(&self.host, format!("{what}: HTTP {}", status.as_u16()));
+                    match classify(Write::Put, status) {
+                        Verdict::Stored => return Ok(digest),
+                        // A token that died on the way: the registry did not
+                        // act on the request. Send it again at once with a
+                        // fresh token (a wait could outlive that one too),
+                        // twice at most: a third refusal is no expiry.
+                        Verdict::Renew if renewed < 2 => {
+                            renewed += 1;
+                            self.authenticate(&headers, Scope::push(repository))?;
+                            tracing::debug!("{what}: HTTP 401, sending it again with a new token");
+                            on_restart();
+                            continue;
+                        }
+                        Verdict::Renew => return Err(self.auth_refused(&what)),
+                        Verdict::Resume | Verdict::Restart => refused(),
+                        Verdict::Mismatch => return Err(changed(path, &digest, refused())),
+                        Verdict::TooLarge => return Err(self.too_large(&what, size)),
+                        Verdict::Denied => {
+                            return Err(Error::auth(
+                                &self.host,
+                                format!("{what}: access denied (HTTP 403)"),
+                            ));
+                        }
+                        Verdict::NoChunks | Verdict::Refused => return Err(refused()),
+                    }
+                }
+            };
+            attempt += 1;
+            if attempt > MAX_RETRIES {
+                return Err(failure);
+            }
+            let wait = crate::retry::backoff(attempt, Duration::from_millis(250), 6);
+            tracing::warn!(
+                "{}; sending it again ({attempt}/{MAX_RETRIES}) in {:.1} s",
+                failure.report(),
+                wait.as_secs_f64()
+            );
+            self.options.limits.sleep(wait, &what)?;
+            on_restart();
+        }
     }
 
     /// How many bytes an upload session holds (`Range: 0-N` means N+1).

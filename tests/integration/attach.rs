@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{Output, attest, run};
+use crate::support::{Cmd, Output, attest, run};
 use crate::testbed::{self, Registry, http};
 
 /// A workspace for one test: a key, bundles, and its own capability memory.
@@ -52,10 +52,14 @@ impl Bench {
 
     /// `cargo attest ARGS` with this bench's capability memory.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).run()
+    }
+
+    /// The command `run` runs, to add to before running it.
+    pub fn cmd(&self, args: &[&str]) -> Cmd {
         attest(args)
             .env("CARGO_ATTEST_CACHE_DIR", self.path("cache"))
             .cwd(self.dir.path())
-            .run()
     }
 
     /// `discover REF --format json` and the digests of what it lists.

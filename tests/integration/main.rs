@@ -14,6 +14,7 @@ mod cli;
 mod consumer;
 mod crates;
 mod destinations;
+mod hangs;
 mod hardening;
 mod interop;
 mod keyless;

@@ -11,7 +11,10 @@
 //! targeted one-shot rules (`add_rules`), and hostile answers for
 //! hardening tests (endless referrers pages, huge listings, a foreign auth
 //! challenge, a huge token, a downgraded upload `Location`; `start_tls`
-//! serves HTTPS for the latter).
+//! serves HTTPS for the latter), and servers that hang a client: an answer
+//! before the body is read with the socket then held open unread
+//! (`answer_early`), a body dripped a byte at a time (`drip_ms`), no answer
+//! at all (`stall`); see `HANGING_FAULT_KINDS` and tests/integration/hangs.rs.
 //!
 //! Each `FaultProxy::start` runs a new proxy (cheap: it picks its own port)
 //! under testbed.rs' watchdog: it stops when the `FaultProxy` is dropped or
@@ -36,6 +39,12 @@ pub const RANDOM_FAULT_KINDS: [&str; 6] = [
     "truncate-body",
     "slow",
 ];
+
+/// The kinds of random fault that hang a request until the client gives
+/// up: an answer before the body is read (429 or 503, the socket then held
+/// open unread), a body dripped a byte a second, no answer at all. Drawn
+/// only when named (not among the defaults).
+pub const HANGING_FAULT_KINDS: [&str; 3] = ["answer-early", "drip", "stall"];
 
 /// A running fault proxy. `host` is its "127.0.0.1:PORT" (plain HTTP, or
 /// HTTPS when started with `start_tls`). Fresh, it forwards everything

@@ -1,16 +1,19 @@
 //! The fault soak: attaches and pushes through seeded random faults (5xx,
 //! 429 with and without Retry-After, connection resets mid-body, truncated
-//! bodies, slow answers) at a 10% rate, four writers at a time on one
-//! subject, on docker-registry (tag fallback) and ferro-oci-server
-//! (referrers API). Every command must succeed or fail with a clear error;
-//! afterwards no attestation whose writer exited 0 may be missing, no index
-//! may be malformed, and every image must verify.
+//! bodies, slow answers, answers before the body is read with the socket
+//! held open, bodies dripped a byte a second, requests never answered) at
+//! a 10% rate, four writers at a time on one subject, on docker-registry
+//! (tag fallback) and ferro-oci-server (referrers API). Every command runs
+//! with a small stall window and `--timeout` under a wall clock, and must
+//! succeed or fail with a clear error, never hang; afterwards no
+//! attestation whose writer exited 0 may be missing, no index may be
+//! malformed, and every image must verify.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::attach::Bench;
-use crate::proxy::FaultProxy;
+use crate::proxy::{FaultProxy, HANGING_FAULT_KINDS, RANDOM_FAULT_KINDS};
 use crate::support::Output;
 use crate::testbed::{self, Registry, http};
 
@@ -18,6 +21,21 @@ const ATTACHES: usize = 100;
 const PUSHES: usize = 20;
 const WRITERS: usize = 4;
 const FAULT_RATE: f64 = 0.1;
+/// The stall window of the soak's commands (CARGO_ATTEST_STALL_TIMEOUT).
+const STALL: &str = "2";
+/// Each soak command's `--timeout`, and the wall clock that kills it.
+const TIMEOUT: &str = "90s";
+const WALL: std::time::Duration = std::time::Duration::from_secs(150);
+
+/// A soak command: bounded, so that a hang fails the soak.
+fn bounded(bench: &Bench, args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend(["--timeout", TIMEOUT]);
+    bench
+        .cmd(&all)
+        .env("CARGO_ATTEST_STALL_TIMEOUT", STALL)
+        .run_within(WALL)
+}
 
 /// Runs `jobs` on `WRITERS` threads; returns each job's output in order.
 fn in_parallel(jobs: Vec<Box<dyn Fn() -> Output + Send + Sync + '_>>) -> Vec<Output> {
@@ -49,7 +67,7 @@ fn assert_clear_failure(out: &Output) {
         eprintln!("  failed clearly (exit {}): {line}", out.code);
     }
     assert!(
-        [4, 7, 8].contains(&out.code),
+        [4, 7, 8, 9].contains(&out.code),
         "unexpected exit {}:\n{}",
         out.code,
         out.stderr
@@ -92,20 +110,28 @@ fn soak(reg: &'static Registry, seed: u64) {
         std::fs::write(bench.path(&format!("p{i}.bin")), format!("pushed {i}")).unwrap();
     }
 
-    proxy.configure_random(seed, FAULT_RATE, &[]);
+    let kinds: Vec<&str> = RANDOM_FAULT_KINDS
+        .iter()
+        .chain(&HANGING_FAULT_KINDS)
+        .copied()
+        .collect();
+    proxy.configure_random(seed, FAULT_RATE, &kinds);
     let attaches: Vec<Box<dyn Fn() -> Output + Send + Sync>> = bundles
         .iter()
         .map(|b| {
             let (bench, subject_ref) = (&bench, &subject_ref);
             Box::new(move || {
-                bench.run(&[
-                    "attach",
-                    subject_ref,
-                    "--bundle",
-                    b.to_str().unwrap(),
-                    "--format",
-                    "json",
-                ])
+                bounded(
+                    bench,
+                    &[
+                        "attach",
+                        subject_ref,
+                        "--bundle",
+                        b.to_str().unwrap(),
+                        "--format",
+                        "json",
+                    ],
+                )
             }) as Box<dyn Fn() -> Output + Send + Sync>
         })
         .collect();
@@ -114,18 +140,21 @@ fn soak(reg: &'static Registry, seed: u64) {
         .map(|i| {
             let (bench, proxy) = (&bench, &proxy);
             Box::new(move || {
-                bench.run(&[
-                    "--subject-path",
-                    &format!("p{i}.bin"),
-                    "--key",
-                    "k.pem",
-                    "-o",
-                    &format!("p{i}.sigstore.json"),
-                    "--push",
-                    &proxy.reference(&format!("{repo}:p{i}")),
-                    "--format",
-                    "json",
-                ])
+                bounded(
+                    bench,
+                    &[
+                        "--subject-path",
+                        &format!("p{i}.bin"),
+                        "--key",
+                        "k.pem",
+                        "-o",
+                        &format!("p{i}.sigstore.json"),
+                        "--push",
+                        &proxy.reference(&format!("{repo}:p{i}")),
+                        "--format",
+                        "json",
+                    ],
+                )
             }) as Box<dyn Fn() -> Output + Send + Sync>
         })
         .collect();

@@ -156,6 +156,54 @@ impl Cmd {
     }
 }
 
+impl Cmd {
+    /// Runs it, killing it if it has not ended within `limit`: a command
+    /// that hangs fails the test, with what it printed so far, instead of
+    /// blocking the run.
+    #[track_caller]
+    pub fn run_within(mut self, limit: Duration) -> Output {
+        use std::io::Read;
+        self.command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null());
+        let started = Instant::now();
+        let mut child = self.command.spawn().expect("spawn cargo-attest");
+        let drain = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = pipe.read_to_end(&mut bytes);
+                String::from_utf8_lossy(&bytes).into_owned()
+            })
+        };
+        let stdout = drain(Box::new(child.stdout.take().unwrap()));
+        let stderr = drain(Box::new(child.stderr.take().unwrap()));
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for cargo-attest") {
+                break Some(status);
+            }
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let stdout = stdout.join().unwrap_or_default();
+        let stderr = stderr.join().unwrap_or_default();
+        let Some(status) = status else {
+            panic!(
+                "cargo-attest did not end within {limit:?}: a hang (killed)\nstdout:\n{stdout}\nstderr:\n{stderr}"
+            );
+        };
+        Output {
+            code: status.code().unwrap_or(-1),
+            stdout,
+            stderr,
+        }
+    }
+}
+
 /// Runs any program; panics if it cannot start.
 pub fn run(program: &str, args: &[&str], cwd: Option<&Path>) -> Output {
     let mut c = Command::new(program);

@@ -115,7 +115,8 @@
 //	      and query; each omitted or empty = any) draws four numbers in
 //	      [0,1) from a splitmix64 generator seeded with seed: u1 < rate
 //	      (0..1) injects a fault, u2 picks the kind among those of `kinds`
-//	      (default all six) possible for the request and `when` (default
+//	      (default the first six below; the three hanging kinds only when
+//	      named) possible for the request and `when` (default
 //	      "any"), u3 picks before or after when both are possible, u4 sets
 //	      the fault's size. So for a given config and request order, the
 //	      faults are the same every run. Kinds, with the phases they have:
@@ -137,6 +138,16 @@
 //	                          no bytes.
 //	        "slow"            before: 1-3 s (1000 + u4 * 2000 ms) before
 //	                          forwarding; after: the same before answering.
+//	        "answer-early"    before: 429 or 503 (u4) answered right after
+//	                          the request head, with "Connection: close",
+//	                          then the socket is held open for 5 minutes
+//	                          without reading the body (a Go server under a
+//	                          body limit, a gateway that sheds load).
+//	        "drip"            after, not for HEAD: the upstream's answer
+//	                          with its body sent one byte per second.
+//	        "stall"           before: the request head is read, then
+//	                          nothing: no answer, no more reads, the socket
+//	                          held open for 5 minutes.
 //	    Statuses answered by a fault have an OCI error JSON body
 //	    ({"errors":[{"code":"TOOMANYREQUESTS"|"UNAVAILABLE"|...}]}).
 //	GET  /__proxy/counts  {"total": N, "by_kind": {"PUT manifest": 2, ...},
@@ -148,7 +159,8 @@
 //	    Requests answered by the proxy itself (fake200, 404, pages,
 //	    challenge, before faults) count too. faults: faults applied, by
 //	    name (random: the kind; rules: "rule-status-NNN", "rule-delay",
-//	    "rule-reset", "rule-reset-request", "rule-reset-response"), and the
+//	    "rule-reset", "rule-reset-request", "rule-reset-response",
+//	    "rule-answer-early-NNN", "rule-stall", "rule-drip"), and the
 //	    same split by when. token_requests: calls of /__proxy/token.
 //	GET  /__proxy/faults  {"faults": [{"seq": 7, "source": "random"|"rule",
 //	                       "rule": 0, "fault": "429", "when": "after",
@@ -175,7 +187,11 @@
 //	            | {"delay_ms": 3000}
 //	            | {"reset": true}
 //	            | {"reset_after_request_bytes": N}
-//	            | {"reset_after_response_bytes": N}}
+//	            | {"reset_after_response_bytes": N}
+//	            | {"answer_early": 401, "headers": {"WWW-Authenticate": ".."},
+//	               "body": "optional", "hold_ms": N}
+//	            | {"stall": true, "hold_ms": N}
+//	            | {"drip_ms": N}}
 //	    Filters (each optional = any): method (case-insensitive), kind (as
 //	    in counts), path_regex (RE2 on the request URI, path and query).
 //	    Every rule counts the requests it matches (state "matched"); it
@@ -194,6 +210,14 @@
 //	                  all of it, if shorter; nothing is forwarded), reset
 //	      reset_after_response_bytes  after: the answer's headers and
 //	                  min(N, length) body bytes, then reset
+//	      answer_early  before: answer the status (headers, body as for
+//	                  status, plus "Connection: close") right after the
+//	                  request head, then hold the socket open without
+//	                  reading for hold_ms (default 300000, at most 600000)
+//	      stall       before: never answer and read nothing more; hold the
+//	                  socket open for hold_ms (as for answer_early)
+//	      drip_ms     after: the upstream's answer, its body one byte per
+//	                  N ms (1-60000), then close
 //	    Rules are kept until DELETE (reset keeps them and their state).
 //	DELETE /__proxy/rules clears them; 204.
 //	GET|POST /__proxy/token  a token endpoint (for challenge realms). Every
@@ -268,7 +292,12 @@ const (
 	chunkedReset   = 64 << 10 // a chunked request body is read up to this much before a reset
 	resetPause     = 100 * time.Millisecond
 	pageParam      = "fault-proxy-page"
-	tokenDefault   = `{"token":"fault-proxy-token","access_token":"fault-proxy-token","expires_in":300}`
+	// How long answer-early and stall hold a connection open (without
+	// reading it) by default, and at most: the client must give up first.
+	holdDefault  = 5 * time.Minute
+	holdMax      = 10 * time.Minute
+	dripDefault  = time.Second // drip: one body byte per this
+	tokenDefault = `{"token":"fault-proxy-token","access_token":"fault-proxy-token","expires_in":300}`
 )
 
 const (
@@ -318,10 +347,19 @@ var randomKinds = map[string][]string{
 	"reset-mid-body":  {before, after},
 	"truncate-body":   {after},
 	"slow":            {before, after},
+	"answer-early":    {before},
+	"drip":            {after},
+	"stall":           {before},
 }
 
-// In a fixed order, for defaults and messages.
-var randomKindNames = []string{"5xx", "429", "429-retry-after", "reset-mid-body", "truncate-body", "slow"}
+// In a fixed order, for messages.
+var randomKindNames = []string{"5xx", "429", "429-retry-after", "reset-mid-body", "truncate-body", "slow",
+	"answer-early", "drip", "stall"}
+
+// The kinds drawn when a config names none: the first six. The hanging
+// kinds (answer-early, drip, stall) cost a client its stall window each,
+// so they are drawn only when asked for.
+var defaultRandomKinds = randomKindNames[:6]
 
 var requestKinds = []string{"ping", "blob", "upload", "manifest", "referrers", "tags", "other"}
 
@@ -435,7 +473,7 @@ func (rc *randomConfig) normalize() error {
 		return fmt.Errorf("rate must be in [0, 1], not %v", rc.Rate)
 	}
 	if len(rc.Kinds) == 0 {
-		rc.Kinds = append([]string(nil), randomKindNames...)
+		rc.Kinds = append([]string(nil), defaultRandomKinds...)
 	}
 	if rc.When == "" {
 		rc.When = "any"
@@ -490,7 +528,7 @@ func (rc *randomConfig) fault(r *http.Request, u [4]float64) *fault {
 	}
 	var possible []choice
 	for _, k := range rc.Kinds {
-		if k == "truncate-body" && r.Method == http.MethodHead {
+		if (k == "truncate-body" || k == "drip") && r.Method == http.MethodHead {
 			continue
 		}
 		var phases []string
@@ -533,6 +571,12 @@ func (rc *randomConfig) fault(r *http.Request, u [4]float64) *fault {
 		f.op = opTruncate
 	case "slow":
 		f.op, f.delay = opDelay, time.Duration(1000+pick(u[3], 2000))*time.Millisecond
+	case "answer-early":
+		f.op, f.status, f.hold = opAnswerEarly, []int{429, 503}[pick(u[3], 2)], holdDefault
+	case "drip":
+		f.op, f.delay = opDrip, dripDefault
+	case "stall":
+		f.op, f.hold = opStall, holdDefault
 	}
 	return f
 }
@@ -573,6 +617,10 @@ type action struct {
 	Reset                   bool              `json:"reset,omitempty"`
 	ResetAfterRequestBytes  *int64            `json:"reset_after_request_bytes,omitempty"`
 	ResetAfterResponseBytes *int64            `json:"reset_after_response_bytes,omitempty"`
+	AnswerEarly             int               `json:"answer_early,omitempty"`
+	Stall                   bool              `json:"stall,omitempty"`
+	DripMS                  int64             `json:"drip_ms,omitempty"`
+	HoldMS                  int64             `json:"hold_ms,omitempty"`
 }
 
 type rule struct {
@@ -631,8 +679,33 @@ func (ru *rule) normalize() error {
 				return fmt.Errorf("bad header %q: %q", k, v)
 			}
 		}
+	} else if a.AnswerEarly != 0 {
+		actions, phases = append(actions, "answer_early"), []string{before}
+		if a.AnswerEarly < 200 || a.AnswerEarly > 599 {
+			return fmt.Errorf("answer_early must be a status 200-599, not %d", a.AnswerEarly)
+		}
+		for k, v := range a.Headers {
+			if k == "" || strings.ContainsAny(k+v, "\r\n") || strings.ContainsAny(k, ": ") {
+				return fmt.Errorf("bad header %q: %q", k, v)
+			}
+		}
 	} else if len(a.Headers) > 0 || a.Body != nil {
-		return errors.New("headers and body go with status")
+		return errors.New("headers and body go with status or answer_early")
+	}
+	if a.Stall {
+		actions, phases = append(actions, "stall"), []string{before}
+	}
+	if a.DripMS != 0 {
+		actions, phases = append(actions, "drip_ms"), []string{after}
+		if a.DripMS < 0 || a.DripMS > 60000 {
+			return errors.New("drip_ms must be 1-60000")
+		}
+	}
+	if a.HoldMS != 0 && a.AnswerEarly == 0 && !a.Stall {
+		return errors.New("hold_ms goes with answer_early or stall")
+	}
+	if a.HoldMS < 0 || a.HoldMS > holdMax.Milliseconds() {
+		return fmt.Errorf("hold_ms must be 1-%d", holdMax.Milliseconds())
 	}
 	if a.DelayMS != 0 {
 		actions, phases = append(actions, "delay_ms"), []string{before, after}
@@ -657,7 +730,8 @@ func (ru *rule) normalize() error {
 	}
 	if len(actions) != 1 {
 		return fmt.Errorf("an action needs exactly one of status, delay_ms, reset, "+
-			"reset_after_request_bytes, reset_after_response_bytes (got %v)", actions)
+			"reset_after_request_bytes, reset_after_response_bytes, answer_early, stall, "+
+			"drip_ms (got %v)", actions)
 	}
 	if ru.When == "" {
 		ru.When = phases[0]
@@ -694,6 +768,19 @@ func (ru *rule) fault(index int) *fault {
 		f.op, f.bytes, f.name = opResetRequest, *a.ResetAfterRequestBytes, "rule-reset-request"
 	case a.ResetAfterResponseBytes != nil:
 		f.op, f.bytes, f.name = opResetResponse, *a.ResetAfterResponseBytes, "rule-reset-response"
+	case a.AnswerEarly != 0:
+		f.op, f.status, f.headers, f.body = opAnswerEarly, a.AnswerEarly, a.Headers, a.Body
+		f.name = fmt.Sprintf("rule-answer-early-%d", a.AnswerEarly)
+	case a.Stall:
+		f.op, f.name = opStall, "rule-stall"
+	case a.DripMS != 0:
+		f.op, f.delay, f.name = opDrip, time.Duration(a.DripMS)*time.Millisecond, "rule-drip"
+	}
+	if f.op == opAnswerEarly || f.op == opStall {
+		f.hold = holdDefault
+		if a.HoldMS > 0 {
+			f.hold = time.Duration(a.HoldMS) * time.Millisecond
+		}
 	}
 	return f
 }
@@ -709,6 +796,9 @@ const (
 	opResetRequest                // read part of the request body, reset (before)
 	opResetResponse               // headers and part of the body, reset (after)
 	opTruncate                    // headers and part of the body, close (after)
+	opAnswerEarly                 // answer a status unread, hold the socket (before)
+	opStall                       // never answer, never read, hold the socket (before)
+	opDrip                        // the answer's body a byte at a time (after)
 )
 
 // One fault decided for one request.
@@ -721,9 +811,10 @@ type fault struct {
 	status  int
 	headers map[string]string
 	body    *string
-	delay   time.Duration
-	bytes   int64   // exact byte count (rules); -1: from frac
-	frac    float64 // random: where in the body
+	delay   time.Duration // delay; drip: the pause between body bytes
+	hold    time.Duration // answer-early, stall: how long the socket is held
+	bytes   int64         // exact byte count (rules); -1: from frac
+	frac    float64       // random: where in the body
 }
 
 type faultRecord struct {
@@ -885,9 +976,9 @@ func (p *proxy) record(info *reqInfo, f *fault, bytes int64, upstreamStatus int)
 		rec.Rule = &i
 	}
 	switch f.op {
-	case opStatus:
+	case opStatus, opAnswerEarly:
 		rec.Status = f.status
-	case opDelay:
+	case opDelay, opDrip:
 		rec.DelayMS = f.delay.Milliseconds()
 	}
 	if bytes >= 0 {
@@ -1001,6 +1092,36 @@ func (p *proxy) before(w http.ResponseWriter, r *http.Request, info *reqInfo, f 
 		p.record(info, f, got, 0)
 		p.takeOver(w, func(*bufio.ReadWriter) {}, func() {}, true)
 		return false
+	case opAnswerEarly:
+		p.record(info, f, -1, 0)
+		p.hold(w, r, f, func(brw *bufio.ReadWriter) {
+			text := errorBody(f.status)
+			if f.body != nil {
+				text = *f.body
+			} else if f.status < 400 {
+				text = ""
+			}
+			fmt.Fprintf(brw, "HTTP/1.1 %d %s\r\n", f.status, http.StatusText(f.status))
+			h := http.Header{}
+			for k, v := range f.headers {
+				h.Set(k, v)
+			}
+			if h.Get("Content-Type") == "" && text != "" {
+				h.Set("Content-Type", "application/json")
+			}
+			h.Set("Content-Length", strconv.Itoa(len(text)))
+			h.Set("Connection", "close")
+			h.Write(brw)
+			brw.WriteString("\r\n")
+			if r.Method != http.MethodHead {
+				brw.WriteString(text)
+			}
+		})
+		return false
+	case opStall:
+		p.record(info, f, -1, 0)
+		p.hold(w, r, f, func(*bufio.ReadWriter) {})
+		return false
 	}
 	p.logger.Printf("fault %s: op %d cannot happen before", f.name, f.op)
 	return true
@@ -1037,6 +1158,78 @@ func (p *proxy) takeOver(w http.ResponseWriter, write func(*bufio.ReadWriter), d
 		tcp.SetLinger(0)
 	}
 	raw.Close()
+}
+
+// hold takes the client's connection over without reading any more of
+// it, lets write send what it will (an early answer, or nothing), and
+// keeps the socket open for f.hold or until the proxy stops, as a server
+// that answered before reading the body (or never answers) does: the
+// client's unsent body fills the socket buffers and stays there.
+func (p *proxy) hold(w http.ResponseWriter, r *http.Request, f *fault, write func(*bufio.ReadWriter)) {
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		p.logger.Printf("hijack: %v", err)
+		return
+	}
+	write(brw)
+	if err := brw.Flush(); err != nil {
+		p.logger.Printf("hold write: %v", err)
+	}
+	p.logger.Printf("%s %s: holding the connection for %s without reading", r.Method, r.URL.RequestURI(), f.hold)
+	go func() {
+		time.Sleep(f.hold)
+		conn.Close()
+	}()
+}
+
+// drip sends the upstream's answer with its body one byte per f.delay,
+// then closes; it stops when the client goes away.
+func (p *proxy) drip(resp *http.Response, info *reqInfo, f *fault) {
+	p.record(info, f, -1, resp.StatusCode)
+	chunked := resp.ContentLength < 0
+	p.takeOver(info.w, func(brw *bufio.ReadWriter) {
+		fmt.Fprintf(brw, "HTTP/1.1 %s\r\n", resp.Status)
+		h := resp.Header.Clone()
+		h.Set("Connection", "close")
+		if chunked {
+			h.Del("Content-Length")
+			h.Set("Transfer-Encoding", "chunked")
+		} else {
+			h.Del("Transfer-Encoding")
+			h.Set("Content-Length", strconv.FormatInt(resp.ContentLength, 10))
+		}
+		h.Write(brw)
+		brw.WriteString("\r\n")
+		if err := brw.Flush(); err != nil {
+			return
+		}
+		if info.method == http.MethodHead {
+			return
+		}
+		one := make([]byte, 1)
+		for {
+			n, err := resp.Body.Read(one)
+			if n == 1 {
+				time.Sleep(f.delay)
+				if chunked {
+					brw.WriteString("1\r\n")
+				}
+				brw.Write(one)
+				if chunked {
+					brw.WriteString("\r\n")
+				}
+				if brw.Flush() != nil {
+					return
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+		if chunked {
+			brw.WriteString("0\r\n\r\n")
+		}
+	}, func() {}, false)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
@@ -1209,6 +1402,9 @@ func (p *proxy) after(resp *http.Response, info *reqInfo, f *fault) error {
 		return errFaultApplied
 	case opResetResponse, opTruncate:
 		p.partial(resp, info, f)
+		return errFaultApplied
+	case opDrip:
+		p.drip(resp, info, f)
 		return errFaultApplied
 	}
 	p.logger.Printf("fault %s: op %d cannot happen after", f.name, f.op)
