@@ -307,7 +307,16 @@ fn early_answers_on_a_large_push(rounds: usize, load: bool) {
     let bench = Bench::new();
     write_file(&bench, "large.bin", 200, 7);
     let stop = std::sync::atomic::AtomicBool::new(false);
+    /// Stops the load threads however the rounds end (a failed assertion
+    /// included): otherwise the scope would wait for them for ever.
+    struct StopOnDrop<'a>(&'a std::sync::atomic::AtomicBool);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
     std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
         if load {
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
             for _ in 0..cores {
@@ -329,17 +338,10 @@ fn early_answers_on_a_large_push(rounds: usize, load: bool) {
                 let reference = proxy.reference(&format!("hang/large:r{round}"));
                 let (out, took) = bounded(&bench, &["push", &reference, "large.bin"]);
                 let context = format!("round {round}: 200 MiB push through {fault:?}");
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    assert_outcome(fault, &out, took, &context);
-                    fired_and_cleared(&proxy, &context);
-                }));
-                if let Err(panic) = result {
-                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                    std::panic::resume_unwind(panic);
-                }
+                assert_outcome(fault, &out, took, &context);
+                fired_and_cleared(&proxy, &context);
             }
         }
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
     });
 }
 
