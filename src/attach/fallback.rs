@@ -262,26 +262,9 @@ pub(super) fn update(
                 Err(e) => return Err(e),
             }
         }
-        // Read back now, then once more after the settle time.
-        let Some(now) = read_index(store, &tag, subject)? else {
-            continue;
-        };
-        if !known.all_in(&now.index, change) {
-            tracing::debug!("{tag} lost entries right after the write; merging again");
-            continue;
-        }
-        std::thread::sleep(settle);
-        let Some(settled) = read_index(store, &tag, subject)? else {
-            continue;
-        };
-        if known.all_in(&settled.index, change) {
-            tracing::debug!(
-                "{tag} holds all {} known entries after settling",
-                known.entries.len()
-            );
+        if confirmed(store, &tag, subject, &known, change, settle)? {
             return Ok(true);
         }
-        tracing::debug!("{tag} lost entries to a concurrent writer; merging again");
     }
     Err(Error::registry(
         store.describe(),
@@ -290,6 +273,39 @@ pub(super) fn update(
              (heavy concurrent writing?); run the command again"
         ),
     ))
+}
+
+/// Whether the index holds every known entry when read back right after
+/// the write and again after `settle`: a writer that read before our PUT
+/// may land its own after the first read-back.
+fn confirmed(
+    store: &dyn Store,
+    tag: &str,
+    subject: &Descriptor,
+    known: &Known,
+    change: &Change,
+    settle: Duration,
+) -> Result<bool> {
+    let Some(now) = read_index(store, tag, subject)? else {
+        return Ok(false);
+    };
+    if !known.all_in(&now.index, change) {
+        tracing::debug!("{tag} lost entries right after the write; merging again");
+        return Ok(false);
+    }
+    std::thread::sleep(settle);
+    let Some(settled) = read_index(store, tag, subject)? else {
+        return Ok(false);
+    };
+    if known.all_in(&settled.index, change) {
+        tracing::debug!(
+            "{tag} holds all {} known entries after settling",
+            known.entries.len()
+        );
+        return Ok(true);
+    }
+    tracing::debug!("{tag} lost entries to a concurrent writer; merging again");
+    Ok(false)
 }
 
 fn immutable_tag(store: &dyn Store, tag: &str, status: u16) -> Error {

@@ -189,33 +189,8 @@ impl Pipeline<'_> {
                 state
             });
             let stop = &stop_reading;
-            // Returns whether every byte of the range was read and handed on.
-            let reader = threads.spawn(move || -> std::io::Result<bool> {
-                let mut file = File::open(path)?;
-                file.seek(SeekFrom::Start(from))?;
-                let mut left = len;
-                while left > 0 && !stop.load(Ordering::Relaxed) {
-                    let mut block = vec![0u8; BLOCK.min(left as usize)];
-                    if let Err(e) = file.read_exact(&mut block) {
-                        let copy = std::io::Error::new(e.kind(), e.to_string());
-                        // The request fails with it; nobody may be left to
-                        // receive it, which is fine.
-                        let _ = tx.try_send(Err(copy));
-                        return Err(e);
-                    }
-                    left -= block.len() as u64;
-                    let block = Bytes::from(block);
-                    let hashed = hash_tx
-                        .as_ref()
-                        .is_none_or(|h| h.send(block.clone()).is_ok());
-                    // Returns an error once the receiver is gone: the
-                    // request ended and its runtime was dropped.
-                    if !hashed || tx.blocking_send(Ok(block)).is_err() {
-                        return Ok(false);
-                    }
-                }
-                Ok(left == 0)
-            });
+            let reader =
+                threads.spawn(move || read_range(path, from, len, stop, &tx, hash_tx.as_ref()));
             let body = {
                 let (counter, moved) = (counter.clone(), Arc::clone(&moved));
                 futures_util::stream::poll_fn(move |cx| {
@@ -277,6 +252,41 @@ impl Pipeline<'_> {
             })
         })
     }
+}
+
+/// Reads bytes `from..from + len` of `path` a block at a time, each block
+/// to the hasher (when hashing) and to the request body. Returns whether
+/// every byte was read and handed on; stops early, without error, once
+/// `stop` is set or the body's receiver is gone (the request ended and its
+/// runtime was dropped), so it never outlives its request.
+fn read_range(
+    path: &Path,
+    from: u64,
+    len: u64,
+    stop: &AtomicBool,
+    tx: &tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
+    hash_tx: Option<&std::sync::mpsc::SyncSender<Bytes>>,
+) -> std::io::Result<bool> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(from))?;
+    let mut left = len;
+    while left > 0 && !stop.load(Ordering::Relaxed) {
+        let mut block = vec![0u8; BLOCK.min(left as usize)];
+        if let Err(e) = file.read_exact(&mut block) {
+            let copy = std::io::Error::new(e.kind(), e.to_string());
+            // The request fails with it; nobody may be left to receive it,
+            // which is fine.
+            let _ = tx.try_send(Err(copy));
+            return Err(e);
+        }
+        left -= block.len() as u64;
+        let block = Bytes::from(block);
+        let hashed = hash_tx.is_none_or(|h| h.send(block.clone()).is_ok());
+        if !hashed || tx.blocking_send(Ok(block)).is_err() {
+            return Ok(false);
+        }
+    }
+    Ok(left == 0)
 }
 
 /// Watches a request's progress until `done` closes: when no byte moves
