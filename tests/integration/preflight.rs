@@ -36,6 +36,27 @@ impl CountingListener {
     fn hits(&self) -> usize {
         self.hits.load(Ordering::SeqCst)
     }
+
+    /// `cargo attest --keyless --push DESTINATION` of `app.bin`, signing
+    /// with this stand-in as Fulcio, TSA and Rekor.
+    fn keyless_push(&self, destination: &str) -> crate::support::Cmd {
+        attest(&[
+            "--subject-path",
+            "app.bin",
+            "--identity-token",
+            FAKE_TOKEN,
+            "--fulcio-url",
+            &self.url,
+            "--timestamp-server-url",
+            &format!("{}/api/v1/timestamp", self.url),
+            "--rekor-url",
+            &self.url,
+            "-o",
+            "app.sigstore.json",
+            "--push",
+            destination,
+        ])
+    }
 }
 
 /// A loopback port nothing listens on.
@@ -72,26 +93,12 @@ fn keyless_push_to_a_bad_destination_contacts_no_sigstore_service_and_writes_not
         (&unreachable, 8, "GET /v2/"),
     ];
     for (destination, code, needle) in cases {
-        attest(&[
-            "--subject-path",
-            "app.bin",
-            "--identity-token",
-            FAKE_TOKEN,
-            "--fulcio-url",
-            &services.url,
-            "--timestamp-server-url",
-            &format!("{}/api/v1/timestamp", services.url),
-            "--rekor-url",
-            &services.url,
-            "-o",
-            "app.sigstore.json",
-            "--push",
-            destination,
-        ])
-        .env("CARGO_ATTEST_CACHE_DIR", dir.path().join("cache"))
-        .cwd(dir.path())
-        .run()
-        .fails_with(code, needle);
+        services
+            .keyless_push(destination)
+            .env("CARGO_ATTEST_CACHE_DIR", dir.path().join("cache"))
+            .cwd(dir.path())
+            .run()
+            .fails_with(code, needle);
         assert_eq!(
             services.hits(),
             0,
@@ -248,28 +255,14 @@ fn wrong_registry_credentials_fail_before_signing_on_a_token_registry() {
     std::fs::write(dir.path().join("app.bin"), b"the artifact").unwrap();
     let destination = reg.reference("preflight/app:v1");
     let run = |password: &str| {
-        attest(&[
-            "--subject-path",
-            "app.bin",
-            "--identity-token",
-            FAKE_TOKEN,
-            "--fulcio-url",
-            &services.url,
-            "--timestamp-server-url",
-            &format!("{}/api/v1/timestamp", services.url),
-            "--rekor-url",
-            &services.url,
-            "-o",
-            "app.sigstore.json",
-            "--push",
-            &destination,
-        ])
-        .env("CARGO_ATTEST_REGISTRY", &reg.host)
-        .env("CARGO_ATTEST_REGISTRY_USERNAME", crate::testbed::TEST_USER)
-        .env("CARGO_ATTEST_REGISTRY_PASSWORD", password)
-        .env("CARGO_ATTEST_CACHE_DIR", dir.path().join("cache"))
-        .cwd(dir.path())
-        .run()
+        services
+            .keyless_push(&destination)
+            .env("CARGO_ATTEST_REGISTRY", &reg.host)
+            .env("CARGO_ATTEST_REGISTRY_USERNAME", crate::testbed::TEST_USER)
+            .env("CARGO_ATTEST_REGISTRY_PASSWORD", password)
+            .env("CARGO_ATTEST_CACHE_DIR", dir.path().join("cache"))
+            .cwd(dir.path())
+            .run()
     };
     // The token service refuses the password for the push scope: the auth
     // exit code, before anything is signed.
