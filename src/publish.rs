@@ -132,13 +132,22 @@ pub(crate) fn publish(
         }
     };
     let manifest = push_manifest(store, manifest, Some(tag))?;
+    // What is attached already is read once, and only when some
+    // attestation may be found among it.
+    let attached_before = match what.attestations.iter().any(|a| a.is_same.is_some()) {
+        true => attached_bundles(store, &manifest),
+        false => Vec::new(),
+    };
     let attached = what
         .attestations
         .iter()
         .map(|a| {
-            let existing = a
-                .is_same
-                .and_then(|same| existing_attestation(store, &manifest, same));
+            let existing = a.is_same.and_then(|same| {
+                attached_before
+                    .iter()
+                    .find(|(_, bytes)| same(bytes))
+                    .map(|(manifest, _)| manifest.clone())
+            });
             Ok(match existing {
                 Some(attestation) => Attachment::Existing { attestation },
                 None => Attachment::New(attach_bundle(
@@ -158,25 +167,22 @@ pub(crate) fn publish(
     })
 }
 
-/// The manifest holding an attestation `is_same` recognises among those
-/// attached to `subject`. A store that cannot be read here just means the
-/// attestation is attached (again): never a reason to fail.
-fn existing_attestation(
-    store: &dyn Store,
-    subject: &Descriptor,
-    is_same: &IsSame<'_>,
-) -> Option<String> {
+/// The Sigstore bundles attached to `subject`, each with the manifest
+/// that holds it (read through the store: capped and digest-checked). A
+/// store that cannot be read here just means attestations are attached
+/// (again): never a reason to fail.
+fn attached_bundles(store: &dyn Store, subject: &Descriptor) -> Vec<(String, Vec<u8>)> {
     let discovery = match discover(store, &subject.digest, Some(BUNDLE_ARTIFACT_TYPE)) {
         Ok(d) => d,
         Err(e) => {
             tracing::debug!("attached attestations not read: {}", e.report());
-            return None;
+            return Vec::new();
         }
     };
     read_attestations(store, subject, &discovery.referrers)
         .into_iter()
-        .find(|a| a.content.as_ref().is_ok_and(|bytes| is_same(bytes)))
-        .map(|a| a.manifest)
+        .filter_map(|a| a.content.ok().map(|bytes| (a.manifest, bytes)))
+        .collect()
 }
 
 /// The manifest of an artifact holding `layers`, and its bytes (what gets

@@ -371,36 +371,19 @@ mod tests {
         for s in [StatusCode::CREATED, StatusCode::NO_CONTENT, StatusCode::OK] {
             assert_eq!(classify(Write::Put, s), Verdict::Stored, "{s}");
         }
-        assert_eq!(classify(Write::Put, StatusCode::ACCEPTED), Verdict::Refused);
-        assert_eq!(
-            classify(Write::Put, StatusCode::BAD_REQUEST),
-            Verdict::Mismatch
-        );
-        assert_eq!(
-            classify(Write::Put, StatusCode::UNAUTHORIZED),
-            Verdict::Renew
-        );
-        assert_eq!(
-            classify(Write::Put, StatusCode::NOT_FOUND),
-            Verdict::Restart
-        );
-        assert_eq!(
-            classify(Write::Put, StatusCode::PAYLOAD_TOO_LARGE),
-            Verdict::TooLarge
-        );
-        assert_eq!(
-            classify(Write::Put, StatusCode::SERVICE_UNAVAILABLE),
-            Verdict::Resume
-        );
-        assert_eq!(
-            classify(Write::Put, StatusCode::TOO_MANY_REQUESTS),
-            Verdict::Resume
-        );
-        assert_eq!(
-            classify(Write::Put, StatusCode::RANGE_NOT_SATISFIABLE),
-            Verdict::Refused
-        );
-        assert_eq!(classify(Write::Put, StatusCode::FORBIDDEN), Verdict::Denied);
+        for (status, verdict) in [
+            (StatusCode::ACCEPTED, Verdict::Refused),
+            (StatusCode::BAD_REQUEST, Verdict::Mismatch),
+            (StatusCode::UNAUTHORIZED, Verdict::Renew),
+            (StatusCode::NOT_FOUND, Verdict::Restart),
+            (StatusCode::PAYLOAD_TOO_LARGE, Verdict::TooLarge),
+            (StatusCode::SERVICE_UNAVAILABLE, Verdict::Resume),
+            (StatusCode::TOO_MANY_REQUESTS, Verdict::Resume),
+            (StatusCode::RANGE_NOT_SATISFIABLE, Verdict::Refused),
+            (StatusCode::FORBIDDEN, Verdict::Denied),
+        ] {
+            assert_eq!(classify(Write::Put, status), verdict, "{status}");
+        }
     }
 }
 
