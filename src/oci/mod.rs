@@ -13,6 +13,7 @@
 pub(crate) mod digest;
 pub(crate) mod errors;
 pub(crate) mod manifest;
+pub(crate) mod platform;
 pub(crate) mod reference;
 pub(crate) mod store;
 
