@@ -216,6 +216,11 @@ pub struct DiscoverArgs {
     #[arg(long, value_name = "TYPE")]
     pub artifact_type: Option<String>,
 
+    /// REF is an image index: list what is attached to its manifest for
+    /// this platform (OS/ARCH[/VARIANT], such as linux/arm64).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
     #[command(flatten)]
     pub registry: RegistryArgs,
 }

@@ -15,9 +15,10 @@ use crate::attach::{AttachOptions, AttachReport, BUNDLE_ARTIFACT_TYPE, attach_bu
 use crate::error::{Error, Result};
 use crate::oci::Store;
 use crate::oci::manifest::{
-    ANNOTATION_CREATED, ANNOTATION_TITLE, Descriptor, EMPTY_JSON, ImageManifest,
-    MEDIA_TYPE_MANIFEST,
+    ANNOTATION_CREATED, ANNOTATION_TITLE, Descriptor, EMPTY_JSON, ImageIndex, ImageManifest,
+    MEDIA_TYPE_INDEX, MEDIA_TYPE_MANIFEST,
 };
+use crate::oci::platform::Platform;
 use crate::progress::{Progress, Status};
 use crate::provenance::subjects::sha256_file;
 
@@ -132,14 +133,86 @@ pub(crate) fn publish(
         }
     };
     let manifest = push_manifest(store, manifest, Some(tag))?;
+    let attached = attach_all(store, &manifest, &what.attestations)?;
+    Ok(Published {
+        manifest,
+        layers,
+        attached,
+    })
+}
+
+/// One platform's artifact in an image index: its files and planned
+/// manifest, and what to attach to that manifest.
+pub(crate) struct PlatformArtifact<'a> {
+    pub(crate) files: &'a [ArtifactFile],
+    /// The manifest as planned (a signature covers its digest).
+    pub(crate) manifest: &'a [u8],
+    pub(crate) attestations: Vec<Attestation<'a>>,
+}
+
+/// An image index to publish under a tag: each platform's artifact, then
+/// the index itself, each with its attestations.
+pub(crate) struct IndexPublication<'a> {
+    pub(crate) platforms: Vec<PlatformArtifact<'a>>,
+    /// The index as planned: it names every platform's manifest.
+    pub(crate) index: &'a [u8],
+    pub(crate) attestations: Vec<Attestation<'a>>,
+    /// As [`Publication::label`].
+    pub(crate) label: Option<&'a str>,
+}
+
+/// What an index publication left in the store.
+pub(crate) struct PublishedIndex {
+    pub(crate) index: Descriptor,
+    /// Each platform's manifest and its attachments, in order.
+    pub(crate) platforms: Vec<(Descriptor, Vec<Attachment>)>,
+    /// The index's attachments, in order.
+    pub(crate) attached: Vec<Attachment>,
+}
+
+/// Publishes an image index: every platform's blobs, its manifest (by
+/// digest: only the index is tagged) and that manifest's attestations;
+/// then the index under `tag`, and its attestations. Blobs before the
+/// manifest that names them, manifests before the index, each before its
+/// referrers: whatever is visible is complete.
+pub(crate) fn publish_index(
+    store: &dyn Store,
+    tag: &str,
+    what: &IndexPublication<'_>,
+    progress: &Progress,
+) -> Result<PublishedIndex> {
+    let mut platforms = Vec::new();
+    for platform in &what.platforms {
+        // Each layer is checked against the digest the plan named.
+        push_layers(store, platform.files, progress, what.label)?;
+        let manifest = push_manifest(store, platform.manifest, None)?;
+        let attached = attach_all(store, &manifest, &platform.attestations)?;
+        platforms.push((manifest, attached));
+    }
+    store.tag_manifest(tag, MEDIA_TYPE_INDEX, what.index)?;
+    let index = Descriptor::of_bytes(MEDIA_TYPE_INDEX, what.index);
+    let attached = attach_all(store, &index, &what.attestations)?;
+    Ok(PublishedIndex {
+        index,
+        platforms,
+        attached,
+    })
+}
+
+/// Attaches each attestation to `subject`, unless it is attached there
+/// already (an earlier run of the same build).
+fn attach_all(
+    store: &dyn Store,
+    subject: &Descriptor,
+    attestations: &[Attestation<'_>],
+) -> Result<Vec<Attachment>> {
     // What is attached already is read once, and only when some
     // attestation may be found among it.
-    let attached_before = match what.attestations.iter().any(|a| a.is_same.is_some()) {
-        true => attached_bundles(store, &manifest),
+    let attached_before = match attestations.iter().any(|a| a.is_same.is_some()) {
+        true => attached_bundles(store, subject),
         false => Vec::new(),
     };
-    let attached = what
-        .attestations
+    attestations
         .iter()
         .map(|a| {
             let existing = a.is_same.and_then(|same| {
@@ -152,19 +225,14 @@ pub(crate) fn publish(
                 Some(attestation) => Attachment::Existing { attestation },
                 None => Attachment::New(attach_bundle(
                     store,
-                    &manifest,
+                    subject,
                     a.bundle,
                     a.predicate_type,
                     a.options,
                 )?),
             })
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Published {
-        manifest,
-        layers,
-        attached,
-    })
+        .collect()
 }
 
 /// The Sigstore bundles attached to `subject`, each with the manifest
@@ -225,6 +293,39 @@ pub(crate) fn artifact_manifest(
     };
     let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::internal(e.to_string()))?;
     Ok((manifest, bytes))
+}
+
+/// The image index of per-platform artifact manifests (each given as its
+/// bytes, with its platform), and its bytes. It carries the artifacts'
+/// `artifactType` and `created`, as each manifest does.
+pub(crate) fn image_index(
+    manifests: &[(&Platform, &[u8])],
+    artifact_type: &str,
+    created: Option<&str>,
+) -> Result<(ImageIndex, Vec<u8>)> {
+    let mut index = ImageIndex::empty();
+    index.artifact_type = Some(artifact_type.to_string());
+    if let Some(c) = created {
+        index
+            .annotations
+            .insert(ANNOTATION_CREATED.to_string(), c.to_string());
+    }
+    for (platform, bytes) in manifests {
+        if index
+            .manifests
+            .iter()
+            .any(|d| Platform::of_entry(d).as_ref() == Some(*platform))
+        {
+            return Err(Error::usage(format!(
+                "two targets are built for {platform}: an image index holds one manifest per \
+                 platform"
+            )));
+        }
+        let entry = Descriptor::of_bytes(MEDIA_TYPE_MANIFEST, bytes);
+        index.manifests.push(platform.describe(entry)?);
+    }
+    let bytes = serde_json::to_vec(&index).map_err(|e| Error::internal(e.to_string()))?;
+    Ok((index, bytes))
 }
 
 /// Uploads the config and the files' blobs, skipping what the store has,

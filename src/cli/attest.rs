@@ -27,9 +27,12 @@ pub struct AttestArgs {
     #[arg(short, long = "package", value_name = "SPEC")]
     pub packages: Vec<String>,
 
-    /// Target triple the build was made for.
-    #[arg(long, value_name = "TRIPLE")]
-    pub target: Option<String>,
+    /// Target triple the build was made for. Repeat it for a build made
+    /// for several (`cargo build --target A --target B`): each target is
+    /// attested on its own, and --push makes an OCI image index with one
+    /// manifest per target, its platform taken from the triple.
+    #[arg(long = "target", value_name = "TRIPLE")]
+    pub targets: Vec<String>,
 
     /// Profile the build used.
     #[arg(long, value_name = "NAME", conflicts_with = "release")]

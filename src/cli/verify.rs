@@ -28,6 +28,12 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "REF")]
     pub from: Option<String>,
 
+    /// REF (or --from REF) is an image index: check what is attached to
+    /// its manifest for this platform (OS/ARCH[/VARIANT], such as
+    /// linux/arm64) instead of what is attached to the index.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", conflicts_with = "bundle")]
+    pub platform: Option<String>,
+
     /// Key to check a key-signed bundle's signature with: a public key PEM,
     /// or a private key file (its public half; an encrypted one takes its
     /// passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for

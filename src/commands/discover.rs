@@ -6,6 +6,7 @@ use super::Report;
 use crate::attach::discover::{Discovery, Referrer, discover};
 use crate::cli::DiscoverArgs;
 use crate::error::Result;
+use crate::oci::platform::{self, Platform};
 use crate::output::label;
 use crate::settings::Settings;
 
@@ -26,8 +27,9 @@ struct SubjectOut<'a> {
 }
 
 pub(super) fn run(settings: &Settings, args: &DiscoverArgs) -> Result<Report> {
+    let platform = args.platform.as_deref().map(Platform::parse).transpose()?;
     let located = settings.places().locate(&args.reference, false)?;
-    let subject = located.store.resolve(&located.target)?;
+    let subject = platform::resolve(located.store.as_ref(), &located.target, platform.as_ref())?;
     let discovery = discover(
         located.store.as_ref(),
         &subject.digest,

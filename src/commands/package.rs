@@ -50,7 +50,7 @@ pub(super) fn run(settings: &Settings, args: PackageArgs) -> Result<Report> {
     let attest_args = AttestArgs {
         manifest_path: args.manifest_path,
         packages: Vec::new(),
-        target: None,
+        targets: Vec::new(),
         profile: None,
         release: false,
         target_dir: args.target_dir,

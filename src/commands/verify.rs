@@ -12,6 +12,9 @@ use crate::cli::{IdentityArgs, PolicyArgs, VerifyArgs};
 use crate::crate_index::{CrateSpec, Lookup, Origin, checked_crate};
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::locate::Located;
+use crate::oci::Descriptor;
+use crate::oci::platform::{self, Platform};
 use crate::settings::Settings;
 use crate::signing::DsseBundle;
 use crate::verify::{
@@ -87,6 +90,9 @@ pub(super) fn run(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
     }
     match args.files.as_slice() {
         [one] if !one.is_file() => run_ref(settings, args, &one.to_string_lossy()),
+        _ if args.platform.is_some() => Err(Error::usage(
+            "--platform selects a manifest of an image index: give a REF, or FILE... --from REF",
+        )),
         files => {
             if let Some(other) = files.iter().find(|f| !f.is_file()) {
                 return Err(Error::usage(format!(
@@ -353,6 +359,13 @@ fn run_local(settings: &Settings, args: &VerifyArgs) -> Result<Report> {
     Err(first_error.unwrap_or_else(|| Error::internal("no bundle was checked")))
 }
 
+/// What REF names: its manifest or index, or with --platform the
+/// index's manifest for that platform.
+fn resolve(located: &Located, args: &VerifyArgs) -> Result<Descriptor> {
+    let platform = args.platform.as_deref().map(Platform::parse).transpose()?;
+    platform::resolve(located.store.as_ref(), &located.target, platform.as_ref())
+}
+
 /// `verify REF`: success needs at least one attached attestation that
 /// passes everything.
 fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Report> {
@@ -367,7 +380,7 @@ fn run_ref(settings: &Settings, args: &VerifyArgs, reference: &str) -> Result<Re
             e
         }
     })?;
-    let subject = located.store.resolve(&located.target)?;
+    let subject = resolve(&located, args)?;
     let trust = trust(settings, args)?;
     let checks = verify_attached(
         located.store.as_ref(),
@@ -429,7 +442,7 @@ fn run_from(
         )));
     }
     let located = settings.places().locate(reference, false)?;
-    let subject = located.store.resolve(&located.target)?;
+    let subject = resolve(&located, args)?;
     let trust = trust(settings, args)?;
     let result = verify_files_from(
         located.store.as_ref(),

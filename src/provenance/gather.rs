@@ -26,6 +26,9 @@ pub(crate) struct Request<'a> {
     pub(crate) subject_digest: Option<(&'a str, &'a str)>,
     /// `--cargo-json FILE` (`-` for stdin).
     pub(crate) cargo_json: Option<&'a Path>,
+    /// A piped stdin is read as a cargo JSON stream (not when several
+    /// targets are gathered one by one: the stream is read only once).
+    pub(crate) stdin_stream: bool,
     /// The command line as provenance records it.
     pub(crate) command: Vec<String>,
     pub(crate) source_date_epoch: Option<Timestamp>,
@@ -155,6 +158,7 @@ pub(crate) fn gather(request: &Request<'_>) -> Result<Gathered> {
         target: (!explicit)
             .then(|| sel.target.clone().unwrap_or_else(|| context.host.clone()))
             .filter(|t| !t.is_empty()),
+        targets: Vec::new(),
         features: FeatureRequest {
             features: sel
                 .features
@@ -219,7 +223,7 @@ enum SubjectSource {
 fn subject_source(request: &Request<'_>) -> SubjectSource {
     if request.explicit() {
         SubjectSource::Explicit
-    } else if let Some(stream) = stream_source(request.cargo_json) {
+    } else if let Some(stream) = stream_source(request.cargo_json, request.stdin_stream) {
         SubjectSource::CargoStream(stream)
     } else {
         SubjectSource::TargetDir
@@ -422,11 +426,11 @@ impl StreamSource {
 
 /// A stream is read when asked for, or when stdin is a pipe: that is what
 /// `cargo build --message-format=json | cargo attest` looks like.
-fn stream_source(cargo_json: Option<&Path>) -> Option<StreamSource> {
+fn stream_source(cargo_json: Option<&Path>, stdin_stream: bool) -> Option<StreamSource> {
     match cargo_json {
         Some(p) if p == Path::new("-") => Some(StreamSource::Stdin),
         Some(p) => Some(StreamSource::File(p.to_path_buf())),
-        None if stdin_is_pipe() => Some(StreamSource::Stdin),
+        None if stdin_stream && stdin_is_pipe() => Some(StreamSource::Stdin),
         None => None,
     }
 }

@@ -71,6 +71,10 @@ pub(crate) struct ExternalParameters {
     pub(crate) profile: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) target: Option<String>,
+    /// Every target of a multi-target build, in the statement of its image
+    /// index (each target's own statement has `target`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) targets: Vec<String>,
     pub(crate) features: FeatureRequest,
 }
 
@@ -151,6 +155,8 @@ pub(crate) struct ProvenanceInput {
     pub(crate) packages: Vec<String>,
     pub(crate) profile: Option<String>,
     pub(crate) target: Option<String>,
+    /// See [`ExternalParameters::targets`].
+    pub(crate) targets: Vec<String>,
     pub(crate) features: FeatureRequest,
     pub(crate) enabled_features: BTreeMap<String, Vec<String>>,
     pub(crate) toolchain: Option<Toolchain>,
@@ -300,6 +306,7 @@ pub(crate) fn build_statement(input: &ProvenanceInput) -> Statement<Provenance> 
             packages: input.packages.clone(),
             profile: input.profile.clone(),
             target: input.target.clone(),
+            targets: input.targets.clone(),
             features: input.features.clone(),
         },
         internal_parameters: InternalParameters {

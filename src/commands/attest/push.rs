@@ -40,8 +40,8 @@ const MAX_DESTINATIONS: usize = 1024;
 /// A `--push` REF as given, and what it parsed into.
 pub(super) struct Requested {
     pub(super) text: String,
-    destination: Destination,
-    tag: String,
+    pub(super) destination: Destination,
+    pub(super) tag: String,
 }
 
 /// Every `--push REF` and `--push-file` line, parsed (pure: nothing is
@@ -92,8 +92,8 @@ fn read_push_file(file: &Path) -> Result<Vec<String>> {
 
 /// A destination that passed its checks.
 pub(super) struct Ready {
-    requested: Requested,
-    writable: Writable,
+    pub(super) requested: Requested,
+    pub(super) writable: Writable,
 }
 
 /// Checks every destination (a few at once) before any key is loaded or
@@ -117,7 +117,7 @@ pub(super) fn prepare(places: &Places<'_>, requested: Vec<Requested>) -> Result<
 
 /// Runs `work` over `items`, [`PARALLEL_DESTINATIONS`] at a time, and
 /// returns the results in the items' order.
-fn in_parallel<T: Sync, R: Send>(
+pub(super) fn in_parallel<T: Sync, R: Send>(
     items: &[T],
     work: impl Fn(&T) -> Result<R> + Sync,
 ) -> Vec<Result<R>> {
@@ -179,10 +179,32 @@ pub(super) fn plan(
     ready: &[Ready],
     gathered: &mut Gathered,
 ) -> Result<PushPlan> {
-    // Every layer's digest and size go into the signed manifest: each comes
-    // from the subject hashed for that very file, and a missing one is an
-    // error, never a default.
-    let (files, layers): (Vec<ArtifactFile>, Vec<Layer>) = gathered
+    let (files, layers) = planned_files(gathered)?;
+    let created = created(settings, gathered);
+    let (_, manifest) = artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, created.as_deref())?;
+    let hex = digest::hex_part(&digest::sha256_of(&manifest)).to_string();
+    let subjects: Vec<Subject> = ready
+        .iter()
+        .map(|r| Subject {
+            name: r.requested.text.clone(),
+            digest: BTreeMap::from([("sha256".to_string(), hex.clone())]),
+        })
+        .collect();
+    gathered.input.subjects.extend(subjects.iter().cloned());
+    Ok(PushPlan {
+        files,
+        manifest,
+        created,
+        subjects,
+    })
+}
+
+/// The files of an artifact to plan, each with its layer. Every layer's
+/// digest and size go into the signed manifest: each comes from the
+/// subject hashed for that very file, and a missing one is an error,
+/// never a default.
+pub(super) fn planned_files(gathered: &Gathered) -> Result<(Vec<ArtifactFile>, Vec<Layer>)> {
+    Ok(gathered
         .files
         .iter()
         .map(|FileSubject { file, subject }| {
@@ -210,28 +232,16 @@ pub(super) fn plan(
         })
         .collect::<Result<Vec<_>>>()?
         .into_iter()
-        .unzip();
-    let created = provenance::created_annotation(
+        .unzip())
+}
+
+/// `org.opencontainers.image.created` of what this run pushes.
+pub(super) fn created(settings: &Settings, gathered: &Gathered) -> Option<String> {
+    provenance::created_annotation(
         settings.created,
         settings.source_date_epoch,
         gathered.input.source.as_ref().and_then(|s| s.commit_time),
-    );
-    let (_, manifest) = artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, created.as_deref())?;
-    let hex = digest::hex_part(&digest::sha256_of(&manifest)).to_string();
-    let subjects: Vec<Subject> = ready
-        .iter()
-        .map(|r| Subject {
-            name: r.requested.text.clone(),
-            digest: BTreeMap::from([("sha256".to_string(), hex.clone())]),
-        })
-        .collect();
-    gathered.input.subjects.extend(subjects.iter().cloned());
-    Ok(PushPlan {
-        files,
-        manifest,
-        created,
-        subjects,
-    })
+    )
 }
 
 /// What became of one destination.
@@ -255,8 +265,27 @@ pub(super) struct DestinationOutput {
     /// With --sbom: each SBOM's attestation here, in output order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) sboms: Vec<SbomAttachment>,
+    /// With several --target: each platform's manifest in the image index
+    /// (`digest` is then the index's), in the order of the targets.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) platforms: Vec<PlatformOutput>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) error: Option<String>,
+}
+
+/// One platform's manifest at a destination.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct PlatformOutput {
+    /// `os/architecture[/variant]`.
+    pub(super) platform: String,
+    pub(super) target: String,
+    pub(super) digest: String,
+    pub(super) attestation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) attached: Option<AttachReport>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(super) attached_before: bool,
 }
 
 /// An SBOM's attestation at one destination.
@@ -403,6 +432,7 @@ fn outcomes(
                             },
                         })
                         .collect(),
+                    platforms: Vec::new(),
                     error: None,
                 }
             }
@@ -418,6 +448,7 @@ fn outcomes(
                     attached_before: false,
                     attached: None,
                     sboms: Vec::new(),
+                    platforms: Vec::new(),
                     error: Some(text),
                 }
             }

@@ -1,0 +1,556 @@
+//! `cargo attest --target A --target B ...`: a build made for several
+//! targets. Each target is gathered and attested on its own, exactly as
+//! `--target A` alone would be (its outputs, its triple in the statement,
+//! its bundle `<name>-<profile>-<triple>.sigstore.json`). With --push,
+//! every destination gets an OCI image index with one artifact manifest
+//! per target (its platform from the triple, `oci::platform`): each
+//! manifest is attested by its target's statement, which names it, and the
+//! index by a statement of its own that names the index and every target.
+//! Why one statement per target: docs/provenance.md ("Multi-target
+//! builds").
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use super::super::{attach_options, memory};
+use super::Report;
+use super::push::{self, DestinationOutput, Outcomes, PlatformOutput, Ready, Requested};
+use super::steps;
+use crate::cli::AttestArgs;
+use crate::error::{Error, Result};
+use crate::fsutil::{self, Mode};
+use crate::locate::{Places, Writable};
+use crate::oci::platform::Platform;
+use crate::oci::{Descriptor, digest};
+use crate::progress::Progress;
+use crate::provenance::gather::{self, Gathered};
+use crate::provenance::{self, Provenance, ProvenanceInput, Statement, Subject};
+use crate::publish::{
+    self, ArtifactFile, Attachment, Attestation, DEFAULT_ARTIFACT_TYPE, IndexPublication, IsSame,
+    PlatformArtifact, PublishedIndex, artifact_manifest, image_index,
+};
+use crate::settings::Settings;
+use crate::signing::signer::{SignedBundle, Signer};
+
+/// One target of the build: its triple, platform, and what was gathered.
+struct Build<'a> {
+    triple: String,
+    platform: Platform,
+    request: gather::Request<'a>,
+    gathered: Gathered,
+}
+
+/// A statement, signed.
+struct Signed {
+    statement: Statement<Provenance>,
+    payload: Vec<u8>,
+    bundle: SignedBundle,
+}
+
+/// The image index every destination gets, planned before signing.
+struct IndexPlan {
+    /// Per target: the artifact's files and manifest bytes.
+    artifacts: Vec<(Vec<ArtifactFile>, Vec<u8>)>,
+    index: Vec<u8>,
+    created: Option<String>,
+    /// The index as statement subjects: its digest under each
+    /// destination's name.
+    subjects: Vec<Subject>,
+    /// Per target: its platform and triple, for the report.
+    labels: Vec<(String, String)>,
+}
+
+/// The targets of the command line, each once, in order; with the
+/// platform each builds for. An unknown triple, or two for one platform,
+/// is refused before anything is gathered.
+pub(super) fn several(args: &AttestArgs) -> Vec<String> {
+    let mut targets: Vec<String> = Vec::new();
+    for t in &args.targets {
+        if !targets.contains(t) {
+            targets.push(t.clone());
+        }
+    }
+    targets
+}
+
+/// What a multi-target run cannot take: subjects that are no build's
+/// outputs, a stream of one build's messages, SBOMs (not yet), one output
+/// file for several bundles.
+fn refuse_unsupported(args: &AttestArgs) -> Result<()> {
+    let s = &args.subjects;
+    let refused = if !s.subject_path.is_empty()
+        || s.subject_checksums.is_some()
+        || s.subject_name.is_some()
+    {
+        Some("--subject-path, --subject-checksums and --subject-name")
+    } else if args.cargo_json.is_some() {
+        Some("--cargo-json")
+    } else if args.sbom || args.sbom_only {
+        Some("--sbom and --sbom-only")
+    } else {
+        None
+    };
+    if let Some(flags) = refused {
+        return Err(Error::usage(format!(
+            "{flags} cannot be used with several --target: each target's build outputs are \
+             found in <target-dir>/<triple>/; attest one target per run to use them"
+        )));
+    }
+    if let Some(output) = &args.output
+        && !output.is_dir()
+    {
+        return Err(Error::usage(format!(
+            "--output {}: several --target write one bundle each: give an existing directory",
+            output.display()
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn run(settings: &Settings, args: &AttestArgs, command: Vec<String>) -> Result<Report> {
+    refuse_unsupported(args)?;
+    let targets = several(args);
+    let platforms = targets
+        .iter()
+        .map(|t| Platform::of_target(t))
+        .collect::<Result<Vec<_>>>()?;
+    let places = settings.places();
+    let requested = push::requested(&places, args)?;
+    let pushing = !requested.is_empty();
+    let mut builds = Vec::new();
+    for (triple, platform) in targets.into_iter().zip(platforms) {
+        let mut request = steps::gather_request(settings, args, command.clone());
+        request.selection.target = Some(triple.clone());
+        request.stdin_stream = false;
+        let gathered = steps::gather_checked(&request, args, pushing)?;
+        builds.push(Build {
+            triple,
+            platform,
+            request,
+            gathered,
+        });
+    }
+    let ready = push::prepare(&places, requested)?;
+    let (endpoints, services, keyless) =
+        steps::signing_services(settings, args, builds.iter_mut().map(|b| &mut b.gathered))?;
+    let plan = match ready.is_empty() {
+        true => None,
+        false => Some(plan(settings, &ready, &mut builds)?),
+    };
+    let signer = match keyless {
+        Some(k) => Signer::Keyless(Box::new(k)),
+        None => steps::key_signer(settings, args)?,
+    };
+    let sign = |input: &ProvenanceInput| -> Result<Signed> {
+        let statement = provenance::build_statement(input);
+        let payload = statement.to_json();
+        let bundle = steps::sign(&payload, &signer, &endpoints, &services)?;
+        Ok(Signed {
+            statement,
+            payload,
+            bundle,
+        })
+    };
+    let signed: Vec<Signed> = builds
+        .iter()
+        .map(|b| sign(&b.gathered.input))
+        .collect::<Result<_>>()?;
+    let index_signed = match &plan {
+        Some(plan) => Some(sign(&index_input(&builds, &plan.subjects)?)?),
+        None => None,
+    };
+    let (destinations, failure) = match &plan {
+        Some(plan) => publish_all(
+            settings,
+            &places,
+            ready,
+            plan,
+            (&signed, index_signed.as_ref()),
+            &signer,
+        )
+        .unless_none_pushed()?,
+        None => (Vec::new(), None),
+    };
+    let written = write_bundles(settings, args, &builds, &signed, index_signed.as_ref())?;
+    let report = report(
+        &builds,
+        &signed,
+        index_signed.as_ref(),
+        written,
+        &signer,
+        &destinations,
+    )?;
+    Ok(match failure {
+        Some(e) => report.fail(e),
+        None => report,
+    })
+}
+
+/// Plans each target's artifact (its manifest digest becomes a subject
+/// of that target's statement under each destination's name) and the
+/// index of them all.
+fn plan(settings: &Settings, ready: &[Ready], builds: &mut [Build<'_>]) -> Result<IndexPlan> {
+    let created = builds
+        .first()
+        .and_then(|b| push::created(settings, &b.gathered));
+    let named = |hex: &str| -> Vec<Subject> {
+        ready
+            .iter()
+            .map(|r| Subject {
+                name: r.requested.text.clone(),
+                digest: BTreeMap::from([("sha256".to_string(), hex.to_string())]),
+            })
+            .collect()
+    };
+    let mut artifacts = Vec::new();
+    for build in builds.iter_mut() {
+        let (files, layers) = push::planned_files(&build.gathered)?;
+        let (_, manifest) = artifact_manifest(&layers, DEFAULT_ARTIFACT_TYPE, created.as_deref())?;
+        let hex = digest::hex_part(&digest::sha256_of(&manifest)).to_string();
+        build.gathered.input.subjects.extend(named(&hex));
+        artifacts.push((files, manifest));
+    }
+    let entries: Vec<(&Platform, &[u8])> = builds
+        .iter()
+        .zip(&artifacts)
+        .map(|(b, (_, m))| (&b.platform, m.as_slice()))
+        .collect();
+    let (_, index) = image_index(&entries, DEFAULT_ARTIFACT_TYPE, created.as_deref())?;
+    let hex = digest::hex_part(&digest::sha256_of(&index)).to_string();
+    Ok(IndexPlan {
+        labels: builds
+            .iter()
+            .map(|b| (b.platform.to_string(), b.triple.clone()))
+            .collect(),
+        artifacts,
+        subjects: named(&hex),
+        index,
+        created,
+    })
+}
+
+/// The index's statement: the same build, every target (`targets`, no
+/// `target`), the index as its subject, the build's span over all targets.
+fn index_input(builds: &[Build<'_>], subjects: &[Subject]) -> Result<ProvenanceInput> {
+    let mut input = builds
+        .first()
+        .map(|b| b.gathered.input.clone())
+        .ok_or_else(|| Error::internal("no target was gathered"))?;
+    input.subjects = subjects.to_vec();
+    input.target = None;
+    input.targets = builds.iter().map(|b| b.triple.clone()).collect();
+    for b in builds {
+        input.started = input.started.min(b.gathered.input.started);
+        input.finished = input.finished.max(b.gathered.input.finished);
+    }
+    Ok(input)
+}
+
+/// Publishes the index and its artifacts to every destination, a few at
+/// once; every outcome is kept, none undoes another.
+fn publish_all(
+    settings: &Settings,
+    places: &Places<'_>,
+    ready: Vec<Ready>,
+    plan: &IndexPlan,
+    (signed, index_signed): (&[Signed], Option<&Signed>),
+    signer: &Signer,
+) -> Outcomes {
+    let memory = memory(settings);
+    let options = attach_options(settings, &memory, plan.created.as_deref());
+    let progress = Progress::new(settings.progress);
+    let several = ready.len() > 1;
+    let (requested, writables): (Vec<Requested>, Vec<Writable>) =
+        ready.into_iter().map(|r| (r.requested, r.writable)).unzip();
+    let writables: Vec<Mutex<Option<Writable>>> =
+        writables.into_iter().map(|w| Mutex::new(Some(w))).collect();
+    let all: Vec<&Signed> = signed.iter().chain(index_signed).collect();
+    // Each attestation recognises itself attached by an earlier run.
+    let checks: Vec<Box<IsSame<'_>>> = all
+        .iter()
+        .map(|s| Box::new(move |bundle: &[u8]| signer.made(bundle, &s.payload)) as Box<IsSame<'_>>)
+        .collect();
+    let attestation = |i: usize| Attestation {
+        bundle: all[i].bundle.json.as_bytes(),
+        predicate_type: &all[i].statement.predicate_type,
+        options: &options,
+        is_same: Some(checks[i].as_ref()),
+    };
+    let indices: Vec<usize> = (0..requested.len()).collect();
+    let results = push::in_parallel(&indices, |&i| {
+        let writable = writables[i]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| Error::internal("a destination was published twice"))?;
+        let located = writable.open(places)?;
+        let label = several.then_some(located.display.as_str());
+        let publication = IndexPublication {
+            platforms: plan
+                .artifacts
+                .iter()
+                .enumerate()
+                .map(|(t, (files, manifest))| PlatformArtifact {
+                    files,
+                    manifest,
+                    attestations: vec![attestation(t)],
+                })
+                .collect(),
+            index: &plan.index,
+            attestations: vec![attestation(signed.len())],
+            label,
+        };
+        let published = publish::publish_index(
+            located.store.as_ref(),
+            &requested[i].tag,
+            &publication,
+            &progress,
+        )?;
+        Ok((located.display, published))
+    });
+    progress.finish();
+    let labels: Vec<(String, String)> = plan.labels.clone();
+    outcomes(requested, results, &labels)
+}
+
+/// Each destination's outcome, in order; the first failure is the run's.
+fn outcomes(
+    requested: Vec<Requested>,
+    results: Vec<Result<(String, PublishedIndex)>>,
+    labels: &[(String, String)],
+) -> Outcomes {
+    let mut failure = None;
+    let destinations = requested
+        .into_iter()
+        .zip(results)
+        .map(|(requested, result)| match result {
+            Ok((reference, published)) => pushed(reference, published, labels),
+            Err(e) => {
+                let text = e.report();
+                tracing::warn!("--push {}: {text}", requested.text);
+                failure.get_or_insert(e);
+                DestinationOutput {
+                    reference: requested.destination.display(),
+                    outcome: "failed",
+                    digest: None,
+                    attestation: None,
+                    attached: None,
+                    attached_before: false,
+                    sboms: Vec::new(),
+                    platforms: Vec::new(),
+                    error: Some(text),
+                }
+            }
+        })
+        .collect();
+    Outcomes {
+        destinations,
+        failure,
+    }
+}
+
+/// A destination where the index was published.
+fn pushed(
+    reference: String,
+    published: PublishedIndex,
+    labels: &[(String, String)],
+) -> DestinationOutput {
+    let index_attachment = published.attached.into_iter().next();
+    DestinationOutput {
+        reference,
+        outcome: "pushed",
+        digest: Some(published.index.digest),
+        attestation: index_attachment
+            .as_ref()
+            .map(|a| a.attestation().to_string()),
+        attached_before: matches!(index_attachment, Some(Attachment::Existing { .. })),
+        attached: match index_attachment {
+            Some(Attachment::New(report)) => Some(report),
+            _ => None,
+        },
+        sboms: Vec::new(),
+        platforms: Vec::new(),
+        error: None,
+    }
+    .with_platforms(published.platforms, labels)
+}
+
+impl DestinationOutput {
+    /// Each platform's manifest and attestation, labelled with its
+    /// platform and target triple.
+    fn with_platforms(
+        mut self,
+        platforms: Vec<(Descriptor, Vec<Attachment>)>,
+        labels: &[(String, String)],
+    ) -> Self {
+        self.platforms = platforms
+            .into_iter()
+            .zip(labels)
+            .filter_map(|((manifest, attachments), (platform, target))| {
+                let attachment = attachments.into_iter().next()?;
+                Some(PlatformOutput {
+                    platform: platform.clone(),
+                    target: target.clone(),
+                    digest: manifest.digest,
+                    attestation: attachment.attestation().to_string(),
+                    attached_before: matches!(attachment, Attachment::Existing { .. }),
+                    attached: match attachment {
+                        Attachment::New(report) => Some(report),
+                        Attachment::Existing { .. } => None,
+                    },
+                })
+            })
+            .collect();
+        self
+    }
+}
+
+/// Where the bundles were written: one per target, then the index's.
+struct Written {
+    targets: Vec<String>,
+    index: Option<String>,
+}
+
+/// Writes each target's bundle where `--target T` alone would, and the
+/// index's beside them (`<name>-<profile>-index.sigstore.json`): after
+/// publishing, so a bundle on disk describes what exists.
+fn write_bundles(
+    settings: &Settings,
+    args: &AttestArgs,
+    builds: &[Build<'_>],
+    signed: &[Signed],
+    index_signed: Option<&Signed>,
+) -> Result<Written> {
+    let mut targets = Vec::new();
+    for (build, s) in builds.iter().zip(signed) {
+        let path = gather::bundle_path(
+            &build.request,
+            build.gathered.workspace.as_ref(),
+            &s.statement.subject,
+            args.output.as_deref(),
+        );
+        fsutil::write_atomically(&path, s.bundle.json.as_bytes(), Mode::Public)?;
+        targets.push(fsutil::display_path(&path));
+    }
+    let index = match (index_signed, builds.first()) {
+        (Some(s), Some(first)) => {
+            let mut request = steps::gather_request(settings, args, Vec::new());
+            request.selection.target = None;
+            let path = index_bundle_path(&gather::bundle_path(
+                &request,
+                first.gathered.workspace.as_ref(),
+                &s.statement.subject,
+                args.output.as_deref(),
+            ));
+            fsutil::write_atomically(&path, s.bundle.json.as_bytes(), Mode::Public)?;
+            Some(fsutil::display_path(&path))
+        }
+        _ => None,
+    };
+    Ok(Written { targets, index })
+}
+
+/// `<stem>-index.sigstore.json` beside `<stem>.sigstore.json`.
+fn index_bundle_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".sigstore.json").unwrap_or(&name);
+    path.with_file_name(format!("{stem}-index.sigstore.json"))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TargetOutput<'a> {
+    target: &'a str,
+    platform: String,
+    bundle: &'a str,
+    subjects: &'a [Subject],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MultiOutput<'a> {
+    /// The index's bundle, with --push.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bundle: Option<&'a str>,
+    #[serde(flatten)]
+    signer: steps::SignerFields,
+    predicate_type: &'a str,
+    /// The index's statement's subjects, with --push.
+    subjects: &'a [Subject],
+    /// One per target, in the order given.
+    targets: Vec<TargetOutput<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pushed: Option<&'a DestinationOutput>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    destinations: &'a [DestinationOutput],
+}
+
+fn report(
+    builds: &[Build<'_>],
+    signed: &[Signed],
+    index_signed: Option<&Signed>,
+    written: Written,
+    signer: &Signer,
+    destinations: &[DestinationOutput],
+) -> Result<Report> {
+    let first = signed
+        .first()
+        .ok_or_else(|| Error::internal("nothing was signed"))?;
+    let shown = index_signed.unwrap_or(first);
+    let mut lines = push::describe(destinations);
+    for d in destinations.iter().filter(|d| !d.platforms.is_empty()) {
+        lines.push(format!(
+            "Platforms of {} ({}):",
+            d.reference,
+            d.digest.as_deref().unwrap_or("")
+        ));
+        for p in &d.platforms {
+            lines.push(format!(
+                "  {:<14} {} {}  attestation {}",
+                p.platform, p.target, p.digest, p.attestation
+            ));
+        }
+    }
+    lines.extend(steps::witness_lines(signer, &shown.bundle));
+    for ((b, s), path) in builds.iter().zip(signed).zip(&written.targets) {
+        let count = s.statement.subject.len();
+        lines.push(format!(
+            "Attested {} ({}): {count} subject{} -> {path}",
+            b.triple,
+            b.platform,
+            if count == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(index) = &written.index {
+        lines.push(format!("Attested the image index -> {index}"));
+    }
+    let mut report = Report::new(&MultiOutput {
+        bundle: written.index.as_deref(),
+        signer: steps::signer_fields(signer, &shown.bundle),
+        predicate_type: &shown.statement.predicate_type,
+        subjects: index_signed.map_or(&[][..], |s| &s.statement.subject),
+        targets: builds
+            .iter()
+            .zip(signed)
+            .zip(&written.targets)
+            .map(|((b, s), path)| TargetOutput {
+                target: &b.triple,
+                platform: b.platform.to_string(),
+                bundle: path,
+                subjects: &s.statement.subject,
+            })
+            .collect(),
+        pushed: destinations.first().filter(|d| d.outcome == "pushed"),
+        destinations,
+    })?;
+    for line in lines {
+        report.line(line);
+    }
+    Ok(report)
+}
