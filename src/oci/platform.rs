@@ -214,9 +214,11 @@ pub(crate) fn resolve(
         )));
     }
     select(&fetched.bytes, platform).map_err(|available| {
-        Error::verification(format!(
-            "--platform {platform}: the index {} ({}) has no manifest for it (it has: {})",
+        Error::invalid_input(format!(
+            "--platform {platform}: the index `{}` of {} ({}) has no one manifest for it \
+             (it has: {})",
             reference.as_str(),
+            store.describe(),
             index.digest,
             if available.is_empty() {
                 "no platforms".to_string()

@@ -23,7 +23,7 @@ fn registries() -> Vec<&'static Registry> {
 
 /// Runs a Go peer with HOME and its config and cache dirs in `home`, so
 /// neither the developer's ~/.sigstore nor ~/.regctl is read or written.
-fn peer(program: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+pub fn peer(program: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(program);
     c.args(args)
         .stdin(Stdio::null())
@@ -203,7 +203,7 @@ fn cosign_verifies_what_we_attach_and_rejects_tampering() {
 }
 
 /// regctl with plain HTTP allowed for `reg`, in `home`.
-fn regctl(home: &Path, reg: &Registry) -> PathBuf {
+pub fn regctl(home: &Path, reg: &Registry) -> PathBuf {
     let bin = sigstore_stack::regctl();
     let out = peer(
         &bin,

@@ -35,6 +35,7 @@ mod sigstore_stack;
 mod sigstore_stack_smoke;
 mod soak;
 mod support;
+mod targets;
 mod testbed;
 mod testbed_smoke;
 mod ux;

@@ -110,13 +110,28 @@ fn refuse_unsupported(args: &AttestArgs) -> Result<()> {
     Ok(())
 }
 
+/// The platform of each target, all distinct: an image index holds one
+/// manifest per platform. Checked before anything is gathered.
+fn platforms(targets: &[String]) -> Result<Vec<Platform>> {
+    let mut platforms: Vec<Platform> = Vec::new();
+    for triple in targets {
+        let platform = Platform::of_target(triple)?;
+        if let Some(j) = platforms.iter().position(|p| *p == platform) {
+            return Err(Error::usage(format!(
+                "--target {} and --target {triple} both build for {platform}: an image index \
+                 holds one manifest per platform; attest one of them in a run of its own",
+                targets[j]
+            )));
+        }
+        platforms.push(platform);
+    }
+    Ok(platforms)
+}
+
 pub(super) fn run(settings: &Settings, args: &AttestArgs, command: Vec<String>) -> Result<Report> {
     refuse_unsupported(args)?;
     let targets = several(args);
-    let platforms = targets
-        .iter()
-        .map(|t| Platform::of_target(t))
-        .collect::<Result<Vec<_>>>()?;
+    let platforms = platforms(&targets)?;
     let places = settings.places();
     let requested = push::requested(&places, args)?;
     let pushing = !requested.is_empty();
