@@ -26,7 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
             [CompletionResult]::new('--manifest-path', '--manifest-path', [CompletionResultType]::ParameterName, 'Path to Cargo.toml')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package(s) whose outputs to attest (default: the workspace''s default members)')
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package(s) whose outputs to attest (default: the workspace''s default members)')
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Target triple the build was made for')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Target triple the build was made for. Repeat it for a build made for several (`cargo build --target A --target B`): each target is attested on its own, and --push makes an OCI image index with one manifest per target, its platform taken from the triple')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile the build used')
             [CompletionResult]::new('--target-dir', '--target-dir', [CompletionResultType]::ParameterName, 'Directory of build outputs (default: cargo''s target directory)')
             [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Features the build enabled (comma or space separated)')
@@ -94,6 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         'cargo-attest;verify' {
             [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'The Sigstore bundle to check the files against; or many: a JSON-lines file of bundles (as `gh attestation download` writes), or a directory of *.sigstore.json and *.jsonl files. With many, every file must be named by a bundle that verifies; bundles about other files or predicate types are skipped, and any bundle that names a file and fails fails the run. Without --bundle and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Check the files against the attestations attached to REF (registry or OCI layout), in one step')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'REF (or --from REF) is an image index: check what is attached to its manifest for this platform (OS/ARCH[/VARIANT], such as linux/arm64) instead of what is attached to the index')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Key to check a key-signed bundle''s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle''s key hint is used. Keyless bundles are checked with the identity flags instead')
             [CompletionResult]::new('--predicate-type', '--predicate-type', [CompletionResultType]::ParameterName, 'Require this predicate type')
             [CompletionResult]::new('--builder-id', '--builder-id', [CompletionResultType]::ParameterName, 'Require this builder id (runDetails.builder.id)')
@@ -315,6 +316,7 @@ Register-ArgumentCompleter -Native -CommandName 'cargo-attest' -ScriptBlock {
         }
         'cargo-attest;discover' {
             [CompletionResult]::new('--artifact-type', '--artifact-type', [CompletionResultType]::ParameterName, 'Only list referrers of this artifactType')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'REF is an image index: list what is attached to its manifest for this platform (OS/ARCH[/VARIANT], such as linux/arm64)')
             [CompletionResult]::new('--oci-layout', '--oci-layout', [CompletionResultType]::ParameterName, 'Use this OCI image layout directory instead of a registry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: short human text, or JSON on stdout for scripts')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none')

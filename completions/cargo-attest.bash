@@ -372,13 +372,17 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__discover)
-            opts="-q -v -h --artifact-type --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
+            opts="-q -v -h --artifact-type --platform --oci-layout --plain-http --insecure --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --artifact-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1434,7 +1438,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__verify)
-            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --allow-unanchored --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --crate --registry --format --quiet --verbose --timeout --help"
+            opts="-q -v -h --bundle --from --platform --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --allow-unanchored --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --crate --registry --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1445,6 +1449,10 @@ _cargo__attest() {
                     return 0
                     ;;
                 --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -23,7 +23,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
             cand --manifest-path 'Path to Cargo.toml'
             cand -p 'Package(s) whose outputs to attest (default: the workspace''s default members)'
             cand --package 'Package(s) whose outputs to attest (default: the workspace''s default members)'
-            cand --target 'Target triple the build was made for'
+            cand --target 'Target triple the build was made for. Repeat it for a build made for several (`cargo build --target A --target B`): each target is attested on its own, and --push makes an OCI image index with one manifest per target, its platform taken from the triple'
             cand --profile 'Profile the build used'
             cand --target-dir 'Directory of build outputs (default: cargo''s target directory)'
             cand -F 'Features the build enabled (comma or space separated)'
@@ -90,6 +90,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         &'cargo-attest;verify'= {
             cand --bundle 'The Sigstore bundle to check the files against; or many: a JSON-lines file of bundles (as `gh attestation download` writes), or a directory of *.sigstore.json and *.jsonl files. With many, every file must be named by a bundle that verifies; bundles about other files or predicate types are skipped, and any bundle that names a file and fails fails the run. Without --bundle and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)'
             cand --from 'Check the files against the attestations attached to REF (registry or OCI layout), in one step'
+            cand --platform 'REF (or --from REF) is an image index: check what is attached to its manifest for this platform (OS/ARCH[/VARIANT], such as linux/arm64) instead of what is attached to the index'
             cand --key 'Key to check a key-signed bundle''s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle''s key hint is used. Keyless bundles are checked with the identity flags instead'
             cand --predicate-type 'Require this predicate type'
             cand --builder-id 'Require this builder id (runDetails.builder.id)'
@@ -294,6 +295,7 @@ set edit:completion:arg-completer[cargo-attest] = {|@words|
         }
         &'cargo-attest;discover'= {
             cand --artifact-type 'Only list referrers of this artifactType'
+            cand --platform 'REF is an image index: list what is attached to its manifest for this platform (OS/ARCH[/VARIANT], such as linux/arm64)'
             cand --oci-layout 'Use this OCI image layout directory instead of a registry'
             cand --format 'Output format: short human text, or JSON on stdout for scripts'
             cand --timeout 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none'

@@ -29,7 +29,7 @@ json\t''"
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l timeout -d 'Give up after this long (90s, 15m, 2h; 0 = never), with exit code 9. Default: CARGO_ATTEST_TIMEOUT, else 30m when no terminal is attached (CI), else none' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l manifest-path -d 'Path to Cargo.toml' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s p -l package -d 'Package(s) whose outputs to attest (default: the workspace\'s default members)' -r
-complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l target -d 'Target triple the build was made for' -r
+complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l target -d 'Target triple the build was made for. Repeat it for a build made for several (`cargo build --target A --target B`): each target is attested on its own, and --push makes an OCI image index with one manifest per target, its platform taken from the triple' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l profile -d 'Profile the build used' -r
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -l target-dir -d 'Directory of build outputs (default: cargo\'s target directory)' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -s F -l features -d 'Features the build enabled (comma or space separated)' -r
@@ -91,6 +91,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "generate"
 complete -c cargo-attest -n "__fish_cargo_attest_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l bundle -d 'The Sigstore bundle to check the files against; or many: a JSON-lines file of bundles (as `gh attestation download` writes), or a directory of *.sigstore.json and *.jsonl files. With many, every file must be named by a bundle that verifies; bundles about other files or predicate types are skipped, and any bundle that names a file and fails fails the run. Without --bundle and --from, the bundle is looked for where `cargo attest` writes it (<target-dir>/attest/*.sigstore.json naming the files)' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l from -d 'Check the files against the attestations attached to REF (registry or OCI layout), in one step' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l platform -d 'REF (or --from REF) is an image index: check what is attached to its manifest for this platform (OS/ARCH[/VARIANT], such as linux/arm64) instead of what is attached to the index' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l key -d 'Key to check a key-signed bundle\'s signature with: a public key PEM, or a private key file (its public half; an encrypted one takes its passphrase from CARGO_ATTEST_KEY_PASSPHRASE or a prompt). Repeat for several keys: any one suffices. Without it, the keyring key whose id equals the bundle\'s key hint is used. Keyless bundles are checked with the identity flags instead' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l predicate-type -d 'Require this predicate type' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand verify" -l builder-id -d 'Require this builder id (runDetails.builder.id)' -r
@@ -249,6 +250,7 @@ complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s q -
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s v -l verbose -d 'Print more about each step (repeat for more). Secrets are never printed'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l artifact-type -d 'Only list referrers of this artifactType' -r
+complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l platform -d 'REF is an image index: list what is attached to its manifest for this platform (OS/ARCH[/VARIANT], such as linux/arm64)' -r
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l oci-layout -d 'Use this OCI image layout directory instead of a registry' -r -F
 complete -c cargo-attest -n "__fish_cargo_attest_using_subcommand discover" -l format -d 'Output format: short human text, or JSON on stdout for scripts' -r -f -a "text\t''
 json\t''"

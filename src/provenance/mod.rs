@@ -391,6 +391,7 @@ mod tests {
             packages: vec!["b@0.1.0".into()],
             profile: Some("release".into()),
             target: Some("x86_64-unknown-linux-gnu".into()),
+            targets: Vec::new(),
             features: FeatureRequest::default(),
             enabled_features: BTreeMap::from([("b".into(), vec!["default".into()])]),
             toolchain: None,
