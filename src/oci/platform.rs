@@ -148,11 +148,16 @@ impl Platform {
     }
 
     /// Whether an index entry's platform is this one: OS and architecture
-    /// equal, and the variant too when this one names it.
+    /// equal, and the variant too when this one names it. `arm64` without
+    /// a variant is `arm64/v8` (as containerd and docker normalise it).
     fn selects(&self, entry: &Platform) -> bool {
+        let variant = |p: &Platform| match (p.architecture.as_str(), p.variant.as_deref()) {
+            ("arm64", None) => Some("v8".to_string()),
+            (_, v) => v.map(str::to_string),
+        };
         self.os == entry.os
             && self.architecture == entry.architecture
-            && (self.variant.is_none() || self.variant == entry.variant)
+            && (self.variant.is_none() || variant(self) == variant(entry))
     }
 
     /// The platform an index entry states, if any.

@@ -165,6 +165,23 @@ fn a_two_target_index_is_pushed_attested_and_verified_by_platform_and_by_index()
         check_ours(&bench, &krate, reference, dest);
         check_cosign(&bench, reference, dest);
     }
+
+    // A re-run of the same build attaches nothing again, anywhere.
+    let again = attest_index(&bench, &krate, &[&to_docker, &to_ferro]);
+    for reference in [&to_docker, &to_ferro] {
+        let (before, now) = (
+            destination(&report, reference),
+            destination(&again, reference),
+        );
+        assert_eq!(now["digest"], before["digest"]);
+        assert_eq!(now["attachedBefore"], true, "{now:#}");
+        assert_eq!(now["attestation"], before["attestation"]);
+        for (_, os_arch) in TARGETS {
+            let p = platform(now, os_arch);
+            assert_eq!(p["attachedBefore"], true, "{p:#}");
+            assert_eq!(p["attestation"], platform(before, os_arch)["attestation"]);
+        }
+    }
 }
 
 /// Each target's statement names its triple, its own output and its own

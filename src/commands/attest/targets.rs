@@ -63,9 +63,8 @@ struct IndexPlan {
     labels: Vec<(String, String)>,
 }
 
-/// The targets of the command line, each once, in order; with the
-/// platform each builds for. An unknown triple, or two for one platform,
-/// is refused before anything is gathered.
+/// The targets of the command line, each once, in order (more than one
+/// makes a multi-target run).
 pub(super) fn several(args: &AttestArgs) -> Vec<String> {
     let mut targets: Vec<String> = Vec::new();
     for t in &args.targets {
