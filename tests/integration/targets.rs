@@ -427,3 +427,86 @@ fn a_triple_without_an_oci_platform_is_refused_before_anything_is_built_or_pushe
     ]);
     out.fails_with(2, "linux/amd64");
 }
+
+/// Keyless, in a simulated GitLab CI job: one certificate signs every
+/// target's statement and the index's, each records the certified job as
+/// its builder, and each platform verifies by identity. Runs the local
+/// Sigstore stack: `flock /tmp/sigstore-stack.lock cargo test ...`.
+#[test]
+fn keyless_multi_target_statements_share_the_certified_builder_and_verify_by_identity() {
+    const IDENTITY: &str = "https://gitlab.com/acme/widget//.gitlab-ci.yml@refs/heads/main";
+    let stack = crate::sigstore_stack::sigstore_stack();
+    let ferro = testbed::ferro();
+    let bench = Bench::new();
+    let krate = two_target_build(bench.dir.path());
+    let token = stack.gitlab_token();
+    let reference = ferro.reference("targets/keyless:v1");
+    let manifest = krate.join("Cargo.toml");
+    let out_dir = bench.path("bundles");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let mut args = vec![
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--signing-config",
+        stack.signing_config_without_rekor.to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--push",
+        &reference,
+        "--format",
+        "json",
+    ];
+    for (triple, _) in TARGETS {
+        args.extend(["--target", triple]);
+    }
+    let job_url = "https://gitlab.com/acme/widget/-/jobs/1234567890";
+    let report = bench
+        .cmd(&args)
+        .env("CI", "true")
+        .env("GITLAB_CI", "true")
+        .env("CI_SERVER_URL", "https://gitlab.com")
+        .env("CI_PROJECT_PATH", "acme/widget")
+        .env("CI_JOB_URL", job_url)
+        .env("SIGSTORE_ID_TOKEN", &token.jwt)
+        .run()
+        .success()
+        .json();
+    assert_eq!(report["certificate"]["identity"], IDENTITY, "{report:#}");
+    let shown: Vec<&str> = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["bundle"].as_str().unwrap())
+        .chain([report["bundle"].as_str().unwrap()])
+        .collect();
+    assert_eq!(shown.len(), 3);
+    for bundle in shown {
+        let (statement, _) = bundle_payload(&bench.dir.path().join(bundle));
+        let run = &statement["predicate"]["runDetails"];
+        assert_eq!(run["metadata"]["invocationId"], job_url, "{bundle}");
+        assert_eq!(
+            run["builder"]["id"],
+            format!("https://{}", &IDENTITY[8..]),
+            "{bundle}"
+        );
+    }
+    let identity = [
+        "--trusted-root",
+        stack.trusted_root_without_rekor.to_str().unwrap(),
+        "--certificate-identity",
+        IDENTITY,
+        "--certificate-oidc-issuer",
+        &stack.gitlab_issuer_url,
+    ];
+    let dest = destination(&report, &reference);
+    let mut by_index = vec!["verify", reference.as_str()];
+    by_index.extend(identity);
+    bench.run(&by_index).success();
+    for (_, os_arch) in TARGETS {
+        let mut by_platform = vec!["verify", reference.as_str(), "--platform", os_arch];
+        by_platform.extend(identity);
+        by_platform.extend(["--format", "json"]);
+        let verified = bench.run(&by_platform).success().json();
+        assert_eq!(verified["digest"], platform(dest, os_arch)["digest"]);
+    }
+}
