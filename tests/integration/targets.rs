@@ -85,8 +85,15 @@ fn sha256(path: &Path) -> String {
 }
 
 /// `cargo attest --target A --target B --push REF...`, key-signed, bundles
-/// into the bench; the JSON report.
+/// into the bench; the JSON report of a run that must succeed.
 fn attest_index(bench: &Bench, krate: &Path, refs: &[&str]) -> Value {
+    let (code, report, stderr) = try_attest_index(bench, krate, refs);
+    assert_eq!(code, 0, "{stderr}");
+    report
+}
+
+/// As [`attest_index`], whatever the outcome: the exit code and report.
+fn try_attest_index(bench: &Bench, krate: &Path, refs: &[&str]) -> (i32, Value, String) {
     let manifest = krate.join("Cargo.toml");
     let out_dir = bench.path("bundles");
     std::fs::create_dir_all(&out_dir).unwrap();
@@ -110,8 +117,8 @@ fn attest_index(bench: &Bench, krate: &Path, refs: &[&str]) -> Value {
         .cmd(&args)
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .run();
-    out.success();
-    out.json()
+    let report = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
+    (out.code, report, out.stderr)
 }
 
 fn destination<'a>(report: &'a Value, reference: &str) -> &'a Value {
@@ -400,6 +407,56 @@ fn check_cosign(bench: &Bench, reference: &str, dest: &Value) {
             assert_eq!(out.code, 0, "{name} on {subject}: {}", out.stderr);
         }
     }
+}
+
+/// The index's platform manifest PUTs fail at one registry: the other
+/// destination is complete, the exit code says one failed, and a re-run
+/// finishes the missing one.
+#[test]
+fn an_index_destination_that_fails_does_not_undo_the_other_and_a_rerun_finishes_it() {
+    let docker = testbed::docker_open();
+    let ferro = testbed::ferro();
+    let proxy = crate::proxy::FaultProxy::start(docker);
+    let bench = Bench::new();
+    let krate = two_target_build(bench.dir.path());
+    let through_proxy = proxy.reference("targets/partial:v1");
+    let to_ferro = ferro.reference("targets/partial:v1");
+    proxy.add_rules(serde_json::json!([{
+        "name": "registry gone", "method": "PUT", "kind": "manifest",
+        "nth": 1, "times": -1, "when": "before", "action": {"status": 503}
+    }]));
+    let (code, report, stderr) = try_attest_index(&bench, &krate, &[&through_proxy, &to_ferro]);
+    assert_eq!(
+        code, 8,
+        "some destinations failed: the registry exit code\n{stderr}"
+    );
+    assert_eq!(destination(&report, &to_ferro)["outcome"], "pushed");
+    let failed = destination(&report, &through_proxy);
+    assert_eq!(failed["outcome"], "failed", "{report:#}");
+    assert!(failed["platforms"].is_null(), "{failed:#}");
+    for os_arch in ["", "linux/amd64", "linux/arm64"] {
+        let mut args = vec!["verify", to_ferro.as_str(), "--key", "k.pub"];
+        if !os_arch.is_empty() {
+            args.extend(["--platform", os_arch]);
+        }
+        bench.run(&args).success();
+    }
+    proxy.clear_rules();
+    let again = attest_index(&bench, &krate, &[&through_proxy, &to_ferro]);
+    let finished = destination(&again, &through_proxy);
+    assert_eq!(finished["outcome"], "pushed", "{again:#}");
+    assert_eq!(
+        finished["digest"],
+        destination(&report, &to_ferro)["digest"]
+    );
+    for os_arch in ["", "linux/amd64", "linux/arm64"] {
+        let mut args = vec!["verify", through_proxy.as_str(), "--key", "k.pub"];
+        if !os_arch.is_empty() {
+            args.extend(["--platform", os_arch]);
+        }
+        bench.run(&args).success();
+    }
+    assert_eq!(destination(&again, &to_ferro)["attachedBefore"], true);
 }
 
 #[test]

@@ -326,8 +326,7 @@ fn publish_all(
         Ok((located.display, published))
     });
     progress.finish();
-    let labels: Vec<(String, String)> = plan.labels.clone();
-    outcomes(requested, results, &labels)
+    outcomes(requested, results, &plan.labels)
 }
 
 /// Each destination's outcome, in order; the first failure is the run's.
