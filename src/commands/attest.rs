@@ -6,27 +6,29 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 mod push;
-mod steps;
 mod targets;
 
 use self::push::{Attested, DestinationOutput};
-use self::steps::{
-    CertificateOutput, gather_checked, gather_request, is_zero, key_signer, sign, signer_output,
-    signing_services, witness_lines,
-};
+use self::targets::{Build, Signed};
 use super::Report;
 use crate::attach::AttachReport;
 use crate::cli::AttestArgs;
+use crate::credentials::signing_key::{KeyChoice, signing_key};
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
-use crate::provenance::gather;
+use crate::provenance::cargo::BuildSelection;
+use crate::provenance::ci::CertifiedRun;
+use crate::provenance::gather::{self, Gathered};
 use crate::provenance::{self, Provenance, Subject};
 use crate::sbom;
 use crate::settings::Settings;
-use crate::signing::Algorithm;
-use crate::signing::keyless::Endpoints;
 use crate::signing::keyless::http::Services;
-use crate::signing::signer::{SignedBundle, Signer};
+use crate::signing::keyless::token::{ambient_source, find_token};
+use crate::signing::keyless::{EndpointFlags, Endpoints, KeylessSigner};
+use crate::signing::signer::{
+    RekorWitness, SignedBundle, Signer, TimestampWitness, Witness, sign_dsse,
+};
+use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -81,12 +83,88 @@ struct SbomOutput {
     attached: Option<AttachReport>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CertificateOutput {
+    identity: Option<String>,
+    issuer: Option<String>,
+}
+
 pub(super) fn run(settings: &Settings, args: &AttestArgs) -> Result<Report> {
     let command = settings.recorded_command.clone();
     if targets::several(args).len() > 1 {
-        return targets::run(settings, args, command);
+        return run_targets(settings, args, command);
     }
     run_recording(settings, args, command)
+}
+
+/// The sequence for a build made for several targets (see
+/// `attest/targets.rs`): every target gathered as `--target T` alone would
+/// be, one statement each and, with --push, one for the image index that
+/// every destination gets.
+fn run_targets(settings: &Settings, args: &AttestArgs, command: Vec<String>) -> Result<Report> {
+    let platforms = targets::check(args)?;
+    let places = settings.places();
+    let requested = push::requested(&places, args)?;
+    let mut builds = Vec::new();
+    for (triple, platform) in platforms {
+        let mut request = gather_request(settings, args, command.clone());
+        request.selection.target = Some(triple.clone());
+        request.stdin_stream = false;
+        let gathered = gather_checked(&request, args, !requested.is_empty())?;
+        builds.push(Build::new(triple, platform, request, gathered));
+    }
+    let ready = push::prepare(&places, requested)?;
+    let (endpoints, services, keyless) =
+        signing_services(settings, args, builds.iter_mut().map(|b| &mut b.gathered))?;
+    let plan = match ready.is_empty() {
+        true => None,
+        false => Some(targets::plan(settings, &ready, &mut builds)?),
+    };
+    let signer = match keyless {
+        Some(k) => Signer::Keyless(Box::new(k)),
+        None => key_signer(settings, args)?,
+    };
+    let sign_input = |input: &provenance::ProvenanceInput| -> Result<Signed> {
+        let statement = provenance::build_statement(input);
+        let payload = statement.to_json();
+        let bundle = sign(&payload, &signer, &endpoints, &services)?;
+        Ok(Signed::new(statement, payload, bundle))
+    };
+    let signed: Vec<Signed> = builds
+        .iter()
+        .map(|b| sign_input(&b.gathered.input))
+        .collect::<Result<_>>()?;
+    let index_signed = match &plan {
+        Some(plan) => Some(sign_input(&targets::index_input(&builds, plan)?)?),
+        None => None,
+    };
+    let (destinations, failure) = match &plan {
+        Some(plan) => {
+            let signed = (signed.as_slice(), index_signed.as_ref());
+            targets::publish_all(settings, &places, ready, plan, signed, &signer)
+                .unless_none_pushed()?
+        }
+        None => (Vec::new(), None),
+    };
+    // The index's bundle goes where a build for no particular target's
+    // would, named `-index`.
+    let mut untargeted = gather_request(settings, args, Vec::new());
+    untargeted.selection.target = None;
+    let written =
+        targets::write_bundles(args, &builds, &signed, index_signed.as_ref(), &untargeted)?;
+    let shown = index_signed.as_ref().or(signed.first());
+    let shown = shown.ok_or_else(|| Error::internal("nothing was signed"))?;
+    let report = targets::report(
+        (&builds, &signed, index_signed.as_ref(), written),
+        signer_fields(&signer, shown.bundle()),
+        witness_lines(&signer, shown.bundle()),
+        &destinations,
+    )?;
+    Ok(match failure {
+        Some(e) => report.fail(e),
+        None => report,
+    })
 }
 
 /// The default command's sequence, with `command` as the command line
@@ -295,6 +373,165 @@ fn sbom_bundle_path(provenance: &Path, output: &str) -> PathBuf {
     provenance.with_file_name(format!("{stem}.{output}.cdx.sigstore.json"))
 }
 
+fn gather_request<'a>(
+    settings: &'a Settings,
+    args: &'a AttestArgs,
+    command: Vec<String>,
+) -> gather::Request<'a> {
+    gather::Request {
+        selection: selection(args),
+        subject_paths: &args.subjects.subject_path,
+        subject_checksums: args.subjects.subject_checksums.as_deref(),
+        subject_digest: args
+            .subjects
+            .subject_name
+            .as_deref()
+            .zip(args.subjects.subject_digest.as_deref()),
+        cargo_json: args.cargo_json.as_deref(),
+        stdin_stream: true,
+        command,
+        source_date_epoch: settings.source_date_epoch,
+        env: &settings.env,
+    }
+}
+
+/// What the build did, with its gaps warned about (refused with
+/// `--strict`), and files to push when `--push` is given.
+fn gather_checked(
+    request: &gather::Request<'_>,
+    args: &AttestArgs,
+    pushing: bool,
+) -> Result<Gathered> {
+    let gathered = gather::gather(request)?;
+    if args.strict && !gathered.gaps.is_empty() {
+        let gaps: Vec<String> = gathered.gaps.iter().map(|g| format!("  {g}")).collect();
+        return Err(Error::invalid_input(format!(
+            "--strict: the provenance would have gaps:\n{}",
+            gaps.join("\n")
+        )));
+    }
+    for gap in &gathered.gaps {
+        tracing::warn!("{gap}");
+    }
+    if pushing && gathered.files.is_empty() {
+        return Err(Error::usage(
+            "--push needs files to push: build outputs or --subject-path (not only checksums or digests)",
+        ));
+    }
+    Ok(gathered)
+}
+
+/// The Sigstore services this run signs with, and the keyless signer
+/// (its certificate obtained) when signing keyless.
+fn signing_services<'g>(
+    settings: &Settings,
+    args: &AttestArgs,
+    gathered: impl IntoIterator<Item = &'g mut Gathered>,
+) -> Result<(Endpoints, Services, Option<KeylessSigner>)> {
+    let keyless = keyless_wanted(settings, args)?;
+    let endpoints = endpoints(args, keyless)?;
+    let services = Services::new()?;
+    let signer = match keyless {
+        true => keyless_signer(settings, args, &endpoints, &services, gathered)?,
+        false => None,
+    };
+    Ok((endpoints, services, signer))
+}
+
+/// The Sigstore services this run signs with (none for a key without a
+/// timestamp authority or log).
+fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
+    Endpoints::resolve(
+        EndpointFlags {
+            fulcio_url: args.keyless.fulcio_url.as_deref(),
+            timestamp_server_url: args.keyless.timestamp_server_url.as_deref(),
+            rekor_url: args.tlog.rekor_url.as_deref(),
+            rekor_version: args.tlog.rekor_version,
+            tlog_upload: match (args.tlog.tlog_upload, args.tlog.no_tlog_upload) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
+            signing_config: args.keyless.signing_config.as_deref(),
+        },
+        keyless,
+    )
+}
+
+/// A Fulcio certificate for an ephemeral key, when signing keyless; the
+/// builder recorded in the provenance (of every target) becomes the run it
+/// certifies.
+fn keyless_signer<'g>(
+    settings: &Settings,
+    args: &AttestArgs,
+    endpoints: &Endpoints,
+    services: &Services,
+    gathered: impl IntoIterator<Item = &'g mut Gathered>,
+) -> Result<Option<KeylessSigner>> {
+    let Some(fulcio) = &endpoints.fulcio else {
+        return Ok(None);
+    };
+    let token = find_token(
+        args.keyless.identity_token.as_deref(),
+        &settings.env,
+        services,
+    )?
+    .ok_or_else(|| {
+        Error::key(
+            "keyless signing needs an OIDC identity token: pass --identity-token, \
+             set SIGSTORE_ID_TOKEN, or run in GitHub Actions with \
+             `permissions: id-token: write`",
+        )
+    })?;
+    let signer = KeylessSigner::obtain(&token, fulcio, services)?;
+    let claims = &signer.info().ci_claims;
+    for gathered in gathered {
+        gathered.input.builder.certified_by(CertifiedRun {
+            build_config_uri: claims.build_config_uri.as_deref(),
+            run_invocation_uri: claims.run_invocation_uri.as_deref(),
+            runner_environment: claims.runner_environment.as_deref(),
+        });
+    }
+    Ok(Some(signer))
+}
+
+/// The signing key from `--key FILE` or the keyring.
+fn key_signer(settings: &Settings, args: &AttestArgs) -> Result<Signer> {
+    let choice = match &args.key.key {
+        Some(path) => KeyChoice::File(path),
+        None => KeyChoice::Keyring(&args.key.key_name),
+    };
+    let (key, label) = signing_key(choice, &settings.env)?;
+    Ok(Signer::Key { key, label })
+}
+
+/// Signs the statement and has the signature timestamped and logged where
+/// the endpoints say.
+fn sign(
+    statement: &[u8],
+    signer: &Signer,
+    endpoints: &Endpoints,
+    services: &Services,
+) -> Result<SignedBundle> {
+    let timestamping = endpoints
+        .timestamp_authority()
+        .map(|authority| TimestampWitness {
+            authority,
+            services,
+        });
+    let logging: Vec<RekorWitness<'_>> = endpoints
+        .rekor_logs()
+        .into_iter()
+        .map(|log| RekorWitness { log, services })
+        .collect();
+    let witnesses: Vec<&dyn Witness> = timestamping
+        .iter()
+        .map(|w| w as &dyn Witness)
+        .chain(logging.iter().map(|w| w as &dyn Witness))
+        .collect();
+    sign_dsse(statement, IN_TOTO_PAYLOAD_TYPE, signer, &witnesses)
+}
+
 /// The JSON document and the lines people read.
 fn report(
     shown: Option<String>,
@@ -373,4 +610,152 @@ fn human_lines(
         ));
     }
     lines
+}
+
+/// What people read of the signer and the witnesses: the keyless
+/// identity, the signed time, the log entry.
+fn witness_lines(signer: &Signer, signed: &SignedBundle) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Signer::Keyless(k) = signer {
+        let info = k.info();
+        lines.push(format!(
+            "Signed keyless as {}{}",
+            info.identity
+                .as_ref()
+                .map_or("an identity without a name", |i| i.as_str()),
+            info.issuer
+                .as_deref()
+                .map(|i| format!(" (issuer {i})"))
+                .unwrap_or_default()
+        ));
+    }
+    if let Some(t) = signed.timestamps.iter().min() {
+        lines.push(format!("Timestamped {}", provenance::rfc3339(*t)));
+    }
+    match signed.integrated_times.iter().min() {
+        Some(t) => lines.push(format!(
+            "Recorded in the transparency log at {}",
+            provenance::rfc3339(*t)
+        )),
+        None if signed.tlog_entries > 0 => {
+            lines.push("Recorded in the transparency log".into());
+        }
+        None => {}
+    }
+    lines
+}
+
+/// The signer's fields of the report, as [`AttestOutput`] has them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignerFields {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_id: Option<String>,
+    algorithm: Algorithm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate: Option<CertificateOutput>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    signed_timestamps: Vec<String>,
+    #[serde(skip_serializing_if = "is_zero")]
+    tlog_entries: usize,
+}
+
+fn signer_fields(signer: &Signer, signed: &SignedBundle) -> SignerFields {
+    let (key_id, algorithm, key, certificate) = signer_output(signer);
+    SignerFields {
+        key_id,
+        algorithm,
+        key,
+        certificate,
+        signed_timestamps: signed
+            .timestamps
+            .iter()
+            .map(|t| provenance::rfc3339(*t))
+            .collect(),
+        tlog_entries: signed.tlog_entries,
+    }
+}
+
+/// What the report says of the signer: key id, algorithm, key label, or
+/// the certificate.
+fn signer_output(
+    signer: &Signer,
+) -> (
+    Option<String>,
+    Algorithm,
+    Option<String>,
+    Option<CertificateOutput>,
+) {
+    match signer {
+        Signer::Key { key, label } => (
+            Some(key.key_id()),
+            key.algorithm(),
+            Some(label.clone()),
+            None,
+        ),
+        Signer::Keyless(k) => (
+            None,
+            Algorithm::EcdsaP256,
+            None,
+            Some(CertificateOutput {
+                identity: k.info().identity.as_ref().map(|i| i.as_str().to_string()),
+                issuer: k.info().issuer.clone(),
+            }),
+        ),
+    }
+}
+
+/// Keyless when asked (`--keyless`, `--identity-token`), or by itself in CI
+/// when an identity token is at hand and no key was named.
+fn keyless_wanted(settings: &Settings, args: &AttestArgs) -> Result<bool> {
+    let asked = args.keyless.keyless || args.keyless.identity_token.is_some();
+    if asked {
+        if let Some(key) = &args.key.key {
+            return Err(Error::usage(format!(
+                "--keyless signs with an identity, not a key: leave out --key {} \
+                 (or CARGO_ATTEST_KEY_FILE)",
+                key.display()
+            )));
+        }
+        return Ok(true);
+    }
+    if args.keyless.key_given {
+        return Ok(false);
+    }
+    let in_ci = crate::provenance::ci::detect(&|k| settings.env.get(k))
+        .kind
+        .is_ci();
+    match ambient_source(&settings.env) {
+        Some(source) if in_ci => {
+            tracing::info!(
+                "Signing keyless with the identity token from {source} \
+                 (in CI, with no --key or --key-name given)."
+            );
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+fn selection(args: &AttestArgs) -> BuildSelection {
+    BuildSelection {
+        manifest_path: args.manifest_path.clone(),
+        packages: args.packages.clone(),
+        target: args.targets.first().cloned(),
+        profile: if args.release {
+            Some("release".into())
+        } else {
+            args.profile.clone()
+        },
+        target_dir: args.target_dir.clone(),
+        features: args.features.clone(),
+        all_features: args.all_features,
+        no_default_features: args.no_default_features,
+    }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -7,7 +7,8 @@
 //! manifest is attested by its target's statement, which names it, and the
 //! index by a statement of its own that names the index and every target.
 //! Why one statement per target: docs/provenance.md ("Multi-target
-//! builds").
+//! builds"). The sequence is `attest.rs`'s `run_targets`; the steps of
+//! its own are here.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,10 +16,10 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
+use super::super::Report;
 use super::super::{attach_options, memory};
-use super::Report;
 use super::push::{self, DestinationOutput, Outcomes, PlatformOutput, Ready, Requested};
-use super::steps;
+
 use crate::cli::AttestArgs;
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
@@ -27,7 +28,7 @@ use crate::oci::platform::Platform;
 use crate::oci::{Descriptor, digest};
 use crate::progress::Progress;
 use crate::provenance::gather::{self, Gathered};
-use crate::provenance::{self, Provenance, ProvenanceInput, Statement, Subject};
+use crate::provenance::{Provenance, ProvenanceInput, Statement, Subject};
 use crate::publish::{
     self, ArtifactFile, Attachment, Attestation, DEFAULT_ARTIFACT_TYPE, IndexPublication, IsSame,
     PlatformArtifact, PublishedIndex, artifact_manifest, image_index,
@@ -36,22 +37,56 @@ use crate::settings::Settings;
 use crate::signing::signer::{SignedBundle, Signer};
 
 /// One target of the build: its triple, platform, and what was gathered.
-struct Build<'a> {
+pub(super) struct Build<'a> {
     triple: String,
     platform: Platform,
     request: gather::Request<'a>,
-    gathered: Gathered,
+    pub(super) gathered: Gathered,
+}
+
+impl<'a> Build<'a> {
+    pub(super) fn new(
+        triple: String,
+        platform: Platform,
+        request: gather::Request<'a>,
+        gathered: Gathered,
+    ) -> Self {
+        Build {
+            triple,
+            platform,
+            request,
+            gathered,
+        }
+    }
 }
 
 /// A statement, signed.
-struct Signed {
+pub(super) struct Signed {
     statement: Statement<Provenance>,
     payload: Vec<u8>,
     bundle: SignedBundle,
 }
 
+impl Signed {
+    pub(super) fn new(
+        statement: Statement<Provenance>,
+        payload: Vec<u8>,
+        bundle: SignedBundle,
+    ) -> Self {
+        Signed {
+            statement,
+            payload,
+            bundle,
+        }
+    }
+
+    pub(super) fn bundle(&self) -> &SignedBundle {
+        &self.bundle
+    }
+}
+
 /// The image index every destination gets, planned before signing.
-struct IndexPlan {
+pub(super) struct IndexPlan {
     /// Per target: the artifact's files and manifest bytes.
     artifacts: Vec<(Vec<ArtifactFile>, Vec<u8>)>,
     index: Vec<u8>,
@@ -73,6 +108,15 @@ pub(super) fn several(args: &AttestArgs) -> Vec<String> {
         }
     }
     targets
+}
+
+/// The targets, each with its platform, once the run is known to be
+/// possible: all refusals come before anything is gathered.
+pub(super) fn check(args: &AttestArgs) -> Result<Vec<(String, Platform)>> {
+    refuse_unsupported(args)?;
+    let targets = several(args);
+    let platforms = platforms(&targets)?;
+    Ok(targets.into_iter().zip(platforms).collect())
 }
 
 /// What a multi-target run cannot take: subjects that are no build's
@@ -127,86 +171,14 @@ fn platforms(targets: &[String]) -> Result<Vec<Platform>> {
     Ok(platforms)
 }
 
-pub(super) fn run(settings: &Settings, args: &AttestArgs, command: Vec<String>) -> Result<Report> {
-    refuse_unsupported(args)?;
-    let targets = several(args);
-    let platforms = platforms(&targets)?;
-    let places = settings.places();
-    let requested = push::requested(&places, args)?;
-    let pushing = !requested.is_empty();
-    let mut builds = Vec::new();
-    for (triple, platform) in targets.into_iter().zip(platforms) {
-        let mut request = steps::gather_request(settings, args, command.clone());
-        request.selection.target = Some(triple.clone());
-        request.stdin_stream = false;
-        let gathered = steps::gather_checked(&request, args, pushing)?;
-        builds.push(Build {
-            triple,
-            platform,
-            request,
-            gathered,
-        });
-    }
-    let ready = push::prepare(&places, requested)?;
-    let (endpoints, services, keyless) =
-        steps::signing_services(settings, args, builds.iter_mut().map(|b| &mut b.gathered))?;
-    let plan = match ready.is_empty() {
-        true => None,
-        false => Some(plan(settings, &ready, &mut builds)?),
-    };
-    let signer = match keyless {
-        Some(k) => Signer::Keyless(Box::new(k)),
-        None => steps::key_signer(settings, args)?,
-    };
-    let sign = |input: &ProvenanceInput| -> Result<Signed> {
-        let statement = provenance::build_statement(input);
-        let payload = statement.to_json();
-        let bundle = steps::sign(&payload, &signer, &endpoints, &services)?;
-        Ok(Signed {
-            statement,
-            payload,
-            bundle,
-        })
-    };
-    let signed: Vec<Signed> = builds
-        .iter()
-        .map(|b| sign(&b.gathered.input))
-        .collect::<Result<_>>()?;
-    let index_signed = match &plan {
-        Some(plan) => Some(sign(&index_input(&builds, &plan.subjects)?)?),
-        None => None,
-    };
-    let (destinations, failure) = match &plan {
-        Some(plan) => publish_all(
-            settings,
-            &places,
-            ready,
-            plan,
-            (&signed, index_signed.as_ref()),
-            &signer,
-        )
-        .unless_none_pushed()?,
-        None => (Vec::new(), None),
-    };
-    let written = write_bundles(settings, args, &builds, &signed, index_signed.as_ref())?;
-    let report = report(
-        &builds,
-        &signed,
-        index_signed.as_ref(),
-        written,
-        &signer,
-        &destinations,
-    )?;
-    Ok(match failure {
-        Some(e) => report.fail(e),
-        None => report,
-    })
-}
-
 /// Plans each target's artifact (its manifest digest becomes a subject
 /// of that target's statement under each destination's name) and the
 /// index of them all.
-fn plan(settings: &Settings, ready: &[Ready], builds: &mut [Build<'_>]) -> Result<IndexPlan> {
+pub(super) fn plan(
+    settings: &Settings,
+    ready: &[Ready],
+    builds: &mut [Build<'_>],
+) -> Result<IndexPlan> {
     let created = builds
         .first()
         .and_then(|b| push::created(settings, &b.gathered));
@@ -248,7 +220,8 @@ fn plan(settings: &Settings, ready: &[Ready], builds: &mut [Build<'_>]) -> Resul
 
 /// The index's statement: the same build, every target (`targets`, no
 /// `target`), the index as its subject, the build's span over all targets.
-fn index_input(builds: &[Build<'_>], subjects: &[Subject]) -> Result<ProvenanceInput> {
+pub(super) fn index_input(builds: &[Build<'_>], plan: &IndexPlan) -> Result<ProvenanceInput> {
+    let subjects = &plan.subjects;
     let mut input = builds
         .first()
         .map(|b| b.gathered.input.clone())
@@ -265,7 +238,7 @@ fn index_input(builds: &[Build<'_>], subjects: &[Subject]) -> Result<ProvenanceI
 
 /// Publishes the index and its artifacts to every destination, a few at
 /// once; every outcome is kept, none undoes another.
-fn publish_all(
+pub(super) fn publish_all(
     settings: &Settings,
     places: &Places<'_>,
     ready: Vec<Ready>,
@@ -422,7 +395,7 @@ impl DestinationOutput {
 }
 
 /// Where the bundles were written: one per target, then the index's.
-struct Written {
+pub(super) struct Written {
     targets: Vec<String>,
     index: Option<String>,
 }
@@ -430,12 +403,14 @@ struct Written {
 /// Writes each target's bundle where `--target T` alone would, and the
 /// index's beside them (`<name>-<profile>-index.sigstore.json`): after
 /// publishing, so a bundle on disk describes what exists.
-fn write_bundles(
-    settings: &Settings,
+/// `untargeted` is the request of a build for no particular target: the
+/// index's bundle is named after it.
+pub(super) fn write_bundles(
     args: &AttestArgs,
     builds: &[Build<'_>],
     signed: &[Signed],
     index_signed: Option<&Signed>,
+    untargeted: &gather::Request<'_>,
 ) -> Result<Written> {
     let mut targets = Vec::new();
     for (build, s) in builds.iter().zip(signed) {
@@ -450,10 +425,8 @@ fn write_bundles(
     }
     let index = match (index_signed, builds.first()) {
         (Some(s), Some(first)) => {
-            let mut request = steps::gather_request(settings, args, Vec::new());
-            request.selection.target = None;
             let path = index_bundle_path(&gather::bundle_path(
-                &request,
+                untargeted,
                 first.gathered.workspace.as_ref(),
                 &s.statement.subject,
                 args.output.as_deref(),
@@ -487,12 +460,13 @@ struct TargetOutput<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MultiOutput<'a> {
+struct MultiOutput<'a, S> {
     /// The index's bundle, with --push.
     #[serde(skip_serializing_if = "Option::is_none")]
     bundle: Option<&'a str>,
+    /// The signer's fields, as a one-target run has them.
     #[serde(flatten)]
-    signer: steps::SignerFields,
+    signer: S,
     predicate_type: &'a str,
     /// The index's statement's subjects, with --push.
     subjects: &'a [Subject],
@@ -504,12 +478,12 @@ struct MultiOutput<'a> {
     destinations: &'a [DestinationOutput],
 }
 
-fn report(
-    builds: &[Build<'_>],
-    signed: &[Signed],
-    index_signed: Option<&Signed>,
-    written: Written,
-    signer: &Signer,
+/// The JSON document and the lines people read. `signer` and `witnessed`
+/// are what a one-target run says of the signer and its witnesses.
+pub(super) fn report<S: Serialize>(
+    (builds, signed, index_signed, written): (&[Build<'_>], &[Signed], Option<&Signed>, Written),
+    signer: S,
+    witnessed: Vec<String>,
     destinations: &[DestinationOutput],
 ) -> Result<Report> {
     let first = signed
@@ -530,7 +504,7 @@ fn report(
             ));
         }
     }
-    lines.extend(steps::witness_lines(signer, &shown.bundle));
+    lines.extend(witnessed);
     for ((b, s), path) in builds.iter().zip(signed).zip(&written.targets) {
         let count = s.statement.subject.len();
         lines.push(format!(
@@ -545,7 +519,7 @@ fn report(
     }
     let mut report = Report::new(&MultiOutput {
         bundle: written.index.as_deref(),
-        signer: steps::signer_fields(signer, &shown.bundle),
+        signer,
         predicate_type: &shown.statement.predicate_type,
         subjects: index_signed.map_or(&[][..], |s| &s.statement.subject),
         targets: builds
