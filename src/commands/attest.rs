@@ -139,13 +139,13 @@ fn run_targets(settings: &Settings, args: &AttestArgs, command: Vec<String>) -> 
         Some(plan) => Some(sign_input(&targets::index_input(&builds, plan)?)?),
         None => None,
     };
-    let (destinations, failure) = match &plan {
-        Some(plan) => {
-            let signed = (signed.as_slice(), index_signed.as_ref());
+    let (destinations, failure) = match (&plan, &index_signed) {
+        (Some(plan), Some(index)) => {
+            let signed = (signed.as_slice(), index);
             targets::publish_all(settings, &places, ready, plan, signed, &signer)
                 .unless_none_pushed()?
         }
-        None => (Vec::new(), None),
+        _ => (Vec::new(), None),
     };
     // The index's bundle goes where a build for no particular target's
     // would, named `-index`.

@@ -20,6 +20,7 @@ use super::super::Report;
 use super::super::{attach_options, memory};
 use super::push::{self, DestinationOutput, Outcomes, PlatformOutput, Ready, Requested};
 
+use crate::attach::AttachOptions;
 use crate::cli::AttestArgs;
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Mode};
@@ -243,7 +244,7 @@ pub(super) fn publish_all(
     places: &Places<'_>,
     ready: Vec<Ready>,
     plan: &IndexPlan,
-    (signed, index_signed): (&[Signed], Option<&Signed>),
+    (signed, index_signed): (&[Signed], &Signed),
     signer: &Signer,
 ) -> Outcomes {
     let memory = memory(settings);
@@ -254,18 +255,8 @@ pub(super) fn publish_all(
         ready.into_iter().map(|r| (r.requested, r.writable)).unzip();
     let writables: Vec<Mutex<Option<Writable>>> =
         writables.into_iter().map(|w| Mutex::new(Some(w))).collect();
-    let all: Vec<&Signed> = signed.iter().chain(index_signed).collect();
-    // Each attestation recognises itself attached by an earlier run.
-    let checks: Vec<Box<IsSame<'_>>> = all
-        .iter()
-        .map(|s| Box::new(move |bundle: &[u8]| signer.made(bundle, &s.payload)) as Box<IsSame<'_>>)
-        .collect();
-    let attestation = |i: usize| Attestation {
-        bundle: all[i].bundle.json.as_bytes(),
-        predicate_type: &all[i].statement.predicate_type,
-        options: &options,
-        is_same: Some(checks[i].as_ref()),
-    };
+    let checks: Vec<Box<IsSame<'_>>> = signed.iter().map(|s| same(signer, s)).collect();
+    let index_check = same(signer, index_signed);
     let indices: Vec<usize> = (0..requested.len()).collect();
     let results = push::in_parallel(&indices, |&i| {
         let writable = writables[i]
@@ -279,15 +270,15 @@ pub(super) fn publish_all(
             platforms: plan
                 .artifacts
                 .iter()
-                .enumerate()
-                .map(|(t, (files, manifest))| PlatformArtifact {
+                .zip(signed.iter().zip(&checks))
+                .map(|((files, manifest), (s, is_same))| PlatformArtifact {
                     files,
                     manifest,
-                    attestations: vec![attestation(t)],
+                    attestations: vec![attestation(s, &options, is_same.as_ref())],
                 })
                 .collect(),
             index: &plan.index,
-            attestations: vec![attestation(signed.len())],
+            attestations: vec![attestation(index_signed, &options, index_check.as_ref())],
             label,
         };
         let published = publish::publish_index(
@@ -300,6 +291,26 @@ pub(super) fn publish_all(
     });
     progress.finish();
     outcomes(requested, results, &plan.labels)
+}
+
+/// Recognises `signed` attached by an earlier run: the same statement,
+/// signed by the same signer.
+fn same<'a>(signer: &'a Signer, signed: &'a Signed) -> Box<IsSame<'a>> {
+    Box::new(move |bundle: &[u8]| signer.made(bundle, &signed.payload))
+}
+
+/// A signed statement, to attach.
+fn attestation<'a>(
+    signed: &'a Signed,
+    options: &'a AttachOptions<'a>,
+    is_same: &'a IsSame<'a>,
+) -> Attestation<'a> {
+    Attestation {
+        bundle: signed.bundle.json.as_bytes(),
+        predicate_type: &signed.statement.predicate_type,
+        options,
+        is_same: Some(is_same),
+    }
 }
 
 /// Each destination's outcome, in order; the first failure is the run's.
