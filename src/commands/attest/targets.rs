@@ -129,19 +129,26 @@ fn refuse_unsupported(args: &AttestArgs) -> Result<()> {
         || s.subject_checksums.is_some()
         || s.subject_name.is_some()
     {
-        Some("--subject-path, --subject-checksums and --subject-name")
+        Some(
+            "--subject-path, --subject-checksums and --subject-name cannot be used with several \
+             --target, which attest each target's build outputs (in <target-dir>/<triple>/): \
+             attest named files in a run with one --target or none",
+        )
     } else if args.cargo_json.is_some() {
-        Some("--cargo-json")
+        Some(
+            "--cargo-json cannot be used with several --target: their outputs are read from \
+             <target-dir>/<triple>/; leave out --cargo-json",
+        )
     } else if args.sbom || args.sbom_only {
-        Some("--sbom and --sbom-only")
+        Some(
+            "--sbom and --sbom-only are not supported with several --target yet: attest the \
+             SBOMs in one run per target",
+        )
     } else {
         None
     };
-    if let Some(flags) = refused {
-        return Err(Error::usage(format!(
-            "{flags} cannot be used with several --target: each target's build outputs are \
-             found in <target-dir>/<triple>/; attest one target per run to use them"
-        )));
+    if let Some(why) = refused {
+        return Err(Error::usage(why));
     }
     if let Some(output) = &args.output
         && !output.is_dir()
@@ -502,6 +509,12 @@ pub(super) fn report<S: Serialize>(
         .ok_or_else(|| Error::internal("nothing was signed"))?;
     let shown = index_signed.unwrap_or(first);
     let mut lines = push::describe(destinations);
+    // What several destinations share is the index, not an artifact.
+    if let Some(first) = lines.first_mut()
+        && let Some(digest) = first.strip_prefix("Artifact ")
+    {
+        *first = format!("Image index {digest}");
+    }
     for d in destinations.iter().filter(|d| !d.platforms.is_empty()) {
         lines.push(format!(
             "Platforms of {} ({}):",
