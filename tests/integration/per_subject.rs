@@ -332,6 +332,25 @@ fn key_signed_per_subject_bundles_with_push_and_names_that_cannot_escape() {
         .cwd(work)
         .run()
         .success();
+    // A subject whose bundle would take the artifact's bundle path is
+    // refused before anything is signed or pushed.
+    std::fs::write(release.path("release"), "x\n").unwrap();
+    attest(&[
+        "--subject-path",
+        "release",
+        "--bundle-per-subject",
+        "--key",
+        "k.pem",
+        "-o",
+        "out/release.sigstore.json",
+        "--push",
+        "other:1.0",
+    ])
+    .cwd(work)
+    .run()
+    .fails_with(2, "would overwrite the artifact's bundle");
+    assert!(release.path("target/oci/app").is_dir());
+    assert!(!release.path("target/oci/other").exists());
 
     // Subjects named by a checksums file, with names that would leave the
     // directory or hide: every bundle stays in it, escaped.
