@@ -188,7 +188,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --timeout --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --strict --push --push-file --sbom --sbom-only --sbom-size-limit --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key package push attach discover download inspect prune migrate repair login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --timeout --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --bundle-per-subject --log-jobs --strict --push --push-file --sbom --sbom-only --sbom-size-limit --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key package push attach discover download inspect prune migrate repair login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -291,6 +291,10 @@ _cargo__attest() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,6 +40,10 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
         "The largest SBOM cargo attest --sbom signs, as --sbom-size-limit (default: 16MiB).",
     ),
     (
+        "CARGO_ATTEST_LOG_JOBS",
+        "cargo attest --bundle-per-subject: how many bundles are signed and logged at once, as --log-jobs (1 to 64; default 8).",
+    ),
+    (
         "CARGO_ATTEST_CACHE_DIR",
         "Where capability verdicts and blob sources are remembered (default: $XDG_CACHE_HOME/cargo-attest or ~/.cache/cargo-attest).",
     ),

@@ -81,6 +81,27 @@ pub struct AttestArgs {
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
+    /// Write one statement and bundle per subject instead of one for all,
+    /// each named after its subject (`<escaped name>.sigstore.json`) in the
+    /// directory of --output (an existing directory, or the directory of the
+    /// file named; default <target-dir>/attest/). One keyless certificate
+    /// signs them all (a new one only if the run would outlive it); they are
+    /// logged --log-jobs at a time. A failed entry fails the run (with its
+    /// own exit code) but every other bundle is written. With --push, the
+    /// artifact gets the one bundle over all subjects, as without this flag.
+    #[arg(long, help_heading = "Output", conflicts_with = "sbom_only")]
+    pub bundle_per_subject: bool,
+
+    /// With --bundle-per-subject: how many bundles are signed and logged at
+    /// once, 1 to 64 [env: CARGO_ATTEST_LOG_JOBS] [default: 8].
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "Output",
+        requires = "bundle_per_subject"
+    )]
+    pub log_jobs: Option<usize>,
+
     /// Fail (exit 4) instead of warning when the provenance has gaps: no
     /// git checkout or commit, a dirty tree, outputs older than sources.
     #[arg(long, help_heading = "Output")]
@@ -129,8 +150,10 @@ pub struct AttestArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Subjects")]
 pub struct SubjectArgs {
-    /// Attest files matching GLOB instead of the build's outputs (repeatable).
-    #[arg(long, value_name = "GLOB")]
+    /// Attest files matching GLOB instead of the build's outputs: one or
+    /// more after the flag (`--subject-path dist/*` as the shell expands it,
+    /// or quoted for cargo-attest to expand), and repeatable.
+    #[arg(long, value_name = "GLOB", num_args = 1..)]
     pub subject_path: Vec<String>,
 
     /// Attest the files listed in a shasum-format file (sha256 or sha512).

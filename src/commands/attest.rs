@@ -2,13 +2,18 @@
 //! sign it, publish (with `--push`), write the bundle.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
+mod per_subject;
 mod push;
+mod sign;
 mod targets;
 
+use self::per_subject::SubjectBundles;
 use self::push::{Attested, DestinationOutput};
+use self::sign::{identity_token, sign};
 use self::targets::{Build, Signed};
 use super::Report;
 use crate::attach::AttachReport;
@@ -22,13 +27,11 @@ use crate::provenance::gather::{self, Gathered};
 use crate::provenance::{self, Provenance, Subject};
 use crate::sbom;
 use crate::settings::Settings;
+use crate::signing::Algorithm;
 use crate::signing::keyless::http::Services;
-use crate::signing::keyless::token::{ambient_source, find_token};
+use crate::signing::keyless::token::ambient_source;
 use crate::signing::keyless::{EndpointFlags, Endpoints, KeylessSigner};
-use crate::signing::signer::{
-    RekorWitness, SignedBundle, Signer, TimestampWitness, Witness, sign_dsse,
-};
-use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE};
+use crate::signing::signer::{SignedBundle, Signer};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -64,6 +67,9 @@ struct AttestOutput<'a> {
     /// Every destination's outcome, in the order given.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     destinations: &'a [DestinationOutput],
+    /// With --bundle-per-subject: each subject's bundle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject_bundles: Option<&'a SubjectBundles>,
 }
 
 #[derive(Serialize)]
@@ -158,7 +164,7 @@ fn run_targets(settings: &Settings, args: &AttestArgs, command: Vec<String>) -> 
     let report = targets::report(
         (&builds, &signed, index_signed.as_ref(), written),
         signer_fields(&signer, shown.bundle()),
-        witness_lines(&signer, shown.bundle()),
+        witness_lines(&signer, Some(shown.bundle())),
         &destinations,
     )?;
     Ok(match failure {
@@ -179,6 +185,7 @@ pub(super) fn run_recording(
     let places = settings.places();
     let requested = push::requested(&places, args)?;
     let sbom_limit = sbom_size_limit(settings, args)?;
+    let log_jobs = per_subject::jobs(settings, args)?;
     let request = gather_request(settings, args, command);
     let mut gathered = gather_checked(&request, args, !requested.is_empty())?;
     // The SBOMs are made and measured before anything else: one over the
@@ -198,17 +205,20 @@ pub(super) fn run_recording(
         signing_services(settings, args, std::iter::once(&mut gathered))?;
 
     // Build, sign, have the signatures witnessed.
+    let own_subjects = log_jobs.map(|_| gathered.input.clone());
     let plan = match ready.is_empty() {
         true => None,
         false => Some(push::plan(settings, &ready, &mut gathered)?),
     };
     let statement = provenance::build_statement(&gathered.input);
-    let signer = match keyless_signer {
+    let path = bundle_path(&request, &gathered, &statement, args);
+    let per_subject = per_subject::prepare(own_subjects, log_jobs, &statement, &path, &plan)?;
+    let signer = Arc::new(match keyless_signer {
         Some(k) => Signer::Keyless(Box::new(k)),
         None => key_signer(settings, args)?,
-    };
+    });
     let payload = statement.to_json();
-    let signed = match args.sbom_only {
+    let signed = match args.sbom_only || (per_subject.is_some() && plan.is_none()) {
         true => None,
         false => Some(sign(&payload, &signer, &endpoints, &services)?),
     };
@@ -223,32 +233,43 @@ pub(super) fn run_recording(
             .unless_none_pushed()?,
         None => (Vec::new(), None),
     };
-    let path = gather::bundle_path(
-        &request,
-        gathered.workspace.as_ref(),
-        &statement.subject,
-        args.output.as_deref(),
-    );
     if let Some(signed) = &signed {
         fsutil::write_atomically(&path, signed.json.as_bytes(), Mode::Public)?;
     }
     let sbom_attached = push::sbom_reports(&destinations);
     let sbom_outputs = write_sboms(&path, &sboms, &signed_sboms, &sbom_attached)?;
-    tracing::debug!("signed with {}", signer.label());
+    let subject_bundles =
+        per_subject.map(|p| p.sign_all(settings, args, &signer, &endpoints, &services));
     let shown = signed.as_ref().map(|_| fsutil::display_path(&path));
     let signed = signed.as_ref().or(signed_sboms.first().map(|s| &s.bundle));
-    let report = report(
+    let (report, more) = report(
         shown,
         &signer,
         signed,
         &statement,
         sbom_outputs,
         &destinations,
+        subject_bundles,
     )?;
-    Ok(match failure {
+    Ok(match failure.or(more) {
         Some(e) => report.fail(e),
         None => report,
     })
+}
+
+/// Where the bundle of `statement` goes.
+fn bundle_path(
+    request: &gather::Request<'_>,
+    gathered: &Gathered,
+    statement: &provenance::Statement<Provenance>,
+    args: &AttestArgs,
+) -> PathBuf {
+    gather::bundle_path(
+        request,
+        gathered.workspace.as_ref(),
+        &statement.subject,
+        args.output.as_deref(),
+    )
 }
 
 /// What a push attaches, in order: the provenance, then an SBOM per
@@ -471,18 +492,7 @@ fn keyless_signer<'g>(
     let Some(fulcio) = &endpoints.fulcio else {
         return Ok(None);
     };
-    let token = find_token(
-        args.keyless.identity_token.as_deref(),
-        &settings.env,
-        services,
-    )?
-    .ok_or_else(|| {
-        Error::key(
-            "keyless signing needs an OIDC identity token: pass --identity-token, \
-             set SIGSTORE_ID_TOKEN, or run in GitHub Actions with \
-             `permissions: id-token: write`",
-        )
-    })?;
+    let token = identity_token(settings, args, services)?;
     let signer = KeylessSigner::obtain(&token, fulcio, services)?;
     let claims = &signer.info().ci_claims;
     for gathered in gathered {
@@ -505,34 +515,8 @@ fn key_signer(settings: &Settings, args: &AttestArgs) -> Result<Signer> {
     Ok(Signer::Key { key, label })
 }
 
-/// Signs the statement and has the signature timestamped and logged where
-/// the endpoints say.
-fn sign(
-    statement: &[u8],
-    signer: &Signer,
-    endpoints: &Endpoints,
-    services: &Services,
-) -> Result<SignedBundle> {
-    let timestamping = endpoints
-        .timestamp_authority()
-        .map(|authority| TimestampWitness {
-            authority,
-            services,
-        });
-    let logging: Vec<RekorWitness<'_>> = endpoints
-        .rekor_logs()
-        .into_iter()
-        .map(|log| RekorWitness { log, services })
-        .collect();
-    let witnesses: Vec<&dyn Witness> = timestamping
-        .iter()
-        .map(|w| w as &dyn Witness)
-        .chain(logging.iter().map(|w| w as &dyn Witness))
-        .collect();
-    sign_dsse(statement, IN_TOTO_PAYLOAD_TYPE, signer, &witnesses)
-}
-
-/// The JSON document and the lines people read.
+/// The JSON document and the lines people read, and the error of the
+/// first subject bundle that failed.
 fn report(
     shown: Option<String>,
     signer: &Signer,
@@ -540,10 +524,18 @@ fn report(
     statement: &provenance::Statement<Provenance>,
     sboms: Vec<SbomOutput>,
     destinations: &[DestinationOutput],
-) -> Result<Report> {
-    let signed = signed.ok_or_else(|| Error::internal("nothing was signed"))?;
+    subject_bundles: Option<per_subject::Outcome>,
+) -> Result<(Report, Option<Error>)> {
+    tracing::debug!("signed with {}", signer.label());
+    if signed.is_none() && subject_bundles.is_none() {
+        return Err(Error::internal("nothing was signed"));
+    }
+    let (subject_bundles, failure) = match subject_bundles {
+        Some(o) => (Some(o.bundles), o.failure),
+        None => (None, None),
+    };
     // With --sbom-only there is no provenance bundle.
-    let provenance = shown.is_some();
+    let provenance = shown.is_some() || subject_bundles.is_some();
     let (key_id, algorithm, key, certificate) = signer_output(signer);
     let lines = human_lines(
         shown.as_deref(),
@@ -560,28 +552,35 @@ fn report(
         key,
         certificate,
         signed_timestamps: signed
-            .timestamps
-            .iter()
-            .map(|t| provenance::rfc3339(*t))
-            .collect(),
-        tlog_entries: signed.tlog_entries,
+            .map(|s| {
+                s.timestamps
+                    .iter()
+                    .map(|t| provenance::rfc3339(*t))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        tlog_entries: signed.map_or(0, |s| s.tlog_entries),
         predicate_type: provenance.then_some(statement.predicate_type.as_str()),
         subjects: &statement.subject,
         sboms,
         pushed: destinations.first().filter(|d| d.outcome == "pushed"),
         destinations,
+        subject_bundles: subject_bundles.as_ref(),
     })?;
     for line in lines {
         report.line(line);
     }
-    Ok(report)
+    for line in subject_bundles.iter().flat_map(per_subject::describe) {
+        report.line(line);
+    }
+    Ok((report, failure))
 }
 
 /// The lines people read, in the order things happened.
 fn human_lines(
     shown: Option<&str>,
     signer: &Signer,
-    signed: &SignedBundle,
+    signed: Option<&SignedBundle>,
     statement: &provenance::Statement<Provenance>,
     sboms: &[SbomOutput],
     destinations: &[DestinationOutput],
@@ -614,7 +613,7 @@ fn human_lines(
 
 /// What people read of the signer and the witnesses: the keyless
 /// identity, the signed time, the log entry.
-fn witness_lines(signer: &Signer, signed: &SignedBundle) -> Vec<String> {
+fn witness_lines(signer: &Signer, signed: Option<&SignedBundle>) -> Vec<String> {
     let mut lines = Vec::new();
     if let Signer::Keyless(k) = signer {
         let info = k.info();
@@ -629,18 +628,8 @@ fn witness_lines(signer: &Signer, signed: &SignedBundle) -> Vec<String> {
                 .unwrap_or_default()
         ));
     }
-    if let Some(t) = signed.timestamps.iter().min() {
-        lines.push(format!("Timestamped {}", provenance::rfc3339(*t)));
-    }
-    match signed.integrated_times.iter().min() {
-        Some(t) => lines.push(format!(
-            "Recorded in the transparency log at {}",
-            provenance::rfc3339(*t)
-        )),
-        None if signed.tlog_entries > 0 => {
-            lines.push("Recorded in the transparency log".into());
-        }
-        None => {}
+    if let Some(signed) = signed {
+        lines.extend(witnessed(signed));
     }
     lines
 }
@@ -676,6 +665,25 @@ fn signer_fields(signer: &Signer, signed: &SignedBundle) -> SignerFields {
             .collect(),
         tlog_entries: signed.tlog_entries,
     }
+}
+
+/// What the witnesses said of a bundle: its timestamp and log entry.
+fn witnessed(signed: &SignedBundle) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(t) = signed.timestamps.iter().min() {
+        lines.push(format!("Timestamped {}", provenance::rfc3339(*t)));
+    }
+    match signed.integrated_times.iter().min() {
+        Some(t) => lines.push(format!(
+            "Recorded in the transparency log at {}",
+            provenance::rfc3339(*t)
+        )),
+        None if signed.tlog_entries > 0 => {
+            lines.push("Recorded in the transparency log".into());
+        }
+        None => {}
+    }
+    lines
 }
 
 /// What the report says of the signer: key id, algorithm, key label, or

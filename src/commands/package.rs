@@ -68,6 +68,8 @@ pub(super) fn run(settings: &Settings, args: PackageArgs) -> Result<Report> {
         keyless: args.keyless,
         tlog: args.tlog,
         output: Some(output),
+        bundle_per_subject: false,
+        log_jobs: None,
         strict: false,
         push: args.push.into_iter().collect(),
         push_file: None,

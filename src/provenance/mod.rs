@@ -8,6 +8,7 @@ pub(crate) mod cargo;
 pub(crate) mod ci;
 mod depinfo;
 pub(crate) mod gather;
+pub(crate) mod names;
 pub(crate) mod source;
 pub(crate) mod subjects;
 

@@ -2,6 +2,7 @@
 //! interface ([`signer`]) for key-based and keyless signing.
 //! Map: docs/architecture.md#signing
 
+pub(crate) mod batch;
 pub(crate) mod dsse;
 pub(crate) mod keyfile;
 pub(crate) mod keyless;

@@ -199,6 +199,8 @@ pub(crate) struct SignedBundle {
     /// The integrated times of its Rekor v1 entries (checked against the
     /// log's signed entry timestamp): signed times too.
     pub(crate) integrated_times: Vec<jiff::Timestamp>,
+    /// The log index of each transparency log entry.
+    pub(crate) log_indexes: Vec<u64>,
 }
 
 /// Signs `payload` as a DSSE envelope with `signer`, has every witness
@@ -225,6 +227,7 @@ pub(crate) fn sign_dsse(
     let mut timestamps = Vec::new();
     let mut tlog_entries = 0;
     let mut integrated_times = Vec::new();
+    let mut log_indexes = Vec::new();
     for e in evidence {
         match e {
             Evidence::Timestamp { der, time } => {
@@ -237,6 +240,7 @@ pub(crate) fn sign_dsse(
                 {
                     integrated_times.push(time);
                 }
+                log_indexes.push(entry.log_index.get());
                 bundle = bundle.with_tlog_entry(*entry);
                 tlog_entries += 1;
             }
@@ -252,6 +256,7 @@ pub(crate) fn sign_dsse(
         timestamps,
         tlog_entries,
         integrated_times,
+        log_indexes,
     })
 }
 

@@ -22,6 +22,7 @@ mod keyring;
 mod maintain;
 mod many;
 mod peers;
+mod per_subject;
 mod preflight;
 mod provenance;
 mod proxy;

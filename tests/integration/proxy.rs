@@ -156,7 +156,30 @@ impl FaultProxy {
         FaultProxy::start_with(upstream, true)
     }
 
+    /// A plain-HTTP proxy in front of another loopback service (a Sigstore
+    /// log, say) at `url` ("http://127.0.0.1:PORT"), without credentials.
+    pub fn start_before(name: &'static str, url: &str) -> FaultProxy {
+        let host = url.trim_start_matches("http://").trim_end_matches('/');
+        FaultProxy::start_at(name, host, None, None, false)
+    }
+
     fn start_with(upstream: &Registry, tls: bool) -> FaultProxy {
+        FaultProxy::start_at(
+            upstream.name,
+            &upstream.host,
+            upstream.user.clone(),
+            upstream.password.clone(),
+            tls,
+        )
+    }
+
+    fn start_at(
+        name: &'static str,
+        upstream_host: &str,
+        user: Option<String>,
+        password: Option<String>,
+        tls: bool,
+    ) -> FaultProxy {
         let bin = fault_proxy_bin();
         testbed::curl_bin();
         let dir = tempfile::Builder::new()
@@ -165,7 +188,8 @@ impl FaultProxy {
             .expect("temp dir")
             .keep();
         let mut cmd = Command::new(bin);
-        cmd.args(["-addr", "127.0.0.1:0", "-upstream", &upstream.url()]);
+        let upstream = format!("http://{upstream_host}");
+        cmd.args(["-addr", "127.0.0.1:0", "-upstream", &upstream]);
         let ca_cert = tls.then(|| dir.join("ca.pem"));
         if let Some(ca) = &ca_cert {
             cmd.arg("-tls").arg("-tls-cert-out").arg(ca);
@@ -174,10 +198,10 @@ impl FaultProxy {
         let host = server.listening().unwrap_or_else(|e| panic!("{e}"));
         FaultProxy {
             host,
-            upstream_name: upstream.name,
-            upstream_host: upstream.host.clone(),
-            user: upstream.user.clone(),
-            password: upstream.password.clone(),
+            upstream_name: name,
+            upstream_host: upstream_host.to_string(),
+            user,
+            password,
             dir,
             ca_cert,
             server,

@@ -139,6 +139,11 @@ fn refuse_unsupported(args: &AttestArgs) -> Result<()> {
             "--cargo-json cannot be used with several --target: their outputs are read from \
              <target-dir>/<triple>/; leave out --cargo-json",
         )
+    } else if args.bundle_per_subject {
+        Some(
+            "--bundle-per-subject is not supported with several --target yet: each target \
+             already gets a bundle of its own",
+        )
     } else if args.sbom || args.sbom_only {
         Some(
             "--sbom and --sbom-only are not supported with several --target yet: attest the \
