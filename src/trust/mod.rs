@@ -194,7 +194,6 @@ pub(crate) enum Origin {
 /// An instance's trusted root and signing config.
 #[derive(Debug, Clone)]
 pub(crate) struct Material {
-    pub(crate) instance: Instance,
     /// `trusted_root.json` as published.
     pub(crate) trusted_root_json: String,
     pub(crate) trusted_root: TrustedRoot,
@@ -239,10 +238,6 @@ impl Trust {
         }
     }
 
-    pub(crate) fn settings(&self) -> &TrustSettings {
-        &self.settings
-    }
-
     /// The instance's trust material: fresh from its TUF mirror; after a
     /// network failure, or offline, the cached copy, else the built-in one,
     /// with a warning that says which and how old. TUF's refusals (expired,
@@ -281,7 +276,6 @@ impl Trust {
             None => builtin_signing_config(instance)?,
         };
         Ok(Material {
-            instance,
             trusted_root_json: root_json,
             trusted_root,
             signing_config,

@@ -59,8 +59,8 @@ pub(super) fn fetch(settings: &TrustSettings, instance: Instance) -> Result<Opti
             Err(e) => return Err(refused(instance, &url, &e)),
         }
     };
-    let Some(dir) = cache else {
-        tracing::warn!("{why}; no cache directory for {instance}");
+    let Some(dir) = cache.filter(|d| d.join("timestamp.json").is_file()) else {
+        tracing::warn!("{why}; nothing is cached for {instance}");
         return Ok(None);
     };
     match runtime.block_on(from_cache(&root, &dir)) {
