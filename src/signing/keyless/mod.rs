@@ -221,20 +221,7 @@ impl Endpoints {
                 .map(|u| service_url("timestamp server", &u))
                 .transpose()?,
             rekor,
-            log_keys: flags
-                .instance_root
-                .map(|root| {
-                    root.tlogs
-                        .iter()
-                        .map(|log| {
-                            (
-                                log.base_url.trim_end_matches('/').to_string(),
-                                log.public_key.raw_bytes.clone(),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            log_keys: flags.instance_root.map(log_keys).unwrap_or_default(),
         })
     }
 
@@ -263,6 +250,20 @@ impl Endpoints {
             .clone()
             .map(|url| TimestampAuthority { url })
     }
+}
+
+/// The keys a trusted root lists for its logs, by base URL (no trailing
+/// slash), oldest first.
+fn log_keys(root: &TrustedRoot) -> Vec<(String, DerPublicKey)> {
+    root.tlogs
+        .iter()
+        .map(|log| {
+            (
+                log.base_url.trim_end_matches('/').to_string(),
+                log.public_key.raw_bytes.clone(),
+            )
+        })
+        .collect()
 }
 
 /// Fulcio's base URL with a trailing slash, so `join` keeps any path.
