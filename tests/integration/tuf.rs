@@ -371,6 +371,28 @@ fn verify_without_a_trusted_root_uses_the_certificates_instance_fresh_through_tu
     mirror_env(&mut env, "GITHUB", &github);
     mirror_env(&mut env, "PUBLIC_GOOD", &public);
     verify(&env).success();
+    // What `trusted-root` prints for an instance is a trusted root file
+    // (one JSON line, as gh writes and reads it) that --trusted-root takes.
+    let printed = trusted_root(&env, &["--sigstore", "github"]);
+    printed.success();
+    let line = files.path().join("github.jsonl");
+    std::fs::write(&line, &printed.stdout).unwrap();
+    assert_eq!(printed.stdout.lines().count(), 1);
+    attest(&[
+        "verify",
+        "app.bin",
+        "--bundle",
+        s(&bundle),
+        "--trusted-root",
+        s(&line),
+        "--certificate-identity",
+        IDENTITY,
+        "--certificate-oidc-issuer",
+        &stack.oidc_url,
+    ])
+    .cwd(files.path())
+    .run()
+    .success();
 
     // The other way round: public good's root holds the CA.
     let public2 = Repo::new(&stack.trusted_root_without_rekor, None);
