@@ -76,6 +76,9 @@ pub struct AttestArgs {
     #[command(flatten)]
     pub tlog: TlogUploadArgs,
 
+    #[command(flatten)]
+    pub trust: super::trust::TrustArgs,
+
     /// Where to write the bundle: a file, or an existing directory
     /// (default: <target-dir>/attest/).
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]

@@ -29,9 +29,10 @@ use crate::sbom;
 use crate::settings::Settings;
 use crate::signing::Algorithm;
 use crate::signing::keyless::http::Services;
-use crate::signing::keyless::token::ambient_source;
+use crate::signing::keyless::token::{IdentityToken, ambient_source};
 use crate::signing::keyless::{EndpointFlags, Endpoints, KeylessSigner};
 use crate::signing::signer::{SignedBundle, Signer};
+use crate::trust::{Material, Trust, choice};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -449,19 +450,41 @@ fn signing_services<'g>(
     args: &AttestArgs,
     gathered: impl IntoIterator<Item = &'g mut Gathered>,
 ) -> Result<(Endpoints, Services, Option<KeylessSigner>)> {
-    let keyless = keyless_wanted(settings, args)?;
-    let endpoints = endpoints(args, keyless)?;
     let services = Services::new()?;
-    let signer = match keyless {
-        true => keyless_signer(settings, args, &endpoints, &services, gathered)?,
-        false => None,
-    };
+    if !keyless_wanted(settings, args)? {
+        return Ok((endpoints(args, false, None)?, services, None));
+    }
+    let token = identity_token(settings, args, &services)?;
+    let trust = Trust::new(settings.trust.clone());
+    let material = instance_material(settings, args, &token, &trust)?;
+    let endpoints = endpoints(args, true, material)?;
+    let signer = keyless_signer(&token, &endpoints, &services, gathered)?;
     Ok((endpoints, services, signer))
+}
+
+/// The trust material (signing config, trusted root) of the Sigstore
+/// instance the signature goes to (`trust::choice`: by flag, else by the
+/// repository's visibility), fresh through TUF. None when --signing-config
+/// or --fulcio-url name the services instead.
+fn instance_material<'t>(
+    settings: &Settings,
+    args: &AttestArgs,
+    token: &IdentityToken,
+    trust: &'t Trust,
+) -> Result<Option<&'t Material>> {
+    if args.keyless.signing_config.is_some() || args.keyless.fulcio_url.is_some() {
+        return Ok(None);
+    }
+    let flag = args.keyless.sigstore.map(super::instance);
+    let visibility = token.claims().repository_visibility.as_deref();
+    let chosen = choice::for_signing(flag, &settings.env, visibility)?;
+    tracing::info!("Signing on {} ({}).", chosen.instance, chosen.why);
+    trust.material(chosen.instance).map(Some)
 }
 
 /// The Sigstore services this run signs with (none for a key without a
 /// timestamp authority or log).
-fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
+fn endpoints(args: &AttestArgs, keyless: bool, instance: Option<&Material>) -> Result<Endpoints> {
     Endpoints::resolve(
         EndpointFlags {
             fulcio_url: args.keyless.fulcio_url.as_deref(),
@@ -474,6 +497,8 @@ fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
                 _ => None,
             },
             signing_config: args.keyless.signing_config.as_deref(),
+            instance_config: instance.map(|m| &m.signing_config),
+            instance_root: instance.map(|m| &m.trusted_root),
         },
         keyless,
     )
@@ -483,8 +508,7 @@ fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
 /// builder recorded in the provenance (of every target) becomes the run it
 /// certifies.
 fn keyless_signer<'g>(
-    settings: &Settings,
-    args: &AttestArgs,
+    token: &IdentityToken,
     endpoints: &Endpoints,
     services: &Services,
     gathered: impl IntoIterator<Item = &'g mut Gathered>,
@@ -492,8 +516,7 @@ fn keyless_signer<'g>(
     let Some(fulcio) = &endpoints.fulcio else {
         return Ok(None);
     };
-    let token = identity_token(settings, args, services)?;
-    let signer = KeylessSigner::obtain(&token, fulcio, services)?;
+    let signer = KeylessSigner::obtain(token, fulcio, services)?;
     let claims = &signer.info().ci_claims;
     for gathered in gathered {
         gathered.input.builder.certified_by(CertifiedRun {
