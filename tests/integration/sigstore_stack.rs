@@ -392,38 +392,7 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
     let gitlab_issuer_url = format!("{oidc_url}/gitlab");
     servers.push(oidc);
 
-    // Fulcio: HTTP, gRPC and metrics ports, and a legacy gRPC socket of its
-    // own (the default is one abstract socket name for every instance).
-    let fulcio_config = json!({
-        "OIDCIssuers": {
-            &oidc_url: {"IssuerURL": &oidc_url, "ClientID": AUDIENCE, "Type": "github-workflow"},
-            &gitlab_issuer_url: {"IssuerURL": &gitlab_issuer_url, "ClientID": AUDIENCE, "Type": "gitlab-pipeline"},
-        }
-    });
-    let (fulcio, fulcio_url) = with_port_retries("fulcio", |ports| {
-        let d = temp_dir("sigstore-fulcio");
-        let config = d.join("config.json");
-        std::fs::write(&config, fulcio_config.to_string()).unwrap();
-        let mut cmd = Command::new(&bins.fulcio);
-        cmd.args(["serve", "--ca", "ephemeralca", "--ct-log-url", ""])
-            .arg("--config-path")
-            .arg(&config)
-            .args(["--host", "127.0.0.1", "--port", &ports[0].to_string()])
-            .args([
-                "--grpc-host",
-                "127.0.0.1",
-                "--grpc-port",
-                &ports[1].to_string(),
-            ])
-            .args(["--metrics-port", &ports[2].to_string()])
-            .arg("--legacy-unix-domain-socket")
-            .arg(d.join("legacy-grpc.sock"))
-            .args(["--log_type", "prod"]);
-        let server = Server::start("fulcio", &d, cmd)?;
-        let url = format!("http://127.0.0.1:{}", ports[0]);
-        wait_http(&server, &url, "/api/v2/trustBundle")?;
-        Ok((server, url))
-    });
+    let (fulcio, fulcio_url) = start_fulcio(&bins.fulcio, "fulcio", &oidc_url);
     servers.push(fulcio);
 
     let (tsa, tsa_url) = with_port_retries("timestamp-server", |ports| {
@@ -491,16 +460,8 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
     servers.push(rekor);
 
     // Trust material, as the services publish it.
-    let bundle = get_json(&format!("{fulcio_url}/api/v2/trustBundle"));
-    let fulcio_pems: Vec<String> = bundle["chains"][0]["certificates"]
-        .as_array()
-        .unwrap_or_else(|| panic!("Fulcio's trustBundle has no chain: {bundle}"))
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .collect();
     let fulcio_chain_pem = dir.join("fulcio-chain.pem");
-    std::fs::write(&fulcio_chain_pem, fulcio_pems.concat()).unwrap();
-    let fulcio_ders: Vec<Vec<u8>> = fulcio_pems.iter().flat_map(|p| pem_blocks(p)).collect();
+    let fulcio_ders = fulcio_chain(&fulcio_url, &fulcio_chain_pem);
 
     let r = http(
         "GET",
@@ -605,6 +566,60 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
         actions_request_token,
         servers,
     }
+}
+
+/// Starts a Fulcio v1.8.8 (`--ca ephemeralca`: a CA of its own, made at
+/// start; no CT log) that trusts the OIDC issuer at `oidc_url` as
+/// `github-workflow` and `{oidc_url}/gitlab` as `gitlab-pipeline`, both with
+/// client id `AUDIENCE`. Returns it and its base URL. HTTP, gRPC and metrics
+/// ports, and a legacy gRPC socket of its own (the default is one abstract
+/// socket name for every instance, so a second Fulcio could not start).
+pub(crate) fn start_fulcio(bin: &Path, name: &str, oidc_url: &str) -> (Server, String) {
+    let gitlab_issuer_url = format!("{oidc_url}/gitlab");
+    let fulcio_config = json!({
+        "OIDCIssuers": {
+            oidc_url: {"IssuerURL": oidc_url, "ClientID": AUDIENCE, "Type": "github-workflow"},
+            &gitlab_issuer_url: {"IssuerURL": &gitlab_issuer_url, "ClientID": AUDIENCE, "Type": "gitlab-pipeline"},
+        }
+    });
+    with_port_retries(name, |ports| {
+        let d = temp_dir(&format!("sigstore-{name}"));
+        let config = d.join("config.json");
+        std::fs::write(&config, fulcio_config.to_string()).unwrap();
+        let mut cmd = Command::new(bin);
+        cmd.args(["serve", "--ca", "ephemeralca", "--ct-log-url", ""])
+            .arg("--config-path")
+            .arg(&config)
+            .args(["--host", "127.0.0.1", "--port", &ports[0].to_string()])
+            .args([
+                "--grpc-host",
+                "127.0.0.1",
+                "--grpc-port",
+                &ports[1].to_string(),
+            ])
+            .args(["--metrics-port", &ports[2].to_string()])
+            .arg("--legacy-unix-domain-socket")
+            .arg(d.join("legacy-grpc.sock"))
+            .args(["--log_type", "prod"]);
+        let server = Server::start(name, &d, cmd)?;
+        let url = format!("http://127.0.0.1:{}", ports[0]);
+        wait_http(&server, &url, "/api/v2/trustBundle")?;
+        Ok((server, url))
+    })
+}
+
+/// A Fulcio's CA chain from `GET /api/v2/trustBundle`: written to `pem_out`
+/// as PEM (intermediates and root, root last) and returned as DER.
+pub(crate) fn fulcio_chain(fulcio_url: &str, pem_out: &Path) -> Vec<Vec<u8>> {
+    let bundle = get_json(&format!("{fulcio_url}/api/v2/trustBundle"));
+    let fulcio_pems: Vec<String> = bundle["chains"][0]["certificates"]
+        .as_array()
+        .unwrap_or_else(|| panic!("Fulcio's trustBundle has no chain: {bundle}"))
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    std::fs::write(pem_out, fulcio_pems.concat()).unwrap();
+    fulcio_pems.iter().flat_map(|p| pem_blocks(p)).collect()
 }
 
 impl SigstoreStack {
