@@ -3,7 +3,8 @@
 #   - apt: gnome-keyring, libsecret-tools, dbus, dbus-x11 (headless Secret Service)
 #   - tests/peers/node:   sigstore-js sign/verify (npm ci from package-lock.json)
 #   - tests/peers/python: securesystemslib DSSE verifier, cyclonedx-python-lib
-#     CycloneDX validator (venv in .venv, pins in requirements.txt)
+#     CycloneDX validator, python-tuf 7.0.1 TUF repository tool (tuf_repo.py)
+#     (venv in .venv, pins in requirements.txt)
 #   - registries (DESIGN.md section 9): apt docker-registry, apache2-utils,
 #     skopeo, curl; $PEER_CACHE/cargo: ferro-oci-server, cargo-cyclonedx
 #     (cargo install);
