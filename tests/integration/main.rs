@@ -21,6 +21,7 @@ mod keyless;
 mod keyring;
 mod maintain;
 mod many;
+mod peer_support;
 mod peers;
 mod preflight;
 mod provenance;
