@@ -32,6 +32,7 @@ mod rekor;
 mod rekor_v1;
 mod rekor_v1_stack;
 mod sbom;
+mod sigstore_instances;
 mod sigstore_stack;
 mod sigstore_stack_smoke;
 mod soak;

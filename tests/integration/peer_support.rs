@@ -73,4 +73,3 @@ pub fn bundle_payload(path: &Path) -> (serde_json::Value, Vec<u8>) {
         .unwrap();
     (serde_json::from_slice(&bytes).unwrap(), bytes)
 }
-

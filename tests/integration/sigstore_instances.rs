@@ -149,7 +149,8 @@ fn start(stack: &SigstoreStack, log: &RekorV1, bins: &Bins) -> Instances {
     servers.push(fulcio);
     let pg_chain = fulcio_chain(&pg_fulcio, &pg_dir.join("fulcio-chain.pem"));
     let pg_requests = pg_dir.join("fulcio-requests.jsonl");
-    let (proxy, pg_fulcio_url) = start_recorder(&bins.proxy, "public-good", &pg_fulcio, &pg_requests);
+    let (proxy, pg_fulcio_url) =
+        start_recorder(&bins.proxy, "public-good", &pg_fulcio, &pg_requests);
     servers.push(proxy);
     let rekor_tlog = rekor_v1_tlog(log);
     let pg_root = trusted_root(&pg_fulcio_url, &pg_chain, vec![rekor_tlog], vec![]);
@@ -291,7 +292,10 @@ impl Instances {
             ),
             ("OIDC_ISSUER_URL", self.oidc_url.clone()),
             ("CERT_IDENTITY", self.cert_identity.clone()),
-            ("PUBLIC_GOOD_TRUSTED_ROOT", p(&self.public_good.trusted_root)),
+            (
+                "PUBLIC_GOOD_TRUSTED_ROOT",
+                p(&self.public_good.trusted_root),
+            ),
             ("GITHUB_TRUSTED_ROOT", p(&self.github.trusted_root)),
             (
                 "PUBLIC_GOOD_FULCIO_REQUESTS",
@@ -303,7 +307,10 @@ impl Instances {
                 p(&self.public_good.signing_config),
             ),
             ("GITHUB_SIGNING_CONFIG", p(&self.github.signing_config)),
-            ("PUBLIC_GOOD_FULCIO_URL", self.public_good.fulcio_url.clone()),
+            (
+                "PUBLIC_GOOD_FULCIO_URL",
+                self.public_good.fulcio_url.clone(),
+            ),
             ("GITHUB_FULCIO_URL", self.github.fulcio_url.clone()),
             ("PUBLIC_GOOD_REKOR_URL", self.rekor_v1_url.clone()),
             ("GITHUB_TSA_URL", self.tsa_url.clone()),
@@ -403,12 +410,7 @@ fn service(url: &str, major: u32) -> Value {
     })
 }
 
-fn signing_config(
-    fulcio_url: &str,
-    oidc_url: &str,
-    rekor: Vec<Value>,
-    tsas: Vec<Value>,
-) -> Value {
+fn signing_config(fulcio_url: &str, oidc_url: &str, rekor: Vec<Value>, tsas: Vec<Value>) -> Value {
     json!({
         "mediaType": SIGNING_CONFIG_MEDIA_TYPE,
         "caUrls": [service(fulcio_url, 1)],

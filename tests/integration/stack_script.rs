@@ -1,0 +1,395 @@
+//! `scripts/sigstore-stack.sh` as users run it (tests/README.md "The stack
+//! as a program"): its own test binary (`cargo test --test stack_script`),
+//! not a module of `integration`, because the stack's timestamp-server
+//! takes the fixed port 2112: the integration binary's in-process stack and
+//! the script's cannot run at once, and cargo runs test binaries one after
+//! the other.
+//!
+//! Each test runs the script with a COMMAND (`sh -c ...`) that writes what
+//! it saw into a directory of the test's, and then checks it here.
+
+#![allow(unreachable_pub, clippy::print_stdout, clippy::print_stderr)]
+
+#[allow(dead_code)]
+#[path = "peer_support.rs"]
+mod peer_support;
+#[allow(dead_code, unused_imports)]
+#[path = "support.rs"]
+mod support;
+#[path = "testbed.rs"]
+mod testbed;
+
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::Value;
+use sha2::Digest;
+
+use crate::support::{Output, repo_root};
+
+/// The variables the script must export (the contract of issue 19; the
+/// reviewers' checks use these names).
+const CONTRACT: &[&str] = &[
+    "CARGO_ATTEST_PUBLIC_GOOD_TUF_URL",
+    "CARGO_ATTEST_PUBLIC_GOOD_TUF_ROOT",
+    "CARGO_ATTEST_GITHUB_TUF_URL",
+    "CARGO_ATTEST_GITHUB_TUF_ROOT",
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "PRIVATE_ACTIONS_ID_TOKEN_REQUEST_URL",
+    "OIDC_ISSUER_URL",
+    "CERT_IDENTITY",
+    "PUBLIC_GOOD_TRUSTED_ROOT",
+    "GITHUB_TRUSTED_ROOT",
+    "PUBLIC_GOOD_FULCIO_REQUESTS",
+    "GITHUB_FULCIO_REQUESTS",
+];
+
+/// Starting the stack takes about 10 s; building the example on a loaded
+/// 2-core machine, minutes.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(900);
+
+/// Runs `scripts/sigstore-stack.sh -- sh -c SCRIPT` with `OUT` (a fresh
+/// directory, returned) in its environment; kills it past the timeout.
+fn run_stack(script: &str, extra_env: &[(&str, &Path)]) -> (Output, tempfile::TempDir) {
+    let out = tempfile::Builder::new()
+        .prefix("cargo-attest-stack-script-")
+        .tempdir()
+        .unwrap();
+    let mut cmd = Command::new(repo_root().join("scripts/sigstore-stack.sh"));
+    cmd.args(["--", "sh", "-c", script])
+        .env("OUT", out.path())
+        .env("COSIGN", testbed::peer_cache().join("bin/cosign"))
+        .current_dir(out.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // What the script exports must come from it, not from this process.
+    for k in CONTRACT
+        .iter()
+        .chain(&["GITHUB_ACTIONS", "SIGSTORE_ID_TOKEN"])
+    {
+        cmd.env_remove(k);
+    }
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().expect("run scripts/sigstore-stack.sh");
+    let pid = child.id();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let o = child.wait_with_output();
+        let _ = done_tx.send(());
+        o
+    });
+    if done_rx.recv_timeout(SCRIPT_TIMEOUT).is_err() {
+        // SIGTERM: the stack passes it on to the command and stops.
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    }
+    let o = waiter.join().unwrap().expect("wait for the script");
+    let output = Output {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    };
+    (output, out)
+}
+
+/// `NAME=VALUE` lines (as `env` prints them, values without newlines).
+fn read_env(path: &Path) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn jwt_claims(jwt: &str) -> Value {
+    let payload = jwt.trim().split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("JWT payload base64url");
+    serde_json::from_slice(&bytes).expect("JWT payload JSON")
+}
+
+fn port_of(url: &str) -> SocketAddr {
+    let host = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    host.parse()
+        .unwrap_or_else(|_| panic!("not http://127.0.0.1:PORT: {url}"))
+}
+
+/// Every variable set, every endpoint answering, one line per certificate
+/// request in the right instance's file only; and once the script is done,
+/// nothing of the stack answers any more and its files are gone.
+#[test]
+fn the_stack_script_exports_the_contract_serves_each_endpoint_and_records_certificate_requests() {
+    // Each step writes a file of its own into $OUT; `set -e` stops at the
+    // first failing one (curl -f: an HTTP error fails).
+    let script = r#"set -eu
+env > "$OUT/env"
+for n in CARGO_ATTEST_PUBLIC_GOOD_TUF_URL CARGO_ATTEST_PUBLIC_GOOD_TUF_ROOT \
+         CARGO_ATTEST_GITHUB_TUF_URL CARGO_ATTEST_GITHUB_TUF_ROOT \
+         ACTIONS_ID_TOKEN_REQUEST_URL ACTIONS_ID_TOKEN_REQUEST_TOKEN \
+         PRIVATE_ACTIONS_ID_TOKEN_REQUEST_URL OIDC_ISSUER_URL CERT_IDENTITY \
+         PUBLIC_GOOD_TRUSTED_ROOT GITHUB_TRUSTED_ROOT \
+         PUBLIC_GOOD_FULCIO_REQUESTS GITHUB_FULCIO_REQUESTS; do
+  eval "v=\${$n:-}"
+  [ -n "$v" ] || { echo "unset: $n" >&2; exit 1; }
+done
+get() { curl -fsS --max-time 30 "$@"; }
+for i in PUBLIC_GOOD GITHUB; do
+  eval "url=\$CARGO_ATTEST_${i}_TUF_URL root=\$CARGO_ATTEST_${i}_TUF_ROOT"
+  get "$url/1.root.json" > "$OUT/$i.tuf-root"
+  cmp "$OUT/$i.tuf-root" "$root"
+  get "$url/timestamp.json" > "$OUT/$i.tuf-timestamp"
+  get "$url/1.targets.json" > "$OUT/$i.tuf-targets"
+  eval "root=\$${i}_TRUSTED_ROOT config=\$${i}_SIGNING_CONFIG"
+  cp "$root" "$OUT/$i.trusted_root.json"
+  cp "$config" "$OUT/$i.signing_config.json"
+  h=$(sha256sum "$root" | cut -d' ' -f1)
+  get "$url/targets/$h.trusted_root.json" | cmp - "$root"
+  h=$(sha256sum "$config" | cut -d' ' -f1)
+  get "$url/targets/$h.signing_config.v0.2.json" | cmp - "$config"
+done
+get "$OIDC_ISSUER_URL/.well-known/openid-configuration" > "$OUT/discovery"
+get "$PUBLIC_GOOD_FULCIO_URL/api/v2/trustBundle" > "$OUT/PUBLIC_GOOD.trust-bundle"
+get "$GITHUB_FULCIO_URL/api/v2/trustBundle" > "$OUT/GITHUB.trust-bundle"
+get "$PUBLIC_GOOD_REKOR_URL/api/v1/log" > "$OUT/rekor-log"
+get "${GITHUB_TSA_URL%/api/v1/timestamp}/api/v1/timestamp/certchain" > "$OUT/tsa-chain"
+token() {
+  get -H "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$1&audience=sigstore"
+}
+token "$ACTIONS_ID_TOKEN_REQUEST_URL" > "$OUT/public-token.json"
+token "$PRIVATE_ACTIONS_ID_TOKEN_REQUEST_URL" > "$OUT/private-token.json"
+curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: bearer wrong" \
+  "$ACTIONS_ID_TOKEN_REQUEST_URL" > "$OUT/wrong-token-status"
+jwt() { sed 's/.*"value": *"\([^"]*\)".*/\1/' "$1"; }
+
+echo hello > "$OUT/artifact"
+lines() { wc -l < "$1" | tr -d ' '; }
+echo "$(lines "$PUBLIC_GOOD_FULCIO_REQUESTS") $(lines "$GITHUB_FULCIO_REQUESTS")" > "$OUT/lines-0"
+HOME="$OUT" "$COSIGN" sign-blob --yes --new-bundle-format \
+  --identity-token "$(jwt "$OUT/public-token.json")" \
+  --signing-config "$PUBLIC_GOOD_SIGNING_CONFIG" --trusted-root "$PUBLIC_GOOD_TRUSTED_ROOT" \
+  --bundle "$OUT/public-good.bundle" "$OUT/artifact" > "$OUT/cosign-public-good.log" 2>&1
+echo "$(lines "$PUBLIC_GOOD_FULCIO_REQUESTS") $(lines "$GITHUB_FULCIO_REQUESTS")" > "$OUT/lines-1"
+HOME="$OUT" "$COSIGN" sign-blob --yes --new-bundle-format \
+  --identity-token "$(jwt "$OUT/private-token.json")" \
+  --signing-config "$GITHUB_SIGNING_CONFIG" --trusted-root "$GITHUB_TRUSTED_ROOT" \
+  --bundle "$OUT/github.bundle" "$OUT/artifact" > "$OUT/cosign-github.log" 2>&1
+echo "$(lines "$PUBLIC_GOOD_FULCIO_REQUESTS") $(lines "$GITHUB_FULCIO_REQUESTS")" > "$OUT/lines-2"
+cp "$PUBLIC_GOOD_FULCIO_REQUESTS" "$OUT/public-good.requests"
+cp "$GITHUB_FULCIO_REQUESTS" "$OUT/github.requests"
+echo done > "$OUT/done"
+"#;
+    let (o, out) = run_stack(script, &[]);
+    let out = out.path();
+    let file = |name: &str| -> String {
+        std::fs::read_to_string(out.join(name)).unwrap_or_else(|e| {
+            panic!(
+                "{name}: {e}\nscript stdout:\n{}\nstderr:\n{}",
+                o.stdout, o.stderr
+            )
+        })
+    };
+    assert_eq!(
+        o.code, 0,
+        "the script failed\nstdout:\n{}\nstderr:\n{}",
+        o.stdout, o.stderr
+    );
+    assert_eq!(file("done").trim(), "done");
+    let env = read_env(&out.join("env"));
+    for name in CONTRACT {
+        assert!(
+            env.get(*name).is_some_and(|v| !v.is_empty()),
+            "{name} not exported: {env:?}"
+        );
+    }
+    // Not a GitHub Actions job unless the user says so.
+    assert!(!env.contains_key("GITHUB_ACTIONS"), "{env:?}");
+
+    // The TUF repositories: loopback mirrors whose initial roots are the
+    // files named; targets are each instance's root and signing config.
+    for i in ["PUBLIC_GOOD", "GITHUB"] {
+        let url = &env[&format!("CARGO_ATTEST_{i}_TUF_URL")];
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        let timestamp: Value = serde_json::from_str(&file(&format!("{i}.tuf-timestamp"))).unwrap();
+        assert_eq!(timestamp["signed"]["_type"], "timestamp");
+    }
+    assert_ne!(
+        env["CARGO_ATTEST_PUBLIC_GOOD_TUF_URL"],
+        env["CARGO_ATTEST_GITHUB_TUF_URL"]
+    );
+    let discovery: Value = serde_json::from_str(&file("discovery")).unwrap();
+    assert_eq!(discovery["issuer"], env["OIDC_ISSUER_URL"].as_str());
+
+    // The two instances: their own CAs, public good with Rekor v1 and no
+    // TSA, GitHub with a TSA and no log; each root one line of JSON (gh
+    // reads a custom trusted root as JSON lines).
+    let json = |name: &str| -> Value {
+        serde_json::from_str(&file(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    for i in ["PUBLIC_GOOD", "GITHUB"] {
+        let text = file(&format!("{i}.trusted_root.json"));
+        assert_eq!(text.trim_end().lines().count(), 1, "{i}: not one line");
+        // The TUF repository's targets are this root and signing config.
+        let targets = json(&format!("{i}.tuf-targets"));
+        let sha = |name: &str| hex::encode(sha2::Sha256::digest(file(name)));
+        assert_eq!(
+            targets["signed"]["targets"]["trusted_root.json"]["hashes"]["sha256"],
+            sha(&format!("{i}.trusted_root.json")).as_str(),
+            "{targets}"
+        );
+        assert_eq!(
+            targets["signed"]["targets"]["signing_config.v0.2.json"]["hashes"]["sha256"],
+            sha(&format!("{i}.signing_config.json")).as_str(),
+            "{targets}"
+        );
+    }
+    let count = |v: &Value, key: &str| v[key].as_array().map_or(usize::MAX, Vec::len);
+    let pg_root = json("PUBLIC_GOOD.trusted_root.json");
+    let gh_root = json("GITHUB.trusted_root.json");
+    assert_eq!(
+        (
+            count(&pg_root, "tlogs"),
+            count(&pg_root, "timestampAuthorities")
+        ),
+        (1, 0),
+        "{pg_root}"
+    );
+    assert_eq!(
+        (
+            count(&gh_root, "tlogs"),
+            count(&gh_root, "timestampAuthorities")
+        ),
+        (0, 1),
+        "{gh_root}"
+    );
+    assert_eq!(
+        pg_root["tlogs"][0]["baseUrl"],
+        env["PUBLIC_GOOD_REKOR_URL"].as_str()
+    );
+    let pg_config = json("PUBLIC_GOOD.signing_config.json");
+    let gh_config = json("GITHUB.signing_config.json");
+    assert_eq!(
+        (
+            count(&pg_config, "rekorTlogUrls"),
+            count(&pg_config, "tsaUrls")
+        ),
+        (1, 0),
+        "{pg_config}"
+    );
+    assert_eq!(pg_config["rekorTlogUrls"][0]["majorApiVersion"], 1);
+    assert_eq!(
+        (
+            count(&gh_config, "rekorTlogUrls"),
+            count(&gh_config, "tsaUrls")
+        ),
+        (0, 1),
+        "{gh_config}"
+    );
+    assert_eq!(
+        pg_config["caUrls"][0]["url"],
+        env["PUBLIC_GOOD_FULCIO_URL"].as_str()
+    );
+    assert_eq!(
+        gh_config["caUrls"][0]["url"],
+        env["GITHUB_FULCIO_URL"].as_str()
+    );
+    let pg_bundle = file("PUBLIC_GOOD.trust-bundle");
+    let gh_bundle = file("GITHUB.trust-bundle");
+    assert_ne!(pg_bundle, gh_bundle, "the two Fulcios share a CA");
+
+    // The token endpoint: the same request token, a visibility per URL.
+    let public = jwt_claims(json("public-token.json")["value"].as_str().unwrap());
+    let private = jwt_claims(json("private-token.json")["value"].as_str().unwrap());
+    assert_eq!(public["repository_visibility"], "public", "{public}");
+    assert_eq!(private["repository_visibility"], "private", "{private}");
+    assert_eq!(public["iss"], env["OIDC_ISSUER_URL"].as_str());
+    assert_eq!(
+        format!(
+            "https://github.com/{}",
+            public["job_workflow_ref"].as_str().unwrap()
+        ),
+        env["CERT_IDENTITY"]
+    );
+    assert_eq!(file("wrong-token-status").trim(), "401");
+
+    // One certificate request, one line, in that instance's file only.
+    assert_eq!(file("lines-0").trim(), "0 0");
+    assert_eq!(
+        file("lines-1").trim(),
+        "1 0",
+        "{}",
+        file("cosign-public-good.log")
+    );
+    assert_eq!(
+        file("lines-2").trim(),
+        "1 1",
+        "{}",
+        file("cosign-github.log")
+    );
+    for name in ["public-good.requests", "github.requests"] {
+        let line: Value = serde_json::from_str(file(name).trim()).unwrap();
+        assert_eq!(line["method"], "POST", "{line}");
+        assert!(
+            line["path"].as_str().unwrap().ends_with("/signingCert"),
+            "{line}"
+        );
+        assert!(matches!(line["status"].as_u64(), Some(200 | 201)), "{line}");
+    }
+    // cosign's bundles: public good's has a Rekor v1 entry and no
+    // timestamp, GitHub's a timestamp and no entry.
+    let pg = json("public-good.bundle");
+    let gh = json("github.bundle");
+    let entries = |b: &Value| {
+        b["verificationMaterial"]["tlogEntries"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let timestamps = |b: &Value| {
+        b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert_eq!((entries(&pg), timestamps(&pg)), (1, 0), "{pg}");
+    assert_eq!((entries(&gh), timestamps(&gh)), (0, 1), "{gh}");
+
+    // Stopped: nothing answers, the stack's dir is gone.
+    let dir = PathBuf::from(&env["SIGSTORE_STACK_DIR"]);
+    let urls = [
+        "OIDC_ISSUER_URL",
+        "PUBLIC_GOOD_FULCIO_URL",
+        "GITHUB_FULCIO_URL",
+        "CARGO_ATTEST_PUBLIC_GOOD_TUF_URL",
+        "CARGO_ATTEST_GITHUB_TUF_URL",
+        "PUBLIC_GOOD_REKOR_URL",
+    ];
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for name in urls {
+        let addr = port_of(&env[name]);
+        while TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok() {
+            assert!(
+                Instant::now() < deadline,
+                "{name} ({addr}) still answers after the script ended"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    while dir.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{} not removed after the script ended",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
