@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod attest;
 mod registry;
 mod signing;
+mod trust;
 mod verify;
 
 pub use attest::{AttestArgs, SubjectArgs};
@@ -21,6 +22,7 @@ pub use signing::{
     KeyAlgorithm, KeyCommand, KeyDeleteArgs, KeyExportArgs, KeyGenerateArgs, KeyImportArgs,
     KeylessArgs, SigningKeyArgs, TlogUploadArgs,
 };
+pub use trust::{SigstoreInstance, TrustArgs};
 pub use verify::{IdentityArgs, PolicyArgs, TlogPolicyArgs, VerifyArgs};
 
 /// Signed SLSA v1 build provenance for cargo builds.
@@ -93,6 +95,8 @@ pub enum Command {
     Download(DownloadArgs),
     /// Show what a bundle, or each attestation attached to an image, says (unverified).
     Inspect(InspectArgs),
+    /// Print a Sigstore instance's current trusted root, refreshed through TUF (JSON lines).
+    TrustedRoot(TrustedRootArgs),
     /// Remove fallback tags, attestations and superseded indexes whose subject is gone.
     Prune(MaintainArgs),
     /// Move fallback-tag referrers to a registry's referrers API, then drop the tags.
@@ -161,6 +165,9 @@ pub struct PackageArgs {
 
     #[command(flatten)]
     pub tlog: TlogUploadArgs,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
 
     /// Where to write the bundle: a file, or an existing directory
     /// (default: beside the .crate, NAME-VERSION.crate.sigstore.json).
@@ -261,6 +268,18 @@ pub struct InspectArgs {
     pub registry: RegistryArgs,
 }
 
+/// `cargo attest trusted-root`: what `gh attestation trusted-root` prints.
+#[derive(Debug, Args)]
+pub struct TrustedRootArgs {
+    /// Print only this instance's trusted root (default: public good's, then
+    /// GitHub's, one per line).
+    #[arg(long, value_enum, value_name = "INSTANCE")]
+    pub sigstore: Option<SigstoreInstance>,
+
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct MaintainArgs {
     /// The repository: [http(s)://]REGISTRY/REPOSITORY, or NAME for the
@@ -347,6 +366,17 @@ impl Cli {
             Some(Command::Verify(a)) => &a.registry,
             _ => return None,
         })
+    }
+
+    /// The trust flags of the command given, if it takes any.
+    pub fn trust(&self) -> Option<&TrustArgs> {
+        match &self.command {
+            None => Some(&self.attest.trust),
+            Some(Command::Package(a)) => Some(&a.trust),
+            Some(Command::Verify(a)) => Some(&a.trust),
+            Some(Command::TrustedRoot(a)) => Some(&a.trust),
+            _ => None,
+        }
     }
 
     /// How the command given connects to registries.

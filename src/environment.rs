@@ -72,6 +72,39 @@ pub(crate) const VARIABLES: &[(&str, &str)] = &[
         "SOURCE_DATE_EPOCH",
         "Seconds since 1970: the build time recorded in provenance and the created time of what is pushed (reproducible builds).",
     ),
+    // Sigstore instances and their trust material (TUF).
+    (
+        "CARGO_ATTEST_SIGSTORE",
+        "The Sigstore instance keyless signatures go to, as --sigstore: public-good or github (default: by the repository's visibility in CI).",
+    ),
+    (
+        "CARGO_ATTEST_OFFLINE",
+        "1: do not refresh trust material through TUF; use the cached copy, else the built-in one (as --offline).",
+    ),
+    (
+        "CARGO_ATTEST_PUBLIC_GOOD_TUF_URL",
+        "The public-good instance's TUF mirror (default: https://tuf-repo-cdn.sigstore.dev), as --public-good-tuf-url.",
+    ),
+    (
+        "CARGO_ATTEST_PUBLIC_GOOD_TUF_ROOT",
+        "An initial TUF root.json for the public-good instance's mirror, instead of the built-in one (as --public-good-tuf-root).",
+    ),
+    (
+        "CARGO_ATTEST_GITHUB_TUF_URL",
+        "GitHub's instance's TUF mirror (default: https://tuf-repo.github.com), as --github-tuf-url.",
+    ),
+    (
+        "CARGO_ATTEST_GITHUB_TUF_ROOT",
+        "An initial TUF root.json for GitHub's instance's mirror, instead of the built-in one (as --github-tuf-root).",
+    ),
+    (
+        "GITHUB_EVENT_PATH",
+        "GitHub Actions: the event payload, whose repository.visibility (or .private) picks the Sigstore instance.",
+    ),
+    (
+        "CI_PROJECT_VISIBILITY",
+        "GitLab CI: the project's visibility; keyless signing goes to public good only for public projects.",
+    ),
     // Keyless signing.
     (
         "SIGSTORE_ID_TOKEN",

@@ -41,6 +41,10 @@ pub enum ExitCode {
     /// A `.crate` whose bytes differ from the checksum its registry's index
     /// records (`verify --crate`): not the crate that was published.
     CrateChecksum = 10,
+    /// A Sigstore instance's TUF repository served trust metadata that
+    /// TUF refuses (expired, rolled back, badly signed): never replaced by
+    /// a cached or built-in copy.
+    TrustMetadata = 11,
     /// stdout or stderr was closed before everything was written (`| head`):
     /// the number a shell reports for a process ended by SIGPIPE.
     OutputClosed = 141,
@@ -83,6 +87,10 @@ pub const EXIT_CODES: &[(ExitCode, &str)] = &[
     (
         ExitCode::CrateChecksum,
         "crate checksum mismatch: the .crate's bytes differ from its registry index's checksum (verify --crate)",
+    ),
+    (
+        ExitCode::TrustMetadata,
+        "trust metadata refused: a Sigstore instance's TUF repository served expired, rolled-back or badly signed metadata (no cached or built-in copy is used instead)",
     ),
     (
         ExitCode::OutputClosed,
@@ -188,6 +196,15 @@ pub enum Error {
         source: Option<Cause>,
     },
 
+    /// TUF refused an instance's trust metadata (expired, rolled back,
+    /// badly signed).
+    #[error("{message}")]
+    TrustMetadata {
+        message: String,
+        #[source]
+        source: Option<Cause>,
+    },
+
     #[error("{message}")]
     Internal {
         message: String,
@@ -208,6 +225,7 @@ impl Error {
             Error::Registry { .. } => ExitCode::Registry,
             Error::Timeout { .. } => ExitCode::Timeout,
             Error::CrateChecksum { .. } => ExitCode::CrateChecksum,
+            Error::TrustMetadata { .. } => ExitCode::TrustMetadata,
             Error::Internal { .. } => ExitCode::Internal,
         }
     }
@@ -259,6 +277,13 @@ impl Error {
 
     pub(crate) fn crate_checksum(message: impl fmt::Display) -> Self {
         Error::CrateChecksum {
+            message: message.to_string(),
+            source: None,
+        }
+    }
+
+    pub(crate) fn trust_metadata(message: impl fmt::Display) -> Self {
+        Error::TrustMetadata {
             message: message.to_string(),
             source: None,
         }
@@ -323,6 +348,7 @@ impl Error {
             | Error::Registry { source, .. }
             | Error::Timeout { source, .. }
             | Error::CrateChecksum { source, .. }
+            | Error::TrustMetadata { source, .. }
             | Error::Internal { source, .. } => *source = Some(cause),
         }
         self

@@ -33,6 +33,7 @@ mod sbom;
 pub mod settings;
 mod signing;
 mod strict_json;
+mod trust;
 mod verify;
 
 pub use error::{Error, ExitCode, Result};

@@ -17,6 +17,7 @@ use crate::locate::Places;
 use crate::progress;
 use crate::provenance::{self, Created};
 use crate::registry::Options;
+use crate::trust::{TrustFlags, TrustSettings};
 
 /// Where the capability memory lives, overriding the XDG cache.
 pub(crate) const CACHE_DIR_ENV: &str = "CARGO_ATTEST_CACHE_DIR";
@@ -42,6 +43,8 @@ pub struct Settings {
     /// The `cargo attest` command line as provenance records it.
     pub(crate) recorded_command: Vec<String>,
     pub(crate) env: Env,
+    /// Where each Sigstore instance's trust material comes from (TUF).
+    pub(crate) trust: TrustSettings,
 }
 
 impl Settings {
@@ -73,7 +76,17 @@ impl Settings {
                 ))
             })?),
         };
+        let trust_flags = cli.trust().map(|t| TrustFlags {
+            offline: t.offline,
+            public_good_url: t.public_good_tuf_url.as_deref(),
+            public_good_root: t.public_good_tuf_root.as_deref(),
+            github_url: t.github_tuf_url.as_deref(),
+            github_root: t.github_tuf_root.as_deref(),
+        });
+        let trust =
+            TrustSettings::resolve(trust_flags.unwrap_or_default(), &env, cache_dir.clone())?;
         Ok(Settings {
+            trust,
             format: global.format,
             progress: if quiet_or_json {
                 progress::Mode::Quiet

@@ -73,6 +73,9 @@ pub struct AttestArgs {
     #[command(flatten)]
     pub tlog: TlogUploadArgs,
 
+    #[command(flatten)]
+    pub trust: super::TrustArgs,
+
     /// Where to write the bundle: a file, or an existing directory
     /// (default: <target-dir>/attest/).
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]

@@ -39,6 +39,15 @@ pub struct KeylessArgs {
     #[arg(long)]
     pub keyless: bool,
 
+    /// The Sigstore instance to sign keyless on, its services from its
+    /// signing config (refreshed through TUF). Default: CARGO_ATTEST_SIGSTORE;
+    /// else in GitHub Actions public good for a public repository and
+    /// GitHub's instance for any other (as actions/attest); in GitLab CI
+    /// public good for a public project, none otherwise; elsewhere public
+    /// good. Public good logs the signer's identity publicly.
+    #[arg(long, value_enum, value_name = "INSTANCE")]
+    pub sigstore: Option<super::SigstoreInstance>,
+
     /// The OIDC identity token for keyless signing, or @FILE to read it
     /// from a file (implies --keyless). Default: SIGSTORE_ID_TOKEN, else
     /// GitHub Actions' ID token (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN).
@@ -46,19 +55,20 @@ pub struct KeylessArgs {
     pub identity_token: Option<String>,
 
     /// Fulcio to get the signing certificate from (default: the signing
-    /// config's, else https://fulcio.sigstore.dev).
+    /// config's, else the instance's).
     #[arg(long, value_name = "URL")]
     pub fulcio_url: Option<String>,
 
     /// RFC 3161 timestamp authority to timestamp the signature with (default:
-    /// the signing config's, else Sigstore's public one). Keyless signing
+    /// the signing config's, else the instance's, if it has one). Keyless signing
     /// needs one unless it records in a Rekor v1 log; key-based signing uses
     /// one only when one is named here or in --signing-config.
     #[arg(long, value_name = "URL")]
     pub timestamp_server_url: Option<String>,
 
     /// A Sigstore signing config (v0.2 JSON, as cosign v3 takes) naming the
-    /// Fulcio, timestamp authority and Rekor logs to use.
+    /// Fulcio, timestamp authority and Rekor logs to use, instead of the
+    /// instance's.
     #[arg(long, value_name = "FILE")]
     pub signing_config: Option<PathBuf>,
 

@@ -47,6 +47,9 @@ pub struct VerifyArgs {
     pub tlog: TlogPolicyArgs,
 
     #[command(flatten)]
+    pub trust: super::TrustArgs,
+
+    #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
 
     /// Verify a published crate instead of files: NAME@VERSION's .crate,
@@ -94,8 +97,10 @@ pub struct TlogPolicyArgs {
 #[command(next_help_heading = "Keyless identity")]
 pub struct IdentityArgs {
     /// Sigstore trusted root (JSON) with the certificate and timestamp
-    /// authorities to trust (default: Sigstore's public-good root, built in;
-    /// nothing is fetched).
+    /// authorities to trust. Default: for a keyless bundle, the trusted root
+    /// of the instance whose Fulcio issued its certificate (public good or
+    /// GitHub's), refreshed through TUF; for a key-signed one, public good's
+    /// built-in root.
     #[arg(long, value_name = "FILE")]
     pub trusted_root: Option<PathBuf>,
 

@@ -21,12 +21,14 @@ use crate::provenance::{self, Provenance, Subject};
 use crate::sbom;
 use crate::settings::Settings;
 use crate::signing::keyless::http::Services;
-use crate::signing::keyless::token::{ambient_source, find_token};
+use crate::signing::keyless::token::{IdentityToken, ambient_source, find_token};
 use crate::signing::keyless::{EndpointFlags, Endpoints, KeylessSigner};
 use crate::signing::signer::{
     RekorWitness, SignedBundle, Signer, TimestampWitness, Witness, sign_dsse,
 };
 use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE};
+use crate::trust::{Trust, choice};
+use sigstore_trust_root::SigningConfig;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -351,19 +353,57 @@ fn signing_services(
     args: &AttestArgs,
     gathered: &mut Gathered,
 ) -> Result<(Endpoints, Services, Option<KeylessSigner>)> {
-    let keyless = keyless_wanted(settings, args)?;
-    let endpoints = endpoints(args, keyless)?;
     let services = Services::new()?;
-    let signer = match keyless {
-        true => keyless_signer(settings, args, &endpoints, &services, gathered)?,
-        false => None,
-    };
+    if !keyless_wanted(settings, args)? {
+        return Ok((endpoints(args, false, None)?, services, None));
+    }
+    let token = find_token(
+        args.keyless.identity_token.as_deref(),
+        &settings.env,
+        &services,
+    )?
+    .ok_or_else(|| {
+        Error::key(
+            "keyless signing needs an OIDC identity token: pass --identity-token, \
+             set SIGSTORE_ID_TOKEN, or run in GitHub Actions with \
+             `permissions: id-token: write`",
+        )
+    })?;
+    let config = instance_config(settings, args, &token)?;
+    let endpoints = endpoints(args, true, config.as_ref())?;
+    let signer = keyless_signer(&token, &endpoints, &services, gathered)?;
     Ok((endpoints, services, signer))
+}
+
+/// The signing config of the Sigstore instance the signature goes to
+/// (`trust::choice`: by flag, else by the repository's visibility), fresh
+/// through TUF. None when --signing-config or --fulcio-url name the
+/// services instead.
+fn instance_config(
+    settings: &Settings,
+    args: &AttestArgs,
+    token: &IdentityToken,
+) -> Result<Option<SigningConfig>> {
+    if args.keyless.signing_config.is_some() || args.keyless.fulcio_url.is_some() {
+        return Ok(None);
+    }
+    let flag = args.keyless.sigstore.map(super::instance);
+    let visibility = token.claims().repository_visibility.as_deref();
+    let chosen = choice::for_signing(flag, &settings.env, visibility)?;
+    tracing::info!("Signing on {} ({}).", chosen.instance, chosen.why);
+    let trust = Trust::new(settings.trust.clone());
+    Ok(Some(
+        trust.material(chosen.instance)?.signing_config.clone(),
+    ))
 }
 
 /// The Sigstore services this run signs with (none for a key without a
 /// timestamp authority or log).
-fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
+fn endpoints(
+    args: &AttestArgs,
+    keyless: bool,
+    instance_config: Option<&SigningConfig>,
+) -> Result<Endpoints> {
     Endpoints::resolve(
         EndpointFlags {
             fulcio_url: args.keyless.fulcio_url.as_deref(),
@@ -376,6 +416,7 @@ fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
                 _ => None,
             },
             signing_config: args.keyless.signing_config.as_deref(),
+            instance_config,
         },
         keyless,
     )
@@ -384,8 +425,7 @@ fn endpoints(args: &AttestArgs, keyless: bool) -> Result<Endpoints> {
 /// A Fulcio certificate for an ephemeral key, when signing keyless; the
 /// builder recorded in the provenance becomes the run it certifies.
 fn keyless_signer(
-    settings: &Settings,
-    args: &AttestArgs,
+    token: &IdentityToken,
     endpoints: &Endpoints,
     services: &Services,
     gathered: &mut Gathered,
@@ -393,19 +433,7 @@ fn keyless_signer(
     let Some(fulcio) = &endpoints.fulcio else {
         return Ok(None);
     };
-    let token = find_token(
-        args.keyless.identity_token.as_deref(),
-        &settings.env,
-        services,
-    )?
-    .ok_or_else(|| {
-        Error::key(
-            "keyless signing needs an OIDC identity token: pass --identity-token, \
-             set SIGSTORE_ID_TOKEN, or run in GitHub Actions with \
-             `permissions: id-token: write`",
-        )
-    })?;
-    let signer = KeylessSigner::obtain(&token, fulcio, services)?;
+    let signer = KeylessSigner::obtain(token, fulcio, services)?;
     let claims = &signer.info().ci_claims;
     gathered.input.builder.certified_by(CertifiedRun {
         build_config_uri: claims.build_config_uri.as_deref(),

@@ -16,6 +16,7 @@ mod login;
 mod maintain;
 mod package;
 mod push;
+mod trusted_root;
 mod verify;
 
 use serde::Serialize;
@@ -138,6 +139,7 @@ pub fn run(cli: crate::cli::Cli, settings: &Settings) -> Result<Report> {
         Some(Command::Discover(args)) => discover::run(settings, &args),
         Some(Command::Download(args)) => download::run(settings, &args),
         Some(Command::Inspect(args)) => inspect::run(settings, &args),
+        Some(Command::TrustedRoot(args)) => trusted_root::run(settings, &args),
         Some(Command::Prune(args)) => maintain::prune(settings, &args),
         Some(Command::Migrate(args)) => maintain::migrate(settings, &args),
         Some(Command::Repair(args)) => maintain::repair(settings, &args),
@@ -170,6 +172,14 @@ fn backstop(deadline: crate::deadline::Deadline) {
         crate::output::stderr(format_args!("error: {}\n", error.report()));
         std::process::exit(i32::from(error.exit_code().code()));
     });
+}
+
+/// The core's name of the instance `--sigstore` names.
+fn instance(flag: crate::cli::SigstoreInstance) -> crate::trust::Instance {
+    match flag {
+        crate::cli::SigstoreInstance::PublicGood => crate::trust::Instance::PublicGood,
+        crate::cli::SigstoreInstance::Github => crate::trust::Instance::GitHub,
+    }
 }
 
 /// The capability memory at the settings' cache directory.

@@ -67,6 +67,7 @@ pub(super) fn run(settings: &Settings, args: PackageArgs) -> Result<Report> {
         key: args.key,
         keyless: args.keyless,
         tlog: args.tlog,
+        trust: args.trust,
         output: Some(output),
         strict: false,
         push: args.push.into_iter().collect(),

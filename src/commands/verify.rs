@@ -66,7 +66,7 @@ fn trust(settings: &Settings, args: &VerifyArgs) -> Result<Trust> {
     })?;
     Ok(Trust {
         keys: Keys::new(&args.key, &settings.env)?,
-        root: TrustRoot::new(trusted_root.as_deref()),
+        root: TrustRoot::new(trusted_root.as_deref(), Some(settings.trust.clone())),
         identity,
         tlog: TlogPolicy {
             threshold: args.tlog.tlog_threshold,

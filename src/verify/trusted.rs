@@ -2,8 +2,10 @@
 //! keyless bundle's certificate chain to a trusted Fulcio CA, valid at
 //! every signed time; RFC 3161 timestamps from a trusted TSA (also on
 //! key-signed bundles); transparency log entries when a bundle has them.
-//! The root is `--trusted-root FILE`, else the public-good root that
-//! sigstore-trust-root embeds: nothing is fetched at verify time.
+//! The root is `--trusted-root FILE`; else, for a keyless bundle, the
+//! trusted root of the instance whose Fulcio issued its certificate,
+//! refreshed through TUF (`crate::trust`); for a key-signed bundle's
+//! timestamps, the public-good root that sigstore-trust-root embeds.
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
@@ -15,16 +17,32 @@ use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy, Verifier}
 
 use crate::error::{Error, Result};
 use crate::signing::DsseBundle;
+use crate::trust::{Instance, Trust, TrustSettings};
 
 /// The trusted root, read and prepared on first use.
 pub(crate) struct TrustRoot {
     path: Option<PathBuf>,
     loaded: OnceCell<std::result::Result<Loaded, String>>,
+    /// Without a path: each instance's TUF-fresh root, for keyless bundles.
+    instances: Option<Trust>,
+    by_instance: [OnceCell<std::result::Result<Loaded, String>>; 2],
 }
 
 struct Loaded {
     root: TrustedRoot,
     verifier: Verifier,
+    label: String,
+}
+
+impl Loaded {
+    fn new(root: TrustedRoot, label: String) -> std::result::Result<Self, String> {
+        let verifier = Verifier::new(&root).map_err(|e| format!("{label} is unusable: {e}"))?;
+        Ok(Loaded {
+            root,
+            verifier,
+            label,
+        })
+    }
 }
 
 /// How transparency log entries are required and checked.
@@ -52,10 +70,16 @@ pub(crate) struct CertifiedSignature {
 }
 
 impl TrustRoot {
-    pub(crate) fn new(path: Option<&Path>) -> Self {
+    /// `--trusted-root FILE`, else each instance's root through `trust`.
+    pub(crate) fn new(path: Option<&Path>, trust: Option<TrustSettings>) -> Self {
         TrustRoot {
             path: path.map(Path::to_path_buf),
             loaded: OnceCell::new(),
+            instances: match path {
+                Some(_) => None,
+                None => trust.map(Trust::new),
+            },
+            by_instance: [OnceCell::new(), OnceCell::new()],
         }
     }
 
@@ -76,11 +100,30 @@ impl TrustRoot {
             };
             let root = TrustedRoot::from_json(&json)
                 .map_err(|e| format!("{} is not a Sigstore trusted root: {e}", self.label()))?;
-            let verifier =
-                Verifier::new(&root).map_err(|e| format!("{} is unusable: {e}", self.label()))?;
-            Ok(Loaded { root, verifier })
+            Loaded::new(root, self.label())
         });
         loaded.as_ref().map_err(|e| Error::invalid_input(e.clone()))
+    }
+
+    /// The root a keyless bundle is checked with: `--trusted-root`, else
+    /// its certificate's instance's (see [`certificate_instance`]).
+    fn for_certificate(&self, bundle: &DsseBundle) -> Result<&Loaded> {
+        let Some(trust) = &self.instances else {
+            return self.get();
+        };
+        let leaf = bundle
+            .certificate()
+            .ok_or_else(|| Error::verification("the bundle carries no certificate"))?;
+        let instance = certificate_instance(trust, leaf.as_bytes())?;
+        let loaded =
+            self.by_instance[usize::from(instance == Instance::GitHub)].get_or_init(|| {
+                let material = trust.material(instance).map_err(|e| e.report())?;
+                Loaded::new(
+                    material.trusted_root.clone(),
+                    format!("the trusted root of {instance} (through TUF)"),
+                )
+            });
+        loaded.as_ref().map_err(|e| Error::verification(e.clone()))
     }
 
     /// Verifies a keyless bundle's signature, certificate chain and
@@ -91,7 +134,7 @@ impl TrustRoot {
         bundle: &DsseBundle,
         tlog: TlogPolicy,
     ) -> Result<CertifiedSignature> {
-        let loaded = self.get()?;
+        let loaded = self.for_certificate(bundle)?;
         // Certificate transparency: checked where the root lists CT logs (a
         // private instance, like GitHub's for private repositories, has none).
         let mut policy = VerificationPolicy::any_identity();
@@ -99,10 +142,10 @@ impl TrustRoot {
             policy = policy.skip_sct();
         }
         let default = usize::from(!loaded.root.tlogs.is_empty());
-        if !self.check_tlog_count(bundle, tlog, default)? {
+        if !check_tlog_count(bundle, tlog, default, &loaded.label)? {
             policy = policy.skip_tlog_unsafe();
         }
-        let result = self.run_verifier(&loaded.verifier, bundle, &policy)?;
+        let result = run_verifier(loaded, bundle, &policy)?;
         let info = result
             .certificate()
             .cloned()
@@ -118,37 +161,52 @@ impl TrustRoot {
             tlog_verified: result.tlog_verified(),
         })
     }
+}
 
-    /// Requires `tlog`'s threshold of entries; returns whether the bundle's
-    /// entries are to be verified (there are some, and they are not
-    /// ignored). Only entries with an inclusion proof or promise count, and
-    /// each log entry once: the same entry twice is one witness, not two.
-    /// sigstore-verify then checks every entry, and any that fails fails
-    /// the bundle, so what is counted here is what was verified.
-    fn check_tlog_count(
-        &self,
-        bundle: &DsseBundle,
-        tlog: TlogPolicy,
-        default: usize,
-    ) -> Result<bool> {
-        let entries = &bundle.sigstore().verification_material.tlog_entries;
-        if tlog.ignore {
-            return Ok(false);
-        }
-        let count = distinct_witnessed_entries(entries);
-        let threshold = tlog.threshold.unwrap_or(default);
-        if count < threshold {
-            return Err(Error::verification(format!(
-                "the bundle has {count} transparency log entr{}, {threshold} required (with {}; \
+/// Requires `tlog`'s threshold of entries; returns whether the bundle's
+/// entries are to be verified (there are some, and they are not ignored).
+/// Only entries with an inclusion proof or promise count, and each log
+/// entry once: the same entry twice is one witness, not two. sigstore-verify
+/// then checks every entry, and any that fails fails the bundle, so what is
+/// counted here is what was verified.
+fn check_tlog_count(
+    bundle: &DsseBundle,
+    tlog: TlogPolicy,
+    default: usize,
+    label: &str,
+) -> Result<bool> {
+    let entries = &bundle.sigstore().verification_material.tlog_entries;
+    if tlog.ignore {
+        return Ok(false);
+    }
+    let count = distinct_witnessed_entries(entries);
+    let threshold = tlog.threshold.unwrap_or(default);
+    if count < threshold {
+        return Err(Error::verification(format!(
+            "the bundle has {count} transparency log entr{}, {threshold} required (with {}; \
                  counted are entries with an inclusion proof or promise, each once); for a \
                  Sigstore instance without a log pass --insecure-ignore-tlog",
-                if count == 1 { "y" } else { "ies" },
-                self.label()
-            )));
-        }
-        Ok(!entries.is_empty())
+            if count == 1 { "y" } else { "ies" },
+            label
+        )));
     }
+    Ok(!entries.is_empty())
+}
 
+/// One run of sigstore-verify over a bundle bound to its subject, its
+/// failure named with the trusted root it ran against.
+fn run_verifier(
+    loaded: &Loaded,
+    bundle: &DsseBundle,
+    policy: &(impl sigstore_verify::Policy + ?Sized),
+) -> Result<sigstore_verify::VerificationResult> {
+    loaded
+        .verifier
+        .verify(bound_subject(bundle)?, bundle.sigstore(), policy)
+        .map_err(|e| Error::verification(format!("{} (with {})", describe(&e), loaded.label)))
+}
+
+impl TrustRoot {
     /// Verifies a key-signed bundle's timestamps and transparency log
     /// entries, if it has any (or a threshold asks for them), with the key
     /// `spki` (whose signature the caller has checked).
@@ -165,7 +223,7 @@ impl TrustRoot {
                 tlog_verified: false,
             });
         }
-        let verify_tlog = self.check_tlog_count(bundle, tlog, 0)?;
+        let verify_tlog = check_tlog_count(bundle, tlog, 0, &self.label())?;
         if !verify_tlog {
             // Timestamps only: checked one by one against the trusted TSAs.
             return Ok(Witnessed {
@@ -175,24 +233,11 @@ impl TrustRoot {
         }
         let loaded = self.get()?;
         let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(spki.to_vec()));
-        let result = self.run_verifier(&loaded.verifier, bundle, &policy)?;
+        let result = run_verifier(loaded, bundle, &policy)?;
         Ok(Witnessed {
             times: result.verified_timestamps().to_vec(),
             tlog_verified: result.tlog_verified(),
         })
-    }
-
-    /// One run of sigstore-verify over a bundle bound to its subject, its
-    /// failure named with the trusted root it ran against.
-    fn run_verifier(
-        &self,
-        verifier: &Verifier,
-        bundle: &DsseBundle,
-        policy: &(impl sigstore_verify::Policy + ?Sized),
-    ) -> Result<sigstore_verify::VerificationResult> {
-        verifier
-            .verify(bound_subject(bundle)?, bundle.sigstore(), policy)
-            .map_err(|e| Error::verification(format!("{} (with {})", describe(&e), self.label())))
     }
 
     /// Verifies the RFC 3161 timestamps of a key-signed bundle over its
@@ -294,5 +339,46 @@ fn describe(e: &sigstore_verify::Error) -> String {
         format!("{text}: the signature's signed time is outside the certificate's validity")
     } else {
         text
+    }
+}
+
+/// Which instance issued a keyless certificate: the one whose trusted root
+/// holds a CA certificate named as the leaf's issuer. The issuer's
+/// organisation (`GitHub, Inc.` for GitHub's Fulcio, `sigstore.dev` for
+/// public good's) says which root to try first, so one TUF refresh usually
+/// does; when neither root holds the issuer, that first guess stands and
+/// the chain check fails with its root named.
+fn certificate_instance(trust: &Trust, leaf: &[u8]) -> Result<Instance> {
+    use der::{Decode, Encode};
+    let cert = x509_cert::Certificate::from_der(leaf).map_err(|e| {
+        Error::verification(format!("the bundle's certificate does not parse: {e}"))
+    })?;
+    let issuer = cert
+        .tbs_certificate
+        .issuer
+        .to_der()
+        .map_err(|e| Error::verification(format!("the certificate's issuer: {e}")))?;
+    let github = issuer.windows(12).any(|w| w == b"GitHub, Inc.");
+    let (first, second) = match github {
+        true => (Instance::GitHub, Instance::PublicGood),
+        false => (Instance::PublicGood, Instance::GitHub),
+    };
+    let names_issuer = |instance: Instance| -> Result<bool> {
+        let material = trust.material(instance)?;
+        Ok(material.trusted_root.fulcio_certs().iter().any(|ca| {
+            x509_cert::Certificate::from_der(ca.as_bytes())
+                .ok()
+                .and_then(|c| c.tbs_certificate.subject.to_der().ok())
+                .is_some_and(|subject| subject == issuer)
+        }))
+    };
+    if names_issuer(first)? {
+        return Ok(first);
+    }
+    match names_issuer(second) {
+        Ok(true) => Ok(second),
+        // The second guess's trust material is only a candidate: failing
+        // to get it must not hide the first's verdict.
+        Ok(false) | Err(_) => Ok(first),
     }
 }

@@ -41,6 +41,10 @@ pub(crate) struct EndpointFlags<'a> {
     /// `Some(true)`: `--tlog-upload`; `Some(false)`: `--no-tlog-upload`.
     pub(crate) tlog_upload: Option<bool>,
     pub(crate) signing_config: Option<&'a Path>,
+    /// The chosen Sigstore instance's signing config (refreshed through
+    /// TUF), for keyless signing without --signing-config; public good's
+    /// built-in one when none is given.
+    pub(crate) instance_config: Option<&'a SigningConfig>,
 }
 
 /// The services a signature is made with.
@@ -111,7 +115,10 @@ impl Endpoints {
                     ))
                 })?)
             }
-            None if keyless => Some(public_good_signing_config()?),
+            None if keyless => Some(match flags.instance_config {
+                Some(config) => config.clone(),
+                None => public_good_signing_config()?,
+            }),
             None => None,
         };
         let from_config =
@@ -263,7 +270,7 @@ fn select_logs(
 ) -> Result<Vec<(String, u32)>> {
     let named = || match path {
         Some(p) => format!("the signing config {}", p.display()),
-        None => "the public-good signing config".to_string(),
+        None => "the Sigstore instance's signing config".to_string(),
     };
     // Sorted newest version first, expired and unsupported ones left out.
     let eligible = config.eligible_rekor_urls(version);

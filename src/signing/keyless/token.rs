@@ -75,6 +75,10 @@ pub(crate) struct Claims {
     pub(crate) nbf: Option<i64>,
     #[serde(default)]
     pub(crate) email: Option<String>,
+    /// GitHub Actions: `public`, `private` or `internal`; which Sigstore
+    /// instance the signature goes to (`trust::choice`).
+    #[serde(default)]
+    pub(crate) repository_visibility: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
