@@ -3,9 +3,14 @@
 //! stack (sigstore_stack.rs) and Rekor v1 (rekor_v1_stack.rs), on 127.0.0.1
 //! under testbed.rs' watchdog:
 //!
-//! - public good's shape: a Fulcio of its own and Rekor v1, no TSA, no CT
-//!   log (a local CTFE on Trillian was left out: tests/README.md says why);
-//! - GitHub's shape: the stack's Fulcio and its TSA, no transparency log.
+//! - public good's shape: a Fulcio of its own (ephemeral CA) and Rekor v1,
+//!   no TSA, no CT log (a local CTFE on Trillian was left out:
+//!   tests/README.md says why);
+//! - GitHub's shape: a Fulcio of its own whose CA is named as GitHub's
+//!   (organisation "GitHub, Inc.", which gh and our verify read to tell the
+//!   instance), the stack's TSA, no transparency log.
+//!
+//! The keyless stack's own Fulcio and Rekor v2 are not part of either.
 //!
 //! Each Fulcio is reached through tests/peers/recording-proxy, which appends
 //! one line to the instance's `fulcio_requests` file per certificate request
@@ -30,8 +35,8 @@ use serde_json::{Value, json};
 
 use crate::rekor_v1_stack::{RekorV1, rekor_v1};
 use crate::sigstore_stack::{
-    SIGNING_CONFIG_MEDIA_TYPE, SigstoreStack, TRUSTED_ROOT_MEDIA_TYPE, TokenSpec, VALID_FROM,
-    fulcio_bin, fulcio_chain, pem_blocks, start_fulcio, temp_dir,
+    FileCa, SIGNING_CONFIG_MEDIA_TYPE, SigstoreStack, TRUSTED_ROOT_MEDIA_TYPE, TokenSpec,
+    VALID_FROM, fulcio_bin, fulcio_chain, pem_blocks, start_fulcio, temp_dir,
 };
 use crate::support::missing_peer;
 use crate::testbed::{self, Server};
@@ -145,7 +150,8 @@ fn start(stack: &SigstoreStack, log: &RekorV1, bins: &Bins) -> Instances {
     // Public good: a Fulcio of its own (so its CA is not GitHub's), Rekor v1.
     let pg_dir = dir.join("public-good");
     std::fs::create_dir_all(&pg_dir).unwrap();
-    let (fulcio, pg_fulcio) = start_fulcio(&bins.fulcio, "fulcio-public-good", &stack.oidc_url);
+    let (fulcio, pg_fulcio) =
+        start_fulcio(&bins.fulcio, "fulcio-public-good", &stack.oidc_url, None);
     servers.push(fulcio);
     let pg_chain = fulcio_chain(&pg_fulcio, &pg_dir.join("fulcio-chain.pem"));
     let pg_requests = pg_dir.join("fulcio-requests.jsonl");
@@ -161,13 +167,18 @@ fn start(stack: &SigstoreStack, log: &RekorV1, bins: &Bins) -> Instances {
         vec![],
     );
 
-    // GitHub: the stack's Fulcio and TSA, no log.
+    // GitHub: a Fulcio whose CA is named as GitHub's ("GitHub, Inc."),
+    // which verifiers (gh, ours) read to tell the instance; the stack's TSA;
+    // no log.
     let gh_dir = dir.join("github");
     std::fs::create_dir_all(&gh_dir).unwrap();
-    let gh_chain = pem_blocks(&std::fs::read_to_string(&stack.fulcio_chain_pem).unwrap());
+    let gh_ca = github_shaped_ca(&gh_dir.join("ca"));
+    let (fulcio, gh_fulcio) =
+        start_fulcio(&bins.fulcio, "fulcio-github", &stack.oidc_url, Some(&gh_ca));
+    servers.push(fulcio);
+    let gh_chain = fulcio_chain(&gh_fulcio, &gh_dir.join("fulcio-chain.pem"));
     let gh_requests = gh_dir.join("fulcio-requests.jsonl");
-    let (proxy, gh_fulcio_url) =
-        start_recorder(&bins.proxy, "github", &stack.fulcio_url, &gh_requests);
+    let (proxy, gh_fulcio_url) = start_recorder(&bins.proxy, "github", &gh_fulcio, &gh_requests);
     servers.push(proxy);
     let tsa_ders = pem_blocks(&std::fs::read_to_string(&stack.tsa_chain_pem).unwrap());
     let tsa_url = stack.tsa_timestamp_url();
@@ -334,6 +345,88 @@ impl Instances {
             .map(|s| s.log_tail(40))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+}
+
+/// A CA shaped as GitHub's Fulcio's (organisation "GitHub, Inc.", a root
+/// and an intermediate with the code-signing usage Fulcio requires of an
+/// intermediate), made with openssl in `dir`.
+fn github_shaped_ca(dir: &Path) -> FileCa {
+    std::fs::create_dir_all(dir).unwrap();
+    let openssl = |args: &[&str]| {
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap_or_else(|e| panic!("run openssl: {e}"));
+        assert!(o.status.success(), "openssl {args:?}: {o:?}");
+    };
+    let ec = ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"];
+    openssl(&[&["genpkey"][..], &ec, &["-out", "root.key"]].concat());
+    openssl(&[
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "root.key",
+        "-days",
+        "3650",
+        "-subj",
+        "/O=GitHub, Inc./CN=Internal Services Root",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-out",
+        "root.pem",
+    ]);
+    openssl(&[&["genpkey"][..], &ec, &["-out", "intermediate.key"]].concat());
+    openssl(&[
+        "req",
+        "-new",
+        "-key",
+        "intermediate.key",
+        "-subj",
+        "/O=GitHub, Inc./CN=Fulcio Intermediate l2",
+        "-out",
+        "intermediate.csr",
+    ]);
+    std::fs::write(
+        dir.join("intermediate.ext"),
+        "basicConstraints=critical,CA:TRUE,pathlen:0\n\
+         keyUsage=critical,keyCertSign,cRLSign\n\
+         extendedKeyUsage=codeSigning\n\
+         subjectKeyIdentifier=hash\n\
+         authorityKeyIdentifier=keyid\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "intermediate.csr",
+        "-CA",
+        "root.pem",
+        "-CAkey",
+        "root.key",
+        "-CAcreateserial",
+        "-days",
+        "3650",
+        "-extfile",
+        "intermediate.ext",
+        "-out",
+        "intermediate.pem",
+    ]);
+    let chain = [
+        std::fs::read_to_string(dir.join("intermediate.pem")).unwrap(),
+        std::fs::read_to_string(dir.join("root.pem")).unwrap(),
+    ]
+    .concat();
+    let chain_pem = dir.join("chain.pem");
+    std::fs::write(&chain_pem, chain).unwrap();
+    FileCa {
+        chain_pem,
+        key_pem: dir.join("intermediate.key"),
     }
 }
 

@@ -392,7 +392,7 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
     let gitlab_issuer_url = format!("{oidc_url}/gitlab");
     servers.push(oidc);
 
-    let (fulcio, fulcio_url) = start_fulcio(&bins.fulcio, "fulcio", &oidc_url);
+    let (fulcio, fulcio_url) = start_fulcio(&bins.fulcio, "fulcio", &oidc_url, None);
     servers.push(fulcio);
 
     let (tsa, tsa_url) = with_port_retries("timestamp-server", |ports| {
@@ -568,13 +568,27 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
     }
 }
 
-/// Starts a Fulcio v1.8.8 (`--ca ephemeralca`: a CA of its own, made at
-/// start; no CT log) that trusts the OIDC issuer at `oidc_url` as
-/// `github-workflow` and `{oidc_url}/gitlab` as `gitlab-pipeline`, both with
-/// client id `AUDIENCE`. Returns it and its base URL. HTTP, gRPC and metrics
-/// ports, and a legacy gRPC socket of its own (the default is one abstract
-/// socket name for every instance, so a second Fulcio could not start).
-pub(crate) fn start_fulcio(bin: &Path, name: &str, oidc_url: &str) -> (Server, String) {
+/// A CA for Fulcio's `--ca fileca`: the chain as PEM (the issuing
+/// certificate first, the root last) and the issuing certificate's
+/// unencrypted PKCS#8 key.
+pub(crate) struct FileCa {
+    pub chain_pem: PathBuf,
+    pub key_pem: PathBuf,
+}
+
+/// Starts a Fulcio v1.8.8 (no CT log) that trusts the OIDC issuer at
+/// `oidc_url` as `github-workflow` and `{oidc_url}/gitlab` as
+/// `gitlab-pipeline`, both with client id `AUDIENCE`; its CA is `ca`, else
+/// `--ca ephemeralca` (one made at start, subject organisation "sigstore").
+/// Returns it and its base URL. HTTP, gRPC and metrics ports, and a legacy
+/// gRPC socket of its own (the default is one abstract socket name for
+/// every instance, so a second Fulcio could not start).
+pub(crate) fn start_fulcio(
+    bin: &Path,
+    name: &str,
+    oidc_url: &str,
+    ca: Option<&FileCa>,
+) -> (Server, String) {
     let gitlab_issuer_url = format!("{oidc_url}/gitlab");
     let fulcio_config = json!({
         "OIDCIssuers": {
@@ -587,7 +601,19 @@ pub(crate) fn start_fulcio(bin: &Path, name: &str, oidc_url: &str) -> (Server, S
         let config = d.join("config.json");
         std::fs::write(&config, fulcio_config.to_string()).unwrap();
         let mut cmd = Command::new(bin);
-        cmd.args(["serve", "--ca", "ephemeralca", "--ct-log-url", ""])
+        cmd.arg("serve");
+        match ca {
+            None => cmd.args(["--ca", "ephemeralca"]),
+            // fileca insists on a password flag; an unencrypted PKCS#8 key
+            // ignores it.
+            Some(ca) => cmd
+                .args(["--ca", "fileca", "--fileca-cert"])
+                .arg(&ca.chain_pem)
+                .arg("--fileca-key")
+                .arg(&ca.key_pem)
+                .args(["--fileca-key-passwd", "unused", "--fileca-watch=false"]),
+        };
+        cmd.args(["--ct-log-url", ""])
             .arg("--config-path")
             .arg(&config)
             .args(["--host", "127.0.0.1", "--port", &ports[0].to_string()])
