@@ -76,7 +76,12 @@ fn main() {
         "SIGSTORE_STACK_ENV='{}'\n",
         env_file.display().to_string().replace('\'', r"'\''")
     ));
-    if let Err(e) = std::fs::write(&env_file, text) {
+    // Written whole, then renamed: a reader waiting for the file never
+    // sees half of it.
+    let partial = env_file.with_extension("partial");
+    if let Err(e) =
+        std::fs::write(&partial, text).and_then(|()| std::fs::rename(&partial, &env_file))
+    {
         eprintln!("sigstore-stack: cannot write {}: {e}", env_file.display());
         std::process::exit(1);
     }

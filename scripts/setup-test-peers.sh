@@ -14,7 +14,8 @@
 #     rekor-server-posix (rekor-tiles), oidc-issuer, recording-proxy (Go)
 #   - gh 2.83.0 (`gh attestation verify`, a verifier peer), $PEER_CACHE/bin/gh
 #   - Rekor v1 (DESIGN.md section 9): apt mariadb-server; $PEER_CACHE/bin:
-#     trillian_log_server, trillian_log_signer, createtree, rekor-server (Go);
+#     trillian_log_server, trillian_log_signer, createtree, rekor-server,
+#     ct_server (certificate-transparency-go's CTFE) (Go);
 #     $PEER_CACHE/share: Trillian's MySQL schema
 # Idempotent; each step is skipped when already up to date.
 # Target: Debian 12, as root (or a user with sudo). Needs Node >= 20.17 with npm.
@@ -327,6 +328,7 @@ setup_keyless_stack() {
 # socket; the system service the package may start is not used.
 TRILLIAN_VERSION="v1.7.2"
 REKOR_V1_VERSION="v1.5.4"
+CT_GO_VERSION="v1.3.3"
 
 setup_rekor_v1() {
   install_apt_packages mariadb-server
@@ -347,6 +349,10 @@ setup_rekor_v1() {
     github.com/google/trillian/cmd/trillian_log_signer "$TRILLIAN_VERSION"
   go_install_if_needed createtree github.com/google/trillian/cmd/createtree "$TRILLIAN_VERSION"
   go_install_if_needed rekor-server github.com/sigstore/rekor/cmd/rekor-server "$REKOR_V1_VERSION"
+  # The public-good-shaped instance's CT log (scripts/sigstore-stack.sh):
+  # the CTFE on the same Trillian, the version Fulcio v1.8.8 builds with.
+  go_install_if_needed ct_server \
+    github.com/google/certificate-transparency-go/trillian/ctfe/ct_server "$CT_GO_VERSION"
   # Trillian's MySQL schema, from the module `go install` just fetched, kept
   # beside the binaries so the harness needs no Go module cache.
   local schema="$PEER_CACHE/share/trillian-$TRILLIAN_VERSION-storage.sql" modcache

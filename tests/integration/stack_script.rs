@@ -19,16 +19,18 @@ mod support;
 #[path = "testbed.rs"]
 mod testbed;
 
+use std::collections::BTreeMap;
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::Value;
 use sha2::Digest;
 
-use crate::support::{Output, repo_root};
+use crate::support::{Output, attest, repo_root};
 
 /// The variables the script must export (the contract of issue 19; the
 /// reviewers' checks use these names).
@@ -52,9 +54,18 @@ const CONTRACT: &[&str] = &[
 /// 2-core machine, minutes.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(900);
 
+/// One stack at a time (the TSA's fixed port): every test that runs the
+/// script holds this while it runs.
+static ONE_STACK: Mutex<()> = Mutex::new(());
+
+fn one_stack() -> MutexGuard<'static, ()> {
+    ONE_STACK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Runs `scripts/sigstore-stack.sh -- sh -c SCRIPT` with `OUT` (a fresh
 /// directory, returned) in its environment; kills it past the timeout.
 fn run_stack(script: &str, extra_env: &[(&str, &Path)]) -> (Output, tempfile::TempDir) {
+    let _one = one_stack();
     let out = tempfile::Builder::new()
         .prefix("cargo-attest-stack-script-")
         .tempdir()
@@ -392,4 +403,454 @@ echo done > "$OUT/done"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+// ---- GitHub Actions jobs against the stack (issue 19, "Done when") ---------
+
+/// The script without a COMMAND, as a user leaves it running in another
+/// terminal: its env file read back. It runs under testbed.rs' watchdog,
+/// so it stops when this is dropped or the test process ends.
+struct Running {
+    env: BTreeMap<String, String>,
+    server: testbed::Server,
+    _dir: tempfile::TempDir,
+    _one: MutexGuard<'static, ()>,
+}
+
+impl Running {
+    fn start() -> Running {
+        let one = one_stack();
+        let dir = tempfile::Builder::new()
+            .prefix("cargo-attest-stack-job-")
+            .tempdir()
+            .unwrap();
+        let env_file = dir.path().join("stack.env");
+        // The watchdog removes its log dir when the stack stops.
+        let log_dir = tempfile::Builder::new()
+            .prefix("cargo-attest-tb-stack-script-")
+            .tempdir()
+            .unwrap()
+            .keep();
+        let mut cmd = Command::new(repo_root().join("scripts/sigstore-stack.sh"));
+        cmd.arg("--env-file").arg(&env_file);
+        let server = testbed::Server::start("sigstore-stack.sh", &log_dir, cmd)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let deadline = Instant::now() + SCRIPT_TIMEOUT;
+        while !env_file.exists() {
+            assert!(
+                server.alive() && Instant::now() < deadline,
+                "the stack did not write its env file\n{}",
+                server.log_tail(80)
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let env = std::fs::read_to_string(&env_file)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| {
+                let v = v.strip_prefix('\'').and_then(|v| v.strip_suffix('\''));
+                (
+                    k.to_string(),
+                    v.expect("a quoted value").replace(r"'\''", "'"),
+                )
+            })
+            .collect();
+        Running {
+            env,
+            server,
+            _dir: dir,
+            _one: one,
+        }
+    }
+
+    fn var(&self, name: &str) -> &str {
+        self.env
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} not in the env file: {:?}", self.env))
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        PathBuf::from(self.var(name))
+    }
+
+    fn requests(&self, name: &str) -> usize {
+        std::fs::read_to_string(self.path(name))
+            .unwrap()
+            .lines()
+            .count()
+    }
+
+    /// Only the TUF settings: what a verifier (or a signer) is given.
+    fn tuf_env(&self, cache: &Path) -> BTreeMap<String, String> {
+        let mut env: BTreeMap<String, String> = [
+            "CARGO_ATTEST_PUBLIC_GOOD_TUF_URL",
+            "CARGO_ATTEST_PUBLIC_GOOD_TUF_ROOT",
+            "CARGO_ATTEST_GITHUB_TUF_URL",
+            "CARGO_ATTEST_GITHUB_TUF_ROOT",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), self.var(k).to_string()))
+        .collect();
+        env.insert("CARGO_ATTEST_CACHE_DIR".into(), cache.display().to_string());
+        env
+    }
+
+    /// A GitHub Actions job of acme/widget's release workflow whose token
+    /// endpoint says the repository is `visibility` (public: the script's
+    /// ACTIONS_ID_TOKEN_REQUEST_URL; private: its
+    /// PRIVATE_ACTIONS_ID_TOKEN_REQUEST_URL), with no signing settings but
+    /// the TUF ones: tests/README.md "Emulating a job".
+    fn job_env(&self, visibility: &str, cache: &Path) -> BTreeMap<String, String> {
+        let url = match visibility {
+            "public" => self.var("ACTIONS_ID_TOKEN_REQUEST_URL"),
+            _ => self.var("PRIVATE_ACTIONS_ID_TOKEN_REQUEST_URL"),
+        };
+        let mut env = self.tuf_env(cache);
+        for (k, v) in [
+            ("CI", "true"),
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "acme/widget"),
+            (
+                "GITHUB_WORKFLOW_REF",
+                "acme/widget/.github/workflows/release.yml@refs/heads/main",
+            ),
+            ("GITHUB_RUN_ID", "4242424242"),
+            ("GITHUB_RUN_ATTEMPT", "1"),
+            ("RUNNER_ENVIRONMENT", "github-hosted"),
+            ("ACTIONS_ID_TOKEN_REQUEST_URL", url),
+            (
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+                self.var("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+            ),
+        ] {
+            env.insert(k.into(), v.into());
+        }
+        env
+    }
+
+    fn log_tail(&self) -> String {
+        self.server.log_tail(80)
+    }
+}
+
+/// A job's working directory: the file it attests and what it writes.
+struct Job {
+    dir: tempfile::TempDir,
+}
+
+impl Job {
+    fn new(content: &str) -> Job {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("app.bin"), content).unwrap();
+        std::fs::write(dir.path().join("tampered.bin"), format!("{content}!")).unwrap();
+        Job { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn s(&self, name: &str) -> String {
+        self.path(name).display().to_string()
+    }
+
+    /// `cargo attest --push REF` in the job: no key, no --keyless, no
+    /// --sigstore; the bundle also written to app.sigstore.json.
+    fn attest_and_push(&self, stack: &Running, visibility: &str, reference: &str) -> Value {
+        let out = attest(&[
+            "--subject-path",
+            "app.bin",
+            "-o",
+            "app.sigstore.json",
+            "--push",
+            reference,
+            "--format",
+            "json",
+        ])
+        .envs(&stack.job_env(visibility, &self.path("job-cache")))
+        .cwd(self.dir.path())
+        .run();
+        assert_eq!(
+            out.code,
+            0,
+            "cargo attest --push in a {visibility} job failed\nstdout:\n{}\nstderr:\n{}\n{}",
+            out.stdout,
+            out.stderr,
+            stack.log_tail()
+        );
+        serde_json::from_slice(&std::fs::read(self.path("app.sigstore.json")).unwrap()).unwrap()
+    }
+
+    /// Our verify, as a consumer runs it: only the TUF settings (a cache
+    /// of its own), the owner and the stack's OIDC issuer.
+    fn ours(&self, stack: &Running, args: &[&str]) -> Output {
+        attest(&[&["verify"][..], args].concat())
+            .envs(&stack.tuf_env(&self.path("verify-cache")))
+            .cwd(self.dir.path())
+            .run()
+    }
+
+    fn peer(&self, program: &Path, args: &[&str]) -> Output {
+        let home = self.path("home");
+        std::fs::create_dir_all(&home).unwrap();
+        let out = Command::new(program)
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("TUF_ROOT", home.join(".sigstore/root"))
+            .env("GH_CONFIG_DIR", home.join(".config/gh"))
+            // gh wants a token for oci:// even offline; any value does.
+            .env("GH_TOKEN", "unused")
+            .env("GH_PROMPT_DISABLED", "1")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("ACTIONS_ID_TOKEN_REQUEST_URL")
+            .env_remove("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// gh 2.83.0 `attestation verify` with the instance's root as a custom
+    /// trusted root and the stack's OIDC issuer.
+    fn gh(&self, stack: &Running, root: &str, target: &str, extra: &[&str]) -> Output {
+        let args = [
+            &["attestation", "verify", target][..],
+            extra,
+            &[
+                "--custom-trusted-root",
+                stack.var(root),
+                "--cert-oidc-issuer",
+                stack.var("OIDC_ISSUER_URL"),
+            ],
+        ]
+        .concat();
+        self.peer(&testbed::peer_cache().join("bin/gh"), &args)
+    }
+
+    /// cosign v3 `verify-blob-attestation` of app.sigstore.json: the
+    /// instance's trusted root, an identity and issuer, no --insecure-*.
+    fn cosign(&self, stack: &Running, root: &str, file: &str, identity: &str) -> Output {
+        self.peer(
+            &testbed::peer_cache().join("bin/cosign"),
+            &[
+                "verify-blob-attestation",
+                "--bundle",
+                &self.s("app.sigstore.json"),
+                "--new-bundle-format",
+                "--trusted-root",
+                stack.var(root),
+                "--certificate-identity",
+                identity,
+                "--certificate-oidc-issuer",
+                stack.var("OIDC_ISSUER_URL"),
+                "--type",
+                "slsaprovenance1",
+                &self.s(file),
+            ],
+        )
+    }
+}
+
+fn accepted(who: &str, out: &Output) {
+    assert_eq!(
+        out.code, 0,
+        "{who} refused it\nstdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+}
+
+fn refused(who: &str, out: &Output) {
+    assert_ne!(
+        out.code, 0,
+        "{who} accepted it\nstdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{who}: {}", out.stderr);
+}
+
+/// The identity of the same workflow in another owner's repository.
+fn other_owner(identity: &str) -> String {
+    identity.replace("/acme/", "/evil/")
+}
+
+/// A public repository's job signs on public good's shape with no signing
+/// flags: one Rekor v1 `dsse` entry, no TSA; our verify (TUF defaults),
+/// cosign (no insecure flags) and gh accept it, and refuse a tampered file
+/// and a wrong owner.
+#[test]
+fn a_public_repository_job_signs_on_public_good_with_rekor_v1_and_every_verifier_agrees() {
+    let stack = Running::start();
+    let registry = testbed::docker_open();
+    let reference = registry.reference("stack/public:v1");
+    let job = Job::new("built by a public repository's job");
+    let bundle = job.attest_and_push(&stack, "public", &reference);
+
+    assert_eq!(stack.requests("PUBLIC_GOOD_FULCIO_REQUESTS"), 1);
+    assert_eq!(stack.requests("GITHUB_FULCIO_REQUESTS"), 0);
+    let entries = bundle["verificationMaterial"]["tlogEntries"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(entries.len(), 1, "{bundle:#}");
+    assert_eq!(
+        entries[0]["kindVersion"],
+        serde_json::json!({"kind": "dsse", "version": "0.0.1"}),
+        "{bundle:#}"
+    );
+    let root: Value =
+        serde_json::from_slice(&std::fs::read(stack.path("PUBLIC_GOOD_TRUSTED_ROOT")).unwrap())
+            .unwrap();
+    assert_eq!(
+        entries[0]["logId"]["keyId"], root["tlogs"][0]["logId"]["keyId"],
+        "not Rekor v1's entry: {bundle:#}"
+    );
+    assert!(
+        bundle["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "a TSA timestamp: {bundle:#}"
+    );
+
+    let oidc = stack.var("OIDC_ISSUER_URL").to_string();
+    let identity = stack.var("CERT_IDENTITY").to_string();
+    let ours = |file: &str, owner: &str| {
+        job.ours(
+            &stack,
+            &[
+                file,
+                "--from",
+                &reference,
+                "--owner",
+                owner,
+                "--certificate-oidc-issuer",
+                &oidc,
+            ],
+        )
+    };
+    accepted("our verify", &ours("app.bin", "acme"));
+    refused("our verify (tampered file)", &ours("tampered.bin", "acme"));
+    refused("our verify (wrong owner)", &ours("app.bin", "evil"));
+
+    let root = "PUBLIC_GOOD_TRUSTED_ROOT";
+    accepted("cosign", &job.cosign(&stack, root, "app.bin", &identity));
+    refused(
+        "cosign (tampered file)",
+        &job.cosign(&stack, root, "tampered.bin", &identity),
+    );
+    refused(
+        "cosign (wrong owner)",
+        &job.cosign(&stack, root, "app.bin", &other_owner(&identity)),
+    );
+
+    let bundle_file = job.s("app.sigstore.json");
+    let gh_file = |file: &str, owner: &str| {
+        job.gh(
+            &stack,
+            root,
+            &job.s(file),
+            &["--bundle", &bundle_file, "--owner", owner],
+        )
+    };
+    accepted("gh", &gh_file("app.bin", "acme"));
+    accepted(
+        "gh (oci://)",
+        &job.gh(
+            &stack,
+            root,
+            &format!("oci://{reference}"),
+            &["--bundle-from-oci", "--owner", "acme"],
+        ),
+    );
+    refused("gh (tampered file)", &gh_file("tampered.bin", "acme"));
+    refused("gh (wrong owner)", &gh_file("app.bin", "evil"));
+}
+
+/// The same job in a private repository signs on GitHub's shape: its Fulcio
+/// saw the request and public good's none; a TSA timestamp, no log entry;
+/// our verify and gh accept it with that instance's root.
+#[test]
+fn a_private_repository_job_signs_on_githubs_instance_with_a_timestamp_and_no_log() {
+    let stack = Running::start();
+    let registry = testbed::docker_open();
+    let reference = registry.reference("stack/private:v1");
+    let job = Job::new("built by a private repository's job");
+    let bundle = job.attest_and_push(&stack, "private", &reference);
+
+    assert_eq!(stack.requests("GITHUB_FULCIO_REQUESTS"), 1);
+    assert_eq!(stack.requests("PUBLIC_GOOD_FULCIO_REQUESTS"), 0);
+    assert!(
+        bundle["verificationMaterial"]["tlogEntries"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "a log entry: {bundle:#}"
+    );
+    assert_eq!(
+        bundle["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"]
+            .as_array()
+            .map_or(0, Vec::len),
+        1,
+        "{bundle:#}"
+    );
+
+    let oidc = stack.var("OIDC_ISSUER_URL").to_string();
+    let root_file = stack.var("GITHUB_TRUSTED_ROOT").to_string();
+    let ours = |file: &str, owner: &str, root: Option<&str>| {
+        let mut args = vec![
+            file,
+            "--from",
+            &reference,
+            "--owner",
+            owner,
+            "--certificate-oidc-issuer",
+            &oidc,
+        ];
+        if let Some(r) = root {
+            args.extend(["--trusted-root", r]);
+        }
+        job.ours(&stack, &args)
+    };
+    // At its defaults (the instance told by the certificate, its root
+    // through TUF) and with the instance's root named.
+    accepted("our verify", &ours("app.bin", "acme", None));
+    accepted(
+        "our verify --trusted-root",
+        &ours("app.bin", "acme", Some(&root_file)),
+    );
+    refused(
+        "our verify (tampered file)",
+        &ours("tampered.bin", "acme", None),
+    );
+    refused("our verify (wrong owner)", &ours("app.bin", "evil", None));
+
+    let root = "GITHUB_TRUSTED_ROOT";
+    let bundle_file = job.s("app.sigstore.json");
+    let gh_file = |file: &str, owner: &str| {
+        job.gh(
+            &stack,
+            root,
+            &job.s(file),
+            &["--bundle", &bundle_file, "--owner", owner],
+        )
+    };
+    accepted("gh", &gh_file("app.bin", "acme"));
+    accepted(
+        "gh (oci://)",
+        &job.gh(
+            &stack,
+            root,
+            &format!("oci://{reference}"),
+            &["--bundle-from-oci", "--owner", "acme"],
+        ),
+    );
+    refused("gh (tampered file)", &gh_file("tampered.bin", "acme"));
+    refused("gh (wrong owner)", &gh_file("app.bin", "evil"));
 }
