@@ -3,12 +3,13 @@
 //! stack (sigstore_stack.rs) and Rekor v1 (rekor_v1_stack.rs), on 127.0.0.1
 //! under testbed.rs' watchdog:
 //!
-//! - public good's shape: a Fulcio of its own (ephemeral CA) and Rekor v1,
-//!   no TSA, no CT log (a local CTFE on Trillian was left out:
-//!   tests/README.md says why);
+//! - public good's shape: a Fulcio of its own (CA organisation
+//!   "sigstore.dev") with a CT log (certificate-transparency-go's CTFE on a
+//!   tree of Rekor v1's Trillian: certificates carry SCTs), and Rekor v1; no
+//!   TSA;
 //! - GitHub's shape: a Fulcio of its own whose CA is named as GitHub's
 //!   (organisation "GitHub, Inc.", which gh and our verify read to tell the
-//!   instance), the stack's TSA, no transparency log.
+//!   instance), no CT log, the stack's TSA, no transparency log.
 //!
 //! The keyless stack's own Fulcio and Rekor v2 are not part of either.
 //!
@@ -32,10 +33,11 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
+use sha2::Digest;
 
 use crate::rekor_v1_stack::{RekorV1, rekor_v1};
 use crate::sigstore_stack::{
-    FileCa, SIGNING_CONFIG_MEDIA_TYPE, SigstoreStack, TRUSTED_ROOT_MEDIA_TYPE, TokenSpec,
+    CtLog, FileCa, SIGNING_CONFIG_MEDIA_TYPE, SigstoreStack, TRUSTED_ROOT_MEDIA_TYPE, TokenSpec,
     VALID_FROM, fulcio_bin, fulcio_chain, pem_blocks, start_fulcio, temp_dir,
 };
 use crate::support::missing_peer;
@@ -101,6 +103,8 @@ pub fn instances() -> &'static Instances {
     }
     let bins = Bins {
         fulcio: fulcio_bin(),
+        ct_server: peer_bin("ct_server"),
+        createtree: peer_bin("createtree"),
         proxy: peer_bin("recording-proxy"),
         python: python_peer(),
         tuf_repo: tuf_repo_script(),
@@ -110,6 +114,8 @@ pub fn instances() -> &'static Instances {
 
 struct Bins {
     fulcio: PathBuf,
+    ct_server: PathBuf,
+    createtree: PathBuf,
     proxy: PathBuf,
     python: PathBuf,
     tuf_repo: PathBuf,
@@ -147,11 +153,28 @@ fn start(stack: &SigstoreStack, log: &RekorV1, bins: &Bins) -> Instances {
     let mut servers = Vec::new();
     let dir = stack.dir.clone();
 
-    // Public good: a Fulcio of its own (so its CA is not GitHub's), Rekor v1.
+    // Public good: a Fulcio of its own with a CT log, Rekor v1.
     let pg_dir = dir.join("public-good");
     std::fs::create_dir_all(&pg_dir).unwrap();
-    let (fulcio, pg_fulcio) =
-        start_fulcio(&bins.fulcio, "fulcio-public-good", &stack.oidc_url, None);
+    let pg_ca = fulcio_ca(
+        &pg_dir.join("ca"),
+        "sigstore.dev",
+        "sigstore",
+        "sigstore-intermediate",
+    );
+    let (ct, ct_url, ct_key, ct_entry) = start_ct_log(bins, log, &pg_dir.join("ct"), &pg_ca);
+    servers.push(ct);
+    let ct_log = CtLog {
+        url: &ct_url,
+        public_key_pem: &ct_key,
+    };
+    let (fulcio, pg_fulcio) = start_fulcio(
+        &bins.fulcio,
+        "fulcio-public-good",
+        &stack.oidc_url,
+        Some(&pg_ca),
+        Some(&ct_log),
+    );
     servers.push(fulcio);
     let pg_chain = fulcio_chain(&pg_fulcio, &pg_dir.join("fulcio-chain.pem"));
     let pg_requests = pg_dir.join("fulcio-requests.jsonl");
@@ -159,7 +182,13 @@ fn start(stack: &SigstoreStack, log: &RekorV1, bins: &Bins) -> Instances {
         start_recorder(&bins.proxy, "public-good", &pg_fulcio, &pg_requests);
     servers.push(proxy);
     let rekor_tlog = rekor_v1_tlog(log);
-    let pg_root = trusted_root(&pg_fulcio_url, &pg_chain, vec![rekor_tlog], vec![]);
+    let pg_root = trusted_root(
+        &pg_fulcio_url,
+        &pg_chain,
+        vec![rekor_tlog],
+        vec![ct_entry],
+        vec![],
+    );
     let pg_signing = signing_config(
         &pg_fulcio_url,
         &stack.oidc_url,
@@ -172,9 +201,19 @@ fn start(stack: &SigstoreStack, log: &RekorV1, bins: &Bins) -> Instances {
     // no log.
     let gh_dir = dir.join("github");
     std::fs::create_dir_all(&gh_dir).unwrap();
-    let gh_ca = github_shaped_ca(&gh_dir.join("ca"));
-    let (fulcio, gh_fulcio) =
-        start_fulcio(&bins.fulcio, "fulcio-github", &stack.oidc_url, Some(&gh_ca));
+    let gh_ca = fulcio_ca(
+        &gh_dir.join("ca"),
+        "GitHub, Inc.",
+        "Internal Services Root",
+        "Fulcio Intermediate l2",
+    );
+    let (fulcio, gh_fulcio) = start_fulcio(
+        &bins.fulcio,
+        "fulcio-github",
+        &stack.oidc_url,
+        Some(&gh_ca),
+        None,
+    );
     servers.push(fulcio);
     let gh_chain = fulcio_chain(&gh_fulcio, &gh_dir.join("fulcio-chain.pem"));
     let gh_requests = gh_dir.join("fulcio-requests.jsonl");
@@ -188,7 +227,7 @@ fn start(stack: &SigstoreStack, log: &RekorV1, bins: &Bins) -> Instances {
         "certChain": cert_chain(&tsa_ders),
         "validFor": {"start": VALID_FROM},
     });
-    let gh_root = trusted_root(&gh_fulcio_url, &gh_chain, vec![], vec![tsa]);
+    let gh_root = trusted_root(&gh_fulcio_url, &gh_chain, vec![], vec![], vec![tsa]);
     let gh_signing = signing_config(
         &gh_fulcio_url,
         &stack.oidc_url,
@@ -348,10 +387,12 @@ impl Instances {
     }
 }
 
-/// A CA shaped as GitHub's Fulcio's (organisation "GitHub, Inc.", a root
-/// and an intermediate with the code-signing usage Fulcio requires of an
-/// intermediate), made with openssl in `dir`.
-fn github_shaped_ca(dir: &Path) -> FileCa {
+/// A CA for a Fulcio, made with openssl in `dir`: a root and an
+/// intermediate (with the code-signing usage Fulcio requires of an
+/// intermediate), both of organisation `org`, named as the real instance
+/// names its own (public good: "sigstore.dev"; GitHub: "GitHub, Inc.",
+/// which gh and our verify read to tell the instances apart).
+fn fulcio_ca(dir: &Path, org: &str, root_cn: &str, intermediate_cn: &str) -> FileCa {
     std::fs::create_dir_all(dir).unwrap();
     let openssl = |args: &[&str]| {
         let o = Command::new("openssl")
@@ -363,6 +404,7 @@ fn github_shaped_ca(dir: &Path) -> FileCa {
     };
     let ec = ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"];
     openssl(&[&["genpkey"][..], &ec, &["-out", "root.key"]].concat());
+    let root_subject = format!("/O={org}/CN={root_cn}");
     openssl(&[
         "req",
         "-x509",
@@ -372,7 +414,7 @@ fn github_shaped_ca(dir: &Path) -> FileCa {
         "-days",
         "3650",
         "-subj",
-        "/O=GitHub, Inc./CN=Internal Services Root",
+        &root_subject,
         "-addext",
         "basicConstraints=critical,CA:TRUE",
         "-addext",
@@ -381,13 +423,14 @@ fn github_shaped_ca(dir: &Path) -> FileCa {
         "root.pem",
     ]);
     openssl(&[&["genpkey"][..], &ec, &["-out", "intermediate.key"]].concat());
+    let intermediate_subject = format!("/O={org}/CN={intermediate_cn}");
     openssl(&[
         "req",
         "-new",
         "-key",
         "intermediate.key",
         "-subj",
-        "/O=GitHub, Inc./CN=Fulcio Intermediate l2",
+        &intermediate_subject,
         "-out",
         "intermediate.csr",
     ]);
@@ -427,7 +470,101 @@ fn github_shaped_ca(dir: &Path) -> FileCa {
     FileCa {
         chain_pem,
         key_pem: dir.join("intermediate.key"),
+        root_pem: dir.join("root.pem"),
     }
+}
+
+/// Public good's CT log: certificate-transparency-go's CTFE (`ct_server`)
+/// on a tree of its own in Rekor v1's Trillian, accepting chains to
+/// `ca`'s root, with an ECDSA P-256 key made here. Returns the server, its
+/// URL with the log prefix (what Fulcio's `--ct-log-url` takes), the key's
+/// PEM and its trusted-root entry.
+fn start_ct_log(
+    bins: &Bins,
+    log: &RekorV1,
+    dir: &Path,
+    ca: &FileCa,
+) -> (Server, String, PathBuf, Value) {
+    std::fs::create_dir_all(dir).unwrap();
+    let o = Command::new(&bins.createtree)
+        .arg(format!("--admin_server={}", log.trillian_rpc))
+        .output()
+        .expect("run createtree");
+    assert!(o.status.success(), "createtree (CT log): {o:?}");
+    let tree = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(tree.parse::<u64>().is_ok(), "createtree printed {o:?}");
+
+    // The CTFE reads a password-protected (legacy PEM) key only.
+    let key = dir.join("ct.key");
+    let encrypted = dir.join("ct-encrypted.key");
+    let public = dir.join("ct.pub.pem");
+    crate::sigstore_stack::openssl(
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+        ],
+        &key,
+    );
+    let o = Command::new("openssl")
+        .args(["ec", "-aes256", "-passout", "pass:cargo-attest-test", "-in"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&encrypted)
+        .output()
+        .expect("run openssl");
+    assert!(o.status.success(), "openssl ec -aes256: {o:?}");
+    let o = Command::new("openssl")
+        .args(["pkey", "-pubout", "-in"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&public)
+        .output()
+        .expect("run openssl");
+    assert!(o.status.success(), "openssl pkey -pubout: {o:?}");
+    let spki = pem_blocks(&std::fs::read_to_string(&public).unwrap())
+        .pop()
+        .expect("the CT key as PEM");
+
+    let config = dir.join("ct.cfg");
+    std::fs::write(
+        &config,
+        format!(
+            "config {{\n  log_id: {tree}\n  prefix: \"test\"\n  roots_pem_file: \"{roots}\"\n  \
+             private_key {{\n    [type.googleapis.com/keyspb.PEMKeyFile] {{\n      \
+             path: \"{key}\"\n      password: \"cargo-attest-test\"\n    }}\n  }}\n  \
+             ext_key_usages: [\"CodeSigning\"]\n}}\n",
+            roots = ca.root_pem.display(),
+            key = encrypted.display(),
+        ),
+    )
+    .unwrap();
+    let (server, url) = crate::sigstore_stack::with_port_retries("ct_server", |ports| {
+        let d = temp_dir("ct-server");
+        let mut cmd = Command::new(&bins.ct_server);
+        cmd.arg(format!("--log_config={}", config.display()))
+            .arg(format!("--log_rpc_server={}", log.trillian_rpc))
+            .arg(format!("--http_endpoint=127.0.0.1:{}", ports[0]))
+            .args(["--quota_remote=false", "--quota_intermediate=false"]);
+        let server = Server::start("ct_server", &d, cmd)?;
+        let base = format!("http://127.0.0.1:{}", ports[0]);
+        crate::sigstore_stack::wait_http(&server, &base, "/test/ct/v1/get-roots")?;
+        Ok((server, format!("{base}/test")))
+    });
+    let entry = json!({
+        "baseUrl": &url,
+        "hashAlgorithm": "SHA2_256",
+        "publicKey": {
+            "rawBytes": B64.encode(&spki),
+            "keyDetails": "PKIX_ECDSA_P256_SHA_256",
+            "validFor": {"start": VALID_FROM},
+        },
+        "logId": {"keyId": B64.encode(sha2::Sha256::digest(&spki))},
+    });
+    (server, url, public, entry)
 }
 
 /// Starts a recording proxy in front of `upstream`; returns it and its URL.
@@ -523,6 +660,7 @@ fn trusted_root(
     fulcio_url: &str,
     fulcio_chain: &[Vec<u8>],
     tlogs: Vec<Value>,
+    ctlogs: Vec<Value>,
     tsas: Vec<Value>,
 ) -> Value {
     json!({
@@ -534,7 +672,7 @@ fn trusted_root(
             "certChain": cert_chain(fulcio_chain),
             "validFor": {"start": VALID_FROM},
         }],
-        "ctlogs": [],
+        "ctlogs": ctlogs,
         "timestampAuthorities": tsas,
     })
 }

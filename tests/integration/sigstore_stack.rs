@@ -392,7 +392,7 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
     let gitlab_issuer_url = format!("{oidc_url}/gitlab");
     servers.push(oidc);
 
-    let (fulcio, fulcio_url) = start_fulcio(&bins.fulcio, "fulcio", &oidc_url, None);
+    let (fulcio, fulcio_url) = start_fulcio(&bins.fulcio, "fulcio", &oidc_url, None, None);
     servers.push(fulcio);
 
     let (tsa, tsa_url) = with_port_retries("timestamp-server", |ports| {
@@ -574,9 +574,19 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
 pub(crate) struct FileCa {
     pub chain_pem: PathBuf,
     pub key_pem: PathBuf,
+    /// The root alone (PEM).
+    pub root_pem: PathBuf,
 }
 
-/// Starts a Fulcio v1.8.8 (no CT log) that trusts the OIDC issuer at
+/// A CT log for Fulcio's precertificates: its URL with the log's prefix
+/// (`--ct-log-url`) and its public key (PEM), with which Fulcio checks the
+/// SCTs it gets.
+pub(crate) struct CtLog<'a> {
+    pub url: &'a str,
+    pub public_key_pem: &'a Path,
+}
+
+/// Starts a Fulcio v1.8.8 (with `ct_log`, else none) that trusts the OIDC issuer at
 /// `oidc_url` as `github-workflow` and `{oidc_url}/gitlab` as
 /// `gitlab-pipeline`, both with client id `AUDIENCE`; its CA is `ca`, else
 /// `--ca ephemeralca` (one made at start, subject organisation "sigstore").
@@ -588,6 +598,7 @@ pub(crate) fn start_fulcio(
     name: &str,
     oidc_url: &str,
     ca: Option<&FileCa>,
+    ct_log: Option<&CtLog<'_>>,
 ) -> (Server, String) {
     let gitlab_issuer_url = format!("{oidc_url}/gitlab");
     let fulcio_config = json!({
@@ -613,8 +624,14 @@ pub(crate) fn start_fulcio(
                 .arg(&ca.key_pem)
                 .args(["--fileca-key-passwd", "unused", "--fileca-watch=false"]),
         };
-        cmd.args(["--ct-log-url", ""])
-            .arg("--config-path")
+        match ct_log {
+            None => cmd.args(["--ct-log-url", ""]),
+            Some(ct) => cmd
+                .args(["--ct-log-url", ct.url])
+                .arg("--ct-log-public-key-path")
+                .arg(ct.public_key_pem),
+        };
+        cmd.arg("--config-path")
             .arg(&config)
             .args(["--host", "127.0.0.1", "--port", &ports[0].to_string()])
             .args([
