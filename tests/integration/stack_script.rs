@@ -288,6 +288,9 @@ echo done > "$OUT/done"
         pg_root["tlogs"][0]["baseUrl"],
         env["PUBLIC_GOOD_REKOR_URL"].as_str()
     );
+    // Public good's Fulcio logs its certificates in a CT log; GitHub's not.
+    assert_eq!(count(&pg_root, "ctlogs"), 1, "{pg_root}");
+    assert_eq!(count(&gh_root, "ctlogs"), 0, "{gh_root}");
     let pg_config = json("PUBLIC_GOOD.signing_config.json");
     let gh_config = json("GITHUB.signing_config.json");
     assert_eq!(
