@@ -58,6 +58,9 @@ _cargo__attest() {
             cargo__attest,repair)
                 cmd="cargo__attest__subcmd__repair"
                 ;;
+            cargo__attest,trusted-root)
+                cmd="cargo__attest__subcmd__trusted__subcmd__root"
+                ;;
             cargo__attest,verify)
                 cmd="cargo__attest__subcmd__verify"
                 ;;
@@ -120,6 +123,9 @@ _cargo__attest() {
                 ;;
             cargo__attest__subcmd__help,repair)
                 cmd="cargo__attest__subcmd__help__subcmd__repair"
+                ;;
+            cargo__attest__subcmd__help,trusted-root)
+                cmd="cargo__attest__subcmd__help__subcmd__trusted__subcmd__root"
                 ;;
             cargo__attest__subcmd__help,verify)
                 cmd="cargo__attest__subcmd__help__subcmd__verify"
@@ -188,7 +194,7 @@ _cargo__attest() {
 
     case "${cmd}" in
         cargo__attest)
-            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --timeout --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --strict --push --push-file --sbom --sbom-only --sbom-size-limit --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key package push attach discover download inspect prune migrate repair login logout generate help"
+            opts="-q -v -p -r -F -o -h -V --format --quiet --verbose --timeout --manifest-path --package --target --profile --release --target-dir --features --all-features --no-default-features --cargo-json --subject-path --subject-checksums --subject-name --subject-digest --key --key-name --keyless --sigstore --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --offline --public-good-tuf-url --public-good-tuf-root --github-tuf-url --github-tuf-root --output --strict --push --push-file --sbom --sbom-only --sbom-size-limit --oci-layout --plain-http --insecure --attach --redetect --created --progress --help --version verify key package push attach discover download inspect trusted-root prune migrate repair login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,6 +268,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sigstore)
+                    COMPREPLY=($(compgen -W "public-good github" -- "${cur}"))
+                    return 0
+                    ;;
                 --identity-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -283,6 +293,22 @@ _cargo__attest() {
                     return 0
                     ;;
                 --rekor-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-good-tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-good-tuf-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-tuf-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -562,7 +588,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__help)
-            opts="verify key package push attach discover download inspect prune migrate repair login logout generate help"
+            opts="verify key package push attach discover download inspect trusted-root prune migrate repair login logout generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -856,6 +882,20 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cargo__attest__subcmd__help__subcmd__trusted__subcmd__root)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1238,7 +1278,7 @@ _cargo__attest() {
             return 0
             ;;
         cargo__attest__subcmd__package)
-            opts="-p -o -q -v -h --manifest-path --package --target-dir --key --key-name --keyless --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --output --push --oci-layout --plain-http --insecure --attach --redetect --created --progress --format --quiet --verbose --timeout --help"
+            opts="-p -o -q -v -h --manifest-path --package --target-dir --key --key-name --keyless --sigstore --identity-token --fulcio-url --timestamp-server-url --signing-config --rekor-url --rekor-version --tlog-upload --no-tlog-upload --offline --public-good-tuf-url --public-good-tuf-root --github-tuf-url --github-tuf-root --output --push --oci-layout --plain-http --insecure --attach --redetect --created --progress --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1268,6 +1308,10 @@ _cargo__attest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sigstore)
+                    COMPREPLY=($(compgen -W "public-good github" -- "${cur}"))
+                    return 0
+                    ;;
                 --identity-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1289,6 +1333,22 @@ _cargo__attest() {
                     return 0
                     ;;
                 --rekor-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-good-tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-good-tuf-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-tuf-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1433,8 +1493,50 @@ _cargo__attest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cargo__attest__subcmd__trusted__subcmd__root)
+            opts="-q -v -h --sigstore --offline --public-good-tuf-url --public-good-tuf-root --github-tuf-url --github-tuf-root --format --quiet --verbose --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sigstore)
+                    COMPREPLY=($(compgen -W "public-good github" -- "${cur}"))
+                    return 0
+                    ;;
+                --public-good-tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-good-tuf-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-tuf-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cargo__attest__subcmd__verify)
-            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --allow-unanchored --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --oci-layout --plain-http --insecure --crate --registry --format --quiet --verbose --timeout --help"
+            opts="-q -v -h --bundle --from --key --predicate-type --builder-id --source-repo --source-ref --source-digest --trusted-root --certificate-identity --certificate-identity-regexp --certificate-oidc-issuer --certificate-oidc-issuer-regexp --allow-unanchored --owner --repo --signer-workflow --deny-self-hosted-runners --tlog-threshold --insecure-ignore-tlog --offline --public-good-tuf-url --public-good-tuf-root --github-tuf-url --github-tuf-root --oci-layout --plain-http --insecure --crate --registry --format --quiet --verbose --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1505,6 +1607,22 @@ _cargo__attest() {
                     return 0
                     ;;
                 --tlog-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-good-tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-good-tuf-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-tuf-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -443,6 +443,7 @@ mod tests {
             Error::registry("r.io", "HTTP 500"),
             Error::timeout("too slow"),
             Error::crate_checksum("other bytes"),
+            Error::trust_metadata("expired"),
             Error::internal("a bug"),
         ];
         for e in errors {
@@ -458,6 +459,7 @@ mod tests {
                 | Error::Registry { .. }
                 | Error::Timeout { .. }
                 | Error::CrateChecksum { .. }
+                | Error::TrustMetadata { .. }
                 | Error::Internal { .. } => {}
             }
             let code = e.exit_code();
@@ -479,7 +481,7 @@ mod tests {
     #[test]
     fn every_exit_code_is_documented_once() {
         let codes: Vec<u8> = EXIT_CODES.iter().map(|(c, _)| c.code()).collect();
-        let mut expected: Vec<u8> = (0..=10).collect();
+        let mut expected: Vec<u8> = (0..=11).collect();
         expected.push(141);
         assert_eq!(codes, expected);
         // A new variant must be added here, and so to the table above.
@@ -496,6 +498,7 @@ mod tests {
                 | ExitCode::Registry
                 | ExitCode::Timeout
                 | ExitCode::CrateChecksum
+                | ExitCode::TrustMetadata
                 | ExitCode::OutputClosed => {}
             }
         }

@@ -74,7 +74,7 @@ pub struct AttestArgs {
     pub tlog: TlogUploadArgs,
 
     #[command(flatten)]
-    pub trust: super::TrustArgs,
+    pub trust: super::trust::TrustArgs,
 
     /// Where to write the bundle: a file, or an existing directory
     /// (default: <target-dir>/attest/).

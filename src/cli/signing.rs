@@ -46,7 +46,7 @@ pub struct KeylessArgs {
     /// public good for a public project, none otherwise; elsewhere public
     /// good. Public good logs the signer's identity publicly.
     #[arg(long, value_enum, value_name = "INSTANCE")]
-    pub sigstore: Option<super::SigstoreInstance>,
+    pub sigstore: Option<super::trust::SigstoreInstance>,
 
     /// The OIDC identity token for keyless signing, or @FILE to read it
     /// from a file (implies --keyless). Default: SIGSTORE_ID_TOKEN, else

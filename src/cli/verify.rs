@@ -47,7 +47,7 @@ pub struct VerifyArgs {
     pub tlog: TlogPolicyArgs,
 
     #[command(flatten)]
-    pub trust: super::TrustArgs,
+    pub trust: super::trust::TrustArgs,
 
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,

@@ -27,8 +27,7 @@ use crate::signing::signer::{
     RekorWitness, SignedBundle, Signer, TimestampWitness, Witness, sign_dsse,
 };
 use crate::signing::{Algorithm, IN_TOTO_PAYLOAD_TYPE};
-use crate::trust::{Trust, choice};
-use sigstore_trust_root::SigningConfig;
+use crate::trust::{Material, Trust, choice};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -369,21 +368,23 @@ fn signing_services(
              `permissions: id-token: write`",
         )
     })?;
-    let config = instance_config(settings, args, &token)?;
-    let endpoints = endpoints(args, true, config.as_ref())?;
+    let trust = Trust::new(settings.trust.clone());
+    let material = instance_material(settings, args, &token, &trust)?;
+    let endpoints = endpoints(args, true, material)?;
     let signer = keyless_signer(&token, &endpoints, &services, gathered)?;
     Ok((endpoints, services, signer))
 }
 
-/// The signing config of the Sigstore instance the signature goes to
-/// (`trust::choice`: by flag, else by the repository's visibility), fresh
-/// through TUF. None when --signing-config or --fulcio-url name the
-/// services instead.
-fn instance_config(
+/// The trust material (signing config, trusted root) of the Sigstore
+/// instance the signature goes to (`trust::choice`: by flag, else by the
+/// repository's visibility), fresh through TUF. None when --signing-config
+/// or --fulcio-url name the services instead.
+fn instance_material<'t>(
     settings: &Settings,
     args: &AttestArgs,
     token: &IdentityToken,
-) -> Result<Option<SigningConfig>> {
+    trust: &'t Trust,
+) -> Result<Option<&'t Material>> {
     if args.keyless.signing_config.is_some() || args.keyless.fulcio_url.is_some() {
         return Ok(None);
     }
@@ -391,19 +392,12 @@ fn instance_config(
     let visibility = token.claims().repository_visibility.as_deref();
     let chosen = choice::for_signing(flag, &settings.env, visibility)?;
     tracing::info!("Signing on {} ({}).", chosen.instance, chosen.why);
-    let trust = Trust::new(settings.trust.clone());
-    Ok(Some(
-        trust.material(chosen.instance)?.signing_config.clone(),
-    ))
+    trust.material(chosen.instance).map(Some)
 }
 
 /// The Sigstore services this run signs with (none for a key without a
 /// timestamp authority or log).
-fn endpoints(
-    args: &AttestArgs,
-    keyless: bool,
-    instance_config: Option<&SigningConfig>,
-) -> Result<Endpoints> {
+fn endpoints(args: &AttestArgs, keyless: bool, instance: Option<&Material>) -> Result<Endpoints> {
     Endpoints::resolve(
         EndpointFlags {
             fulcio_url: args.keyless.fulcio_url.as_deref(),
@@ -416,7 +410,8 @@ fn endpoints(
                 _ => None,
             },
             signing_config: args.keyless.signing_config.as_deref(),
-            instance_config,
+            instance_config: instance.map(|m| &m.signing_config),
+            instance_root: instance.map(|m| &m.trusted_root),
         },
         keyless,
     )

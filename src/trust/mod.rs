@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use sigstore_trust_root::{SigningConfig, SigstoreInstance, TrustedRoot};
 
 use crate::environment::Env;
-use crate::error::{Error, Result};
+use crate::error::{Error, ExitCode, Result};
 
 pub(crate) const PUBLIC_GOOD_TUF_URL_ENV: &str = "CARGO_ATTEST_PUBLIC_GOOD_TUF_URL";
 pub(crate) const PUBLIC_GOOD_TUF_ROOT_ENV: &str = "CARGO_ATTEST_PUBLIC_GOOD_TUF_ROOT";
@@ -227,7 +227,7 @@ pub(crate) struct Trust {
 #[derive(Clone)]
 struct Shared {
     report: String,
-    trust: bool,
+    code: ExitCode,
 }
 
 impl Trust {
@@ -247,12 +247,19 @@ impl Trust {
         let loaded = self.loaded[instance.index()].get_or_init(|| {
             self.load(instance).map_err(|e| Shared {
                 report: e.report(),
-                trust: matches!(e, Error::TrustMetadata { .. }),
+                code: e.exit_code(),
             })
         });
-        loaded.as_ref().map_err(|e| match e.trust {
-            true => Error::trust_metadata(e.report.clone()),
-            false => Error::registry(instance.name(), e.report.clone()),
+        loaded.as_ref().map_err(|e| match e.code {
+            ExitCode::TrustMetadata => Error::trust_metadata(e.report.clone()),
+            ExitCode::Usage => Error::usage(e.report.clone()),
+            ExitCode::Io => Error::io(
+                "use",
+                "the trust material",
+                std::io::Error::other(e.report.clone()),
+            ),
+            ExitCode::Internal => Error::internal(e.report.clone()),
+            _ => Error::registry(instance.name(), e.report.clone()),
         })
     }
 

@@ -377,8 +377,10 @@ fn certificate_instance(trust: &Trust, leaf: &[u8]) -> Result<Instance> {
     }
     match names_issuer(second) {
         Ok(true) => Ok(second),
+        // A refusal by TUF is never passed over.
+        Err(e) if e.exit_code() == crate::error::ExitCode::TrustMetadata => Err(e),
         // The second guess's trust material is only a candidate: failing
-        // to get it must not hide the first's verdict.
+        // to reach it must not hide the first's verdict.
         Ok(false) | Err(_) => Ok(first),
     }
 }

@@ -432,7 +432,7 @@ fn keyless_in_github_actions_certifies_the_workflow_and_verifies_by_identity() {
             issuer,
         ],
     )
-    .fails_with(VERIFY, "public-good trusted root");
+    .fails_with(VERIFY, "public-good Sigstore instance");
 }
 
 #[test]

@@ -39,5 +39,6 @@ mod soak;
 mod support;
 mod testbed;
 mod testbed_smoke;
+mod tuf;
 mod ux;
 mod verify_ref;

@@ -38,6 +38,14 @@ pub fn attest(args: &[&str]) -> Cmd {
         "SIGSTORE_ID_TOKEN",
         "ACTIONS_ID_TOKEN_REQUEST_URL",
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        "GITHUB_EVENT_PATH",
+        "CI_PROJECT_VISIBILITY",
+        "CARGO_ATTEST_SIGSTORE",
+        "CARGO_ATTEST_OFFLINE",
+        "CARGO_ATTEST_PUBLIC_GOOD_TUF_URL",
+        "CARGO_ATTEST_PUBLIC_GOOD_TUF_ROOT",
+        "CARGO_ATTEST_GITHUB_TUF_URL",
+        "CARGO_ATTEST_GITHUB_TUF_ROOT",
     ] {
         command.env_remove(var);
     }

@@ -18,8 +18,9 @@ use reqwest::Url;
 use sigstore_crypto::{CertificateInfo, KeyPair};
 use sigstore_trust_root::{
     SIGSTORE_PRODUCTION_SIGNING_CONFIG, ServiceEndpoint, ServiceSelector, SigningConfig,
+    TrustedRoot,
 };
-use sigstore_types::DerCertificate;
+use sigstore_types::{DerCertificate, DerPublicKey};
 
 use self::http::{Services, service_url};
 use self::rekor::RekorLog;
@@ -45,6 +46,9 @@ pub(crate) struct EndpointFlags<'a> {
     /// TUF), for keyless signing without --signing-config; public good's
     /// built-in one when none is given.
     pub(crate) instance_config: Option<&'a SigningConfig>,
+    /// That instance's trusted root: the keys of its logs, which a log's
+    /// answer is checked with before it goes into a bundle.
+    pub(crate) instance_root: Option<&'a TrustedRoot>,
 }
 
 /// The services a signature is made with.
@@ -57,6 +61,8 @@ pub(crate) struct Endpoints {
     /// The Rekor logs to record the signature in (none, one, or as many as
     /// the signing config's selector asks for).
     pub(crate) rekor: Vec<RekorEndpoint>,
+    /// Log keys of the signing instance's trusted root, by base URL.
+    pub(crate) log_keys: Vec<(String, DerPublicKey)>,
 }
 
 /// The Rekor API versions we record in (the signing config's
@@ -215,6 +221,7 @@ impl Endpoints {
                 .map(|u| service_url("timestamp server", &u))
                 .transpose()?,
             rekor,
+            log_keys: flags.instance_root.map(log_keys).unwrap_or_default(),
         })
     }
 
@@ -223,7 +230,16 @@ impl Endpoints {
         self.rekor
             .iter()
             .map(|r| match r.version {
-                RekorVersion::V1 => Log::V1(RekorV1Log { url: r.url.clone() }),
+                RekorVersion::V1 => Log::V1(RekorV1Log {
+                    url: r.url.clone(),
+                    // The newest key listed for the log, should keys have rotated.
+                    trusted_key: self
+                        .log_keys
+                        .iter()
+                        .rev()
+                        .find(|(url, _)| url == r.url.as_str().trim_end_matches('/'))
+                        .map(|(_, key)| key.clone()),
+                }),
                 RekorVersion::V2 => Log::V2(RekorLog { url: r.url.clone() }),
             })
             .collect()
@@ -234,6 +250,20 @@ impl Endpoints {
             .clone()
             .map(|url| TimestampAuthority { url })
     }
+}
+
+/// The keys a trusted root lists for its logs, by base URL (no trailing
+/// slash), oldest first.
+fn log_keys(root: &TrustedRoot) -> Vec<(String, DerPublicKey)> {
+    root.tlogs
+        .iter()
+        .map(|log| {
+            (
+                log.base_url.trim_end_matches('/').to_string(),
+                log.public_key.raw_bytes.clone(),
+            )
+        })
+        .collect()
 }
 
 /// Fulcio's base URL with a trailing slash, so `join` keeps any path.
@@ -396,6 +426,36 @@ mod tests {
         );
         let key = Endpoints::resolve(EndpointFlags::default(), false).unwrap();
         assert!(key.fulcio.is_none() && key.timestamp_server.is_none() && key.rekor.is_empty());
+    }
+
+    #[test]
+    fn a_v1_log_is_checked_with_the_key_the_instance_root_lists() {
+        let config = public_good_signing_config().unwrap();
+        let root =
+            TrustedRoot::from_json(sigstore_trust_root::SIGSTORE_PRODUCTION_TRUSTED_ROOT).unwrap();
+        let flags = EndpointFlags {
+            instance_config: Some(&config),
+            instance_root: Some(&root),
+            ..Default::default()
+        };
+        let e = Endpoints::resolve(flags, true).unwrap();
+        let logs = e.rekor_logs();
+        let Some(Log::V1(log)) = logs.first() else {
+            panic!("public good records in a v1 log");
+        };
+        let listed = root
+            .tlogs
+            .iter()
+            .rev()
+            .find(|l| l.base_url.trim_end_matches('/') == "https://rekor.sigstore.dev")
+            .unwrap();
+        assert_eq!(log.trusted_key.as_ref(), Some(&listed.public_key.raw_bytes));
+        // Without the instance's root, no key is assumed here.
+        let bare = Endpoints::resolve(EndpointFlags::default(), true).unwrap();
+        let Some(Log::V1(log)) = bare.rekor_logs().into_iter().next() else {
+            panic!("public good records in a v1 log");
+        };
+        assert!(log.trusted_key.is_none());
     }
 
     #[test]

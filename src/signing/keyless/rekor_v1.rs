@@ -58,6 +58,9 @@ impl V1Verifier<'_> {
 pub(crate) struct RekorV1Log {
     /// The log's base URL (with a trailing slash).
     pub(crate) url: Url,
+    /// The key the signing instance's trusted root (fresh through TUF)
+    /// lists for this log, if it lists it.
+    pub(crate) trusted_key: Option<DerPublicKey>,
 }
 
 /// The request body of a `dsse` v0.0.1 entry. sigstore-rekor's `DsseEntry`
@@ -200,7 +203,11 @@ impl RekorV1Log {
     /// (`GET /api/v1/log/publicKey`), which at least binds every answer to
     /// one key, the one verifiers will have to trust.
     fn log_key(&self, services: &Services) -> Result<LogKey> {
-        if let Some(key) = public_good_key(&self.url) {
+        if let Some(key) = self
+            .trusted_key
+            .clone()
+            .or_else(|| public_good_key(&self.url))
+        {
             return LogKey::new(key).map_err(Error::internal);
         }
         let url = self.endpoint("api/v1/log/publicKey")?;
@@ -318,6 +325,7 @@ pub(crate) fn accept_for_fuzzing(
 ) -> Result<TransparencyLogEntry> {
     let log = RekorV1Log {
         url: Url::parse("http://127.0.0.1/").map_err(|e| Error::internal(e.to_string()))?,
+        trusted_key: None,
     };
     let key = LogKey::new(DerPublicKey::new(log_spki.to_vec())).map_err(Error::internal)?;
     log.accept(answer, &key, envelope, &V1Verifier::PublicKey(signer_spki))
@@ -518,6 +526,7 @@ mod tests {
     fn check(entry: &LogEntry, log: &FakeLog, envelope: &DsseEnvelope, spki: &[u8]) -> String {
         let rekor = RekorV1Log {
             url: Url::parse("http://127.0.0.1:1/").unwrap(),
+            trusted_key: None,
         };
         match rekor.check(
             entry,
