@@ -378,34 +378,7 @@ echo done > "$OUT/done"
     assert_eq!((entries(&gh), timestamps(&gh)), (0, 1), "{gh}");
 
     // Stopped: nothing answers, the stack's dir is gone.
-    let dir = PathBuf::from(&env["SIGSTORE_STACK_DIR"]);
-    let urls = [
-        "OIDC_ISSUER_URL",
-        "PUBLIC_GOOD_FULCIO_URL",
-        "GITHUB_FULCIO_URL",
-        "CARGO_ATTEST_PUBLIC_GOOD_TUF_URL",
-        "CARGO_ATTEST_GITHUB_TUF_URL",
-        "PUBLIC_GOOD_REKOR_URL",
-    ];
-    let deadline = Instant::now() + Duration::from_secs(20);
-    for name in urls {
-        let addr = port_of(&env[name]);
-        while TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok() {
-            assert!(
-                Instant::now() < deadline,
-                "{name} ({addr}) still answers after the script ended"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    while dir.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "{} not removed after the script ended",
-            dir.display()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert_stopped(&env);
 }
 
 // ---- GitHub Actions jobs against the stack (issue 19, "Done when") ---------
@@ -856,4 +829,111 @@ fn a_private_repository_job_signs_on_githubs_instance_with_a_timestamp_and_no_lo
     );
     refused("gh (tampered file)", &gh_file("tampered.bin", "acme"));
     refused("gh (wrong owner)", &gh_file("app.bin", "evil"));
+}
+
+/// Waits until none of the stack's URLs answers and its dir is gone.
+fn assert_stopped(env: &BTreeMap<String, String>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for name in [
+        "OIDC_ISSUER_URL",
+        "PUBLIC_GOOD_FULCIO_URL",
+        "GITHUB_FULCIO_URL",
+        "CARGO_ATTEST_PUBLIC_GOOD_TUF_URL",
+        "CARGO_ATTEST_GITHUB_TUF_URL",
+        "PUBLIC_GOOD_REKOR_URL",
+    ] {
+        let addr = port_of(&env[name]);
+        while TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok() {
+            assert!(
+                Instant::now() < deadline,
+                "{name} ({addr}) still answers after the stack ended"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let dir = PathBuf::from(&env["SIGSTORE_STACK_DIR"]);
+    while dir.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{} not removed after the stack ended",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A failing COMMAND: the script exits with its status, and stops the
+/// stack all the same.
+#[test]
+fn the_stack_script_exits_with_a_failing_commands_status_and_stops_the_stack() {
+    let (o, out) = run_stack(r#"env > "$OUT/env"; exit 3"#, &[]);
+    assert_eq!(o.code, 3, "stdout:\n{}\nstderr:\n{}", o.stdout, o.stderr);
+    assert_stopped(&read_env(&out.path().join("env")));
+}
+
+/// Without a COMMAND: the env file's path on stdout, then it waits; an
+/// interrupt (SIGINT, as Ctrl-C sends) stops it and everything it started.
+#[test]
+fn the_stack_script_without_a_command_waits_and_stops_on_an_interrupt() {
+    use std::io::{BufRead, BufReader};
+    let _one = one_stack();
+    let mut child = Command::new(repo_root().join("scripts/sigstore-stack.sh"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run scripts/sigstore-stack.sh");
+    // Whatever happens below, the stack does not outlive the test (and
+    // once it has been reaped, its pid is not signalled again).
+    struct Kill(Option<u32>);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            if let Some(pid) = self.0 {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .stderr(Stdio::null())
+                    .status();
+            }
+        }
+    }
+    let mut kill = Kill(Some(child.id()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let path = rx
+        .recv_timeout(SCRIPT_TIMEOUT)
+        .expect("the env file's path on stdout");
+    let env_file = PathBuf::from(path.trim());
+    let env: BTreeMap<String, String> = std::fs::read_to_string(&env_file)
+        .unwrap_or_else(|e| panic!("{}: {e}", env_file.display()))
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.trim_matches('\'').to_string()))
+        .collect();
+    for name in CONTRACT {
+        assert!(env.contains_key(*name), "{name} not in {env:?}");
+    }
+    // Still up: it waits.
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(child.try_wait().unwrap().is_none(), "it did not wait");
+    assert!(TcpStream::connect(port_of(&env["OIDC_ISSUER_URL"])).is_ok());
+
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            kill.0 = None;
+            break s;
+        }
+        assert!(Instant::now() < deadline, "SIGINT did not stop it");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert_stopped(&env);
 }
