@@ -70,7 +70,13 @@ fn main() {
     wait_for_tsa_metrics_port();
 
     let instances = sigstore_instances::instances();
-    let env_file = env_file.unwrap_or_else(|| instances.dir.join("sigstore-stack.env"));
+    // A relative --env-file is relative to where the script was started
+    // (it runs cargo from the checkout).
+    let env_file = match (env_file, std::env::var_os("SIGSTORE_STACK_CWD")) {
+        (Some(f), Some(cwd)) if f.is_relative() => PathBuf::from(cwd).join(f),
+        (Some(f), _) => f,
+        (None, _) => instances.dir.join("sigstore-stack.env"),
+    };
     let mut text = instances.env_file_text();
     text.push_str(&format!(
         "SIGSTORE_STACK_ENV='{}'\n",
