@@ -285,6 +285,7 @@ fn start(stack: &SigstoreStack, log: &RekorV1, bins: &Bins) -> Instances {
             stack.oidc_url
         )
     };
+    check_visibility_urls(&request("private"), &stack.actions_request_token);
     let instances = Instances {
         dir,
         public_good,
@@ -310,6 +311,37 @@ fn start(stack: &SigstoreStack, log: &RekorV1, bins: &Bins) -> Instances {
         instances.github.tuf_url,
     );
     instances
+}
+
+/// The oidc-issuer in the peer cache is shared by every checkout, and one
+/// built from an older source ignores `repository_visibility` in the URL:
+/// say so at start rather than sign a "private" job on public good.
+fn check_visibility_urls(private_url: &str, request_token: &str) {
+    let auth = format!("Authorization: bearer {request_token}");
+    let r = testbed::http(
+        "GET",
+        &format!("{private_url}&audience=sigstore"),
+        &[&auth],
+        None,
+        None,
+    );
+    assert_eq!(r.status, 200, "the Actions token endpoint: {r:?}");
+    let jwt = r.json()["value"].as_str().unwrap_or_default().to_string();
+    let claims: Value = jwt
+        .split('.')
+        .nth(1)
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Value::Null);
+    assert_eq!(
+        claims["repository_visibility"], "private",
+        "the oidc-issuer in the peer cache ignores repository_visibility in the token URL \
+         (built from an older tests/peers/oidc-issuer): run scripts/setup-test-peers.sh"
+    );
 }
 
 impl Instances {
