@@ -11,9 +11,11 @@
 #     $PEER_CACHE/bin: oras, go-registry, token-service, fault-proxy (Go)
 #   - keyless stack and Sigstore peers (DESIGN.md section 9), $PEER_CACHE/bin:
 #     cosign (v3), cosign2 (v2), regctl, fulcio, timestamp-server,
-#     rekor-server-posix (rekor-tiles), oidc-issuer (Go)
+#     rekor-server-posix (rekor-tiles), oidc-issuer, recording-proxy (Go)
+#   - gh 2.83.0 (`gh attestation verify`, a verifier peer), $PEER_CACHE/bin/gh
 #   - Rekor v1 (DESIGN.md section 9): apt mariadb-server; $PEER_CACHE/bin:
-#     trillian_log_server, trillian_log_signer, createtree, rekor-server (Go);
+#     trillian_log_server, trillian_log_signer, createtree, rekor-server,
+#     ct_server (certificate-transparency-go's CTFE) (Go);
 #     $PEER_CACHE/share: Trillian's MySQL schema
 # Idempotent; each step is skipped when already up to date.
 # Target: Debian 12, as root (or a user with sudo). Needs Node >= 20.17 with npm.
@@ -298,11 +300,16 @@ REGCTL_VERSION="v0.11.7"
 FULCIO_VERSION="v1.8.8"
 TSA_VERSION="v2.1.3"            # v2.1.5 needs Go 1.27
 REKOR_TILES_VERSION="v2.3.0"
+# gh 2.105.0 needs Go 1.27 and a module the proxy does not serve; 2.83.0
+# builds with Go 1.26. `gh attestation verify` is a verifier peer (needs
+# GH_TOKEN set to any value for oci:// even offline).
+GH_VERSION="v2.83.0"
 
 setup_sigstore_peers() {
   go_install_if_needed cosign github.com/sigstore/cosign/v3/cmd/cosign "$COSIGN_VERSION"
   go_install_if_needed cosign2 github.com/sigstore/cosign/v2/cmd/cosign "$COSIGN2_VERSION"
   go_install_if_needed regctl github.com/regclient/regclient/cmd/regctl "$REGCTL_VERSION"
+  go_install_if_needed gh github.com/cli/cli/v2/cmd/gh "$GH_VERSION"
 }
 
 setup_keyless_stack() {
@@ -312,6 +319,7 @@ setup_keyless_stack() {
   go_install_if_needed rekor-server-posix \
     github.com/sigstore/rekor-tiles/v2/cmd/rekor-server/posix "$REKOR_TILES_VERSION"
   go_build_if_needed "$PEERS/oidc-issuer" "$PEER_CACHE/bin/oidc-issuer"
+  go_build_if_needed "$PEERS/recording-proxy" "$PEER_CACHE/bin/recording-proxy"
 }
 
 # Rekor v1, as the public-good instance runs it by default: rekor-server on
@@ -320,6 +328,7 @@ setup_keyless_stack() {
 # socket; the system service the package may start is not used.
 TRILLIAN_VERSION="v1.7.2"
 REKOR_V1_VERSION="v1.5.4"
+CT_GO_VERSION="v1.3.3"
 
 setup_rekor_v1() {
   install_apt_packages mariadb-server
@@ -340,6 +349,10 @@ setup_rekor_v1() {
     github.com/google/trillian/cmd/trillian_log_signer "$TRILLIAN_VERSION"
   go_install_if_needed createtree github.com/google/trillian/cmd/createtree "$TRILLIAN_VERSION"
   go_install_if_needed rekor-server github.com/sigstore/rekor/cmd/rekor-server "$REKOR_V1_VERSION"
+  # The public-good-shaped instance's CT log (scripts/sigstore-stack.sh):
+  # the CTFE on the same Trillian, the version Fulcio v1.8.8 builds with.
+  go_install_if_needed ct_server \
+    github.com/google/certificate-transparency-go/trillian/ctfe/ct_server "$CT_GO_VERSION"
   # Trillian's MySQL schema, from the module `go install` just fetched, kept
   # beside the binaries so the harness needs no Go module cache.
   local schema="$PEER_CACHE/share/trillian-$TRILLIAN_VERSION-storage.sql" modcache

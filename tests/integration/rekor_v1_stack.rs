@@ -48,6 +48,9 @@ pub struct RekorV1 {
     /// Signing config v0.2: the stack's Fulcio and OIDC issuer, this log as
     /// `majorApiVersion` 1, no TSA.
     pub signing_config: PathBuf,
+    /// Trillian's gRPC address ("127.0.0.1:PORT"), for other trees on the
+    /// same Trillian (the public-good-shaped instance's CT log).
+    pub trillian_rpc: String,
     servers: Vec<Server>,
 }
 
@@ -326,6 +329,7 @@ fn start(stack: &SigstoreStack, bins: &Bins) -> RekorV1 {
         log_id,
         trusted_root,
         signing_config,
+        trillian_rpc: rpc,
         servers,
     }
 }

@@ -392,38 +392,7 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
     let gitlab_issuer_url = format!("{oidc_url}/gitlab");
     servers.push(oidc);
 
-    // Fulcio: HTTP, gRPC and metrics ports, and a legacy gRPC socket of its
-    // own (the default is one abstract socket name for every instance).
-    let fulcio_config = json!({
-        "OIDCIssuers": {
-            &oidc_url: {"IssuerURL": &oidc_url, "ClientID": AUDIENCE, "Type": "github-workflow"},
-            &gitlab_issuer_url: {"IssuerURL": &gitlab_issuer_url, "ClientID": AUDIENCE, "Type": "gitlab-pipeline"},
-        }
-    });
-    let (fulcio, fulcio_url) = with_port_retries("fulcio", |ports| {
-        let d = temp_dir("sigstore-fulcio");
-        let config = d.join("config.json");
-        std::fs::write(&config, fulcio_config.to_string()).unwrap();
-        let mut cmd = Command::new(&bins.fulcio);
-        cmd.args(["serve", "--ca", "ephemeralca", "--ct-log-url", ""])
-            .arg("--config-path")
-            .arg(&config)
-            .args(["--host", "127.0.0.1", "--port", &ports[0].to_string()])
-            .args([
-                "--grpc-host",
-                "127.0.0.1",
-                "--grpc-port",
-                &ports[1].to_string(),
-            ])
-            .args(["--metrics-port", &ports[2].to_string()])
-            .arg("--legacy-unix-domain-socket")
-            .arg(d.join("legacy-grpc.sock"))
-            .args(["--log_type", "prod"]);
-        let server = Server::start("fulcio", &d, cmd)?;
-        let url = format!("http://127.0.0.1:{}", ports[0]);
-        wait_http(&server, &url, "/api/v2/trustBundle")?;
-        Ok((server, url))
-    });
+    let (fulcio, fulcio_url) = start_fulcio(&bins.fulcio, "fulcio", &oidc_url, None, None);
     servers.push(fulcio);
 
     let (tsa, tsa_url) = with_port_retries("timestamp-server", |ports| {
@@ -491,16 +460,8 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
     servers.push(rekor);
 
     // Trust material, as the services publish it.
-    let bundle = get_json(&format!("{fulcio_url}/api/v2/trustBundle"));
-    let fulcio_pems: Vec<String> = bundle["chains"][0]["certificates"]
-        .as_array()
-        .unwrap_or_else(|| panic!("Fulcio's trustBundle has no chain: {bundle}"))
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .collect();
     let fulcio_chain_pem = dir.join("fulcio-chain.pem");
-    std::fs::write(&fulcio_chain_pem, fulcio_pems.concat()).unwrap();
-    let fulcio_ders: Vec<Vec<u8>> = fulcio_pems.iter().flat_map(|p| pem_blocks(p)).collect();
+    let fulcio_ders = fulcio_chain(&fulcio_url, &fulcio_chain_pem);
 
     let r = http(
         "GET",
@@ -605,6 +566,103 @@ fn start_stack(bins: &Bins) -> SigstoreStack {
         actions_request_token,
         servers,
     }
+}
+
+/// A CA for Fulcio's `--ca fileca`: the chain as PEM (the issuing
+/// certificate first, the root last) and the issuing certificate's
+/// unencrypted PKCS#8 key.
+pub(crate) struct FileCa {
+    pub chain_pem: PathBuf,
+    pub key_pem: PathBuf,
+    /// The root alone (PEM).
+    pub root_pem: PathBuf,
+}
+
+/// A CT log for Fulcio's precertificates: its URL with the log's prefix
+/// (`--ct-log-url`) and its public key (PEM), with which Fulcio checks the
+/// SCTs it gets.
+pub(crate) struct CtLog<'a> {
+    pub url: &'a str,
+    pub public_key_pem: &'a Path,
+}
+
+/// Starts a Fulcio v1.8.8 (with `ct_log`, else none) that trusts the OIDC issuer at
+/// `oidc_url` as `github-workflow` and `{oidc_url}/gitlab` as
+/// `gitlab-pipeline`, both with client id `AUDIENCE`; its CA is `ca`, else
+/// `--ca ephemeralca` (one made at start, subject organisation "sigstore").
+/// Returns it and its base URL. HTTP, gRPC and metrics ports, and a legacy
+/// gRPC socket of its own (the default is one abstract socket name for
+/// every instance, so a second Fulcio could not start).
+pub(crate) fn start_fulcio(
+    bin: &Path,
+    name: &str,
+    oidc_url: &str,
+    ca: Option<&FileCa>,
+    ct_log: Option<&CtLog<'_>>,
+) -> (Server, String) {
+    let gitlab_issuer_url = format!("{oidc_url}/gitlab");
+    let fulcio_config = json!({
+        "OIDCIssuers": {
+            oidc_url: {"IssuerURL": oidc_url, "ClientID": AUDIENCE, "Type": "github-workflow"},
+            &gitlab_issuer_url: {"IssuerURL": &gitlab_issuer_url, "ClientID": AUDIENCE, "Type": "gitlab-pipeline"},
+        }
+    });
+    with_port_retries(name, |ports| {
+        let d = temp_dir(&format!("sigstore-{name}"));
+        let config = d.join("config.json");
+        std::fs::write(&config, fulcio_config.to_string()).unwrap();
+        let mut cmd = Command::new(bin);
+        cmd.arg("serve");
+        match ca {
+            None => cmd.args(["--ca", "ephemeralca"]),
+            // fileca insists on a password flag; an unencrypted PKCS#8 key
+            // ignores it.
+            Some(ca) => cmd
+                .args(["--ca", "fileca", "--fileca-cert"])
+                .arg(&ca.chain_pem)
+                .arg("--fileca-key")
+                .arg(&ca.key_pem)
+                .args(["--fileca-key-passwd", "unused", "--fileca-watch=false"]),
+        };
+        match ct_log {
+            None => cmd.args(["--ct-log-url", ""]),
+            Some(ct) => cmd
+                .args(["--ct-log-url", ct.url])
+                .arg("--ct-log-public-key-path")
+                .arg(ct.public_key_pem),
+        };
+        cmd.arg("--config-path")
+            .arg(&config)
+            .args(["--host", "127.0.0.1", "--port", &ports[0].to_string()])
+            .args([
+                "--grpc-host",
+                "127.0.0.1",
+                "--grpc-port",
+                &ports[1].to_string(),
+            ])
+            .args(["--metrics-port", &ports[2].to_string()])
+            .arg("--legacy-unix-domain-socket")
+            .arg(d.join("legacy-grpc.sock"))
+            .args(["--log_type", "prod"]);
+        let server = Server::start(name, &d, cmd)?;
+        let url = format!("http://127.0.0.1:{}", ports[0]);
+        wait_http(&server, &url, "/api/v2/trustBundle")?;
+        Ok((server, url))
+    })
+}
+
+/// A Fulcio's CA chain from `GET /api/v2/trustBundle`: written to `pem_out`
+/// as PEM (intermediates and root, root last) and returned as DER.
+pub(crate) fn fulcio_chain(fulcio_url: &str, pem_out: &Path) -> Vec<Vec<u8>> {
+    let bundle = get_json(&format!("{fulcio_url}/api/v2/trustBundle"));
+    let fulcio_pems: Vec<String> = bundle["chains"][0]["certificates"]
+        .as_array()
+        .unwrap_or_else(|| panic!("Fulcio's trustBundle has no chain: {bundle}"))
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    std::fs::write(pem_out, fulcio_pems.concat()).unwrap();
+    fulcio_pems.iter().flat_map(|p| pem_blocks(p)).collect()
 }
 
 impl SigstoreStack {

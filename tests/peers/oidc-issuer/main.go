@@ -30,7 +30,11 @@
 //	    GitHub Actions' token-request endpoint: {"value": JWT} for a known T
 //	    (-request-token, or one from /actions/register), else 401. Without
 //	    `audience`, the audience is "https://github.com/OWNER" (GitHub's
-//	    default).
+//	    default). With `repository_visibility=V` (public, private or
+//	    internal; anything else is 400) the token's repository_visibility
+//	    claim is V whatever T was registered with: one request token, one
+//	    endpoint, and a URL per visibility, so a test bed can hand a job a
+//	    public or a private repository's tokens by the URL alone.
 package main
 
 import (
@@ -230,6 +234,18 @@ func (s *server) actionsToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Kind = "github"
+	if v := r.URL.Query().Get("repository_visibility"); v != "" {
+		if v != "public" && v != "private" && v != "internal" {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "repository_visibility must be public, private or internal"})
+			return
+		}
+		claims := make(map[string]json.RawMessage, len(req.Claims)+1)
+		for k, c := range req.Claims {
+			claims[k] = c
+		}
+		claims["repository_visibility"], _ = json.Marshal(v)
+		req.Claims = claims
+	}
 	if aud, ok := r.URL.Query()["audience"]; ok && len(aud) > 0 && aud[0] != "" {
 		req.Audience = aud[0]
 	} else {

@@ -1,0 +1,3 @@
+module cargo-attest.test/recording-proxy
+
+go 1.25.0
