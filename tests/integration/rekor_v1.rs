@@ -15,6 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
 
+use crate::proxy::FaultProxy;
 use crate::rekor_v1_stack::rekor_v1;
 use crate::sigstore_stack::{self, SigstoreStack, TokenSpec};
 use crate::support::{Output, attest, node_peer};
@@ -520,4 +521,65 @@ fn a_log_answer_that_does_not_verify_is_refused_and_no_bundle_is_written() {
     let mut args = direct.to_vec();
     args.push(&proxy);
     job.sign("relayed", &none, &args).success();
+}
+
+/// The log records the entry but its answer is lost (a proxy in between
+/// answers 503 after the log has answered); the client's retry then meets
+/// 409, "an equivalent entry already exists". The signature is in the log:
+/// the run fetches that entry, checks it like a fresh answer, and succeeds,
+/// instead of failing (and, re-run, logging the artifact twice).
+#[test]
+fn an_entry_recorded_before_its_answer_was_lost_is_fetched_not_refused() {
+    let (_, log) = rekor_v1();
+    let proxy = FaultProxy::start_before("rekor-v1", &log.url);
+    proxy.add_rules(json!({
+        "method": "POST",
+        "path_regex": "^/api/v1/log/entries$",
+        "nth": 1,
+        "when": "after",
+        "action": {"status": 503, "body": "the answer was lost on the way"}
+    }));
+    let job = Job::new();
+    job.key("k.pem", "p256");
+    let none = BTreeMap::new();
+    let url = proxy.url();
+    let out = job.sign(
+        "lost",
+        &none,
+        &[
+            "--key",
+            "k.pem",
+            "--tlog-upload",
+            "--rekor-version",
+            "1",
+            "--rekor-url",
+            &url,
+            "--format",
+            "json",
+        ],
+    );
+    let v = out.success().json();
+    assert_eq!(v["tlogEntries"], 1, "{v}");
+    let faults = proxy.fault_log();
+    assert_eq!(
+        faults.len(),
+        1,
+        "the lost answer was not injected: {faults:?}"
+    );
+    assert_eq!(
+        faults[0]["upstream_status"], 201,
+        "the log did not record the first POST, so no 409 was met: {faults:?}"
+    );
+    let bundle = job.path("lost.sigstore.json");
+    let entry = only_v1_entry(&bundle, &log.log_id);
+    assert!(
+        entry["inclusionProof"]["checkpoint"]["envelope"].is_string(),
+        "{entry:#}"
+    );
+    job.verify(
+        "lost.bin",
+        &bundle,
+        &["--key", "k.pem", "--trusted-root", s(&log.trusted_root)],
+    )
+    .success();
 }

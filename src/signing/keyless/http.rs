@@ -75,10 +75,12 @@ pub(crate) struct Call<'a> {
     pub(crate) bearer: Option<Bearer<'a>>,
 }
 
-/// A service's answer: status and (bounded) body.
+/// A service's answer: status, (bounded) body, and where it points
+/// (`Location`: Rekor v1 names the entry that already exists this way).
 pub(crate) struct Answer {
     pub(crate) status: StatusCode,
     pub(crate) body: Vec<u8>,
+    pub(crate) location: Option<String>,
 }
 
 impl Answer {
@@ -190,6 +192,11 @@ fn without_url(e: reqwest::Error) -> reqwest::Error {
 
 fn read(response: Response, service: &str, host: &str) -> Result<Answer> {
     let status = response.status();
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let mut body = Vec::new();
     response
         .take(MAX_BODY + 1)
@@ -203,7 +210,11 @@ fn read(response: Response, service: &str, host: &str) -> Result<Answer> {
             format!("{service} answered with more than {MAX_BODY} bytes"),
         ));
     }
-    Ok(Answer { status, body })
+    Ok(Answer {
+        status,
+        body,
+        location,
+    })
 }
 
 #[cfg(test)]
@@ -217,6 +228,7 @@ mod tests {
         let answer = Answer {
             status: StatusCode::BAD_REQUEST,
             body: format!("bad token {jwt}; signature {signature}; ok").into_bytes(),
+            location: None,
         };
         let text = answer.text_without(&[jwt]);
         assert!(!text.contains(signature), "{text}");
@@ -226,6 +238,7 @@ mod tests {
         let long = Answer {
             status: StatusCode::BAD_REQUEST,
             body: format!("{}{jwt}", "x".repeat(MAX_ERROR_TEXT - 10)).into_bytes(),
+            location: None,
         };
         assert!(!long.text_without(&[jwt]).contains("eyJ"));
     }

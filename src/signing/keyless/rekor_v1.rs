@@ -28,7 +28,7 @@ use sigstore_types::{
     SignatureBytes, TransparencyLogEntry,
 };
 
-use super::http::{Call, Services, shown};
+use super::http::{Answer, Call, Services, shown};
 use crate::error::{Error, Result};
 
 /// Who the log must record as the signature's verifier.
@@ -138,6 +138,14 @@ impl RekorV1Log {
             body: Some(body),
             bearer: None,
         })?;
+        if answer.status == reqwest::StatusCode::CONFLICT {
+            // The log holds this very envelope already: our request was
+            // recorded but its answer lost (a timeout or a 5xx from a proxy,
+            // then the HTTP layer's retry). Fetch that entry and check it
+            // like a fresh answer, rather than fail a signature the log has.
+            let existing = self.existing_entry(services, &answer)?;
+            return self.accept(&existing, &log_key, envelope, &verifier);
+        }
         if !answer.status.is_success() {
             let hint = if answer.status == reqwest::StatusCode::NOT_FOUND {
                 " (is it a Rekor v2 log? Then pass --rekor-version 2)"
@@ -150,6 +158,42 @@ impl RekorV1Log {
             ));
         }
         self.accept(&answer.body, &log_key, envelope, &verifier)
+    }
+
+    /// The entry a 409 answer points at (`Location: .../entries/UUID`), as
+    /// the log serves it: the same shape as an answer to the POST, with its
+    /// inclusion proof and signed entry timestamp, so `accept` checks it all.
+    fn existing_entry(&self, services: &Services, conflict: &Answer) -> Result<Vec<u8>> {
+        let uuid = conflict
+            .location
+            .as_deref()
+            .and_then(|l| l.rsplit('/').next())
+            .filter(|id| matches!(id.len(), 64 | 80) && id.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| {
+                conflict.refusal(
+                    &self.host(),
+                    format!("{} says the entry exists but not where", self.service()),
+                )
+            })?;
+        let url = self.endpoint(&format!("api/v1/log/entries/{uuid}"))?;
+        let service = self.service();
+        tracing::debug!("the signature is in {service} already: fetching entry {uuid}");
+        let answer = services.send(&Call {
+            service: &service,
+            method: Method::GET,
+            url: &url,
+            content_type: None,
+            accept: "application/json",
+            body: None,
+            bearer: None,
+        })?;
+        if !answer.status.is_success() {
+            return Err(answer.refusal(
+                &self.host(),
+                format!("{service} did not serve the entry it already holds ({uuid})"),
+            ));
+        }
+        Ok(answer.body)
     }
 
     /// The bundle's entry from the log's answer, once everything in it is
