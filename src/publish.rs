@@ -446,6 +446,69 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_read_whole_has_the_size_it_was_listed_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        std::fs::write(&path, b"12345").unwrap();
+        let mut buffer = Vec::new();
+        read_whole(&path, 5, &mut buffer).unwrap();
+        assert_eq!(buffer, b"12345");
+        // The buffer is reused: nothing of the file before lingers.
+        std::fs::write(&path, b"abc").unwrap();
+        read_whole(&path, 3, &mut buffer).unwrap();
+        assert_eq!(buffer, b"abc");
+        for listed in [2, 4] {
+            let err = read_whole(&path, listed, &mut buffer).unwrap_err();
+            assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
+            assert!(
+                err.to_string().contains("changed while it was pushed"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn small_and_large_files_become_layers_with_their_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = crate::layout::Layout::open_or_create(&dir.path().join("layout")).unwrap();
+        // Read whole (up to 16 MiB) and streamed (above), several at once.
+        let sizes = [0, 3, 1 << 20, READ_WHOLE_UP_TO as usize, (17 << 20) + 1, 7];
+        let paths: Vec<PathBuf> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let path = dir.path().join(format!("f{i}.bin"));
+                std::fs::write(&path, vec![i as u8; n]).unwrap();
+                path
+            })
+            .collect();
+        let mut files = artifact_files(&paths).unwrap();
+        // A digest known before (provenance) is taken as given, and checked.
+        files[1].digest = Some(sha256_of(&[1u8; 3]));
+        let progress = Progress::new(crate::progress::Mode::Quiet);
+        let layers = push_layers(&layout, &files, &progress, None).unwrap();
+        for ((layer, path), &n) in layers.iter().zip(&paths).zip(&sizes) {
+            let bytes = std::fs::read(path).unwrap();
+            assert_eq!(layer.digest, sha256_of(&bytes));
+            assert_eq!(layer.size, n as u64);
+            assert!(
+                layout.blob_exists(&layer.digest).unwrap(),
+                "{}",
+                layer.title
+            );
+        }
+        assert!(
+            layout
+                .blob_exists(&Descriptor::empty_config().digest)
+                .unwrap()
+        );
+        // A known digest the bytes do not match is refused, not stored.
+        files[1].digest = Some(sha256_of(b"other"));
+        assert!(push_layers(&layout, &files[1..2], &progress, None).is_err());
+        assert!(!layout.blob_exists(&sha256_of(b"other")).unwrap());
+    }
+
+    #[test]
     fn manifest_shape() {
         let layers = vec![Layer {
             title: "a.bin".into(),
