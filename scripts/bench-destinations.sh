@@ -18,6 +18,11 @@
 # 10 MiB release binary), read once before each run so both variants find
 # it in the page cache.
 #
+# On a tag-fallback registry (docker-registry) each attach waits out the
+# fallback's settle window (2 s, src/attach/fallback.rs) before its last
+# read-back: most of a run's wall time, and the same for one destination or
+# several (they settle at once). `--files 10` makes the uploads weigh more.
+#
 # Needs docker-registry, curl, python3, /usr/bin/time (package `time`), and
 # ferro-oci-server as built by scripts/setup-test-peers.sh when asked for.
 # Run by hand; not part of CI.
