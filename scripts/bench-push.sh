@@ -50,9 +50,13 @@ for tool in docker-registry curl skopeo openssl /usr/bin/time "$ORAS"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench: missing $tool (run scripts/setup-test-peers.sh; apt-get install time)" >&2; exit 1; }
 done
 
-echo "bench: building cargo-attest (release)" >&2
-(cd "$ROOT" && cargo build --release --locked -q)
-BIN="$ROOT/target/release/cargo-attest"
+# CARGO_ATTEST_BENCH_BIN: a binary to measure instead of building this
+# tree's (an earlier build, for a before/after).
+if [ -z "${CARGO_ATTEST_BENCH_BIN:-}" ]; then
+  echo "bench: building cargo-attest (release)" >&2
+  (cd "$ROOT" && cargo build --release --locked -q)
+fi
+BIN="${CARGO_ATTEST_BENCH_BIN:-$ROOT/target/release/cargo-attest}"
 
 WORK="$(mktemp -d /var/tmp/cargo-attest-bench.XXXXXX)"
 SHM="$(mktemp -d /dev/shm/cargo-attest-bench.XXXXXX)"

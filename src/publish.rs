@@ -5,7 +5,7 @@
 //! Map: docs/architecture.md#publish
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -14,25 +14,34 @@ use crate::attach::discover::discover;
 use crate::attach::{AttachOptions, AttachReport, BUNDLE_ARTIFACT_TYPE, attach_bundle};
 use crate::error::{Error, Result};
 use crate::oci::Store;
+use crate::oci::digest::sha256_of;
 use crate::oci::manifest::{
     ANNOTATION_CREATED, ANNOTATION_TITLE, Descriptor, EMPTY_JSON, ImageIndex, ImageManifest,
     MEDIA_TYPE_INDEX, MEDIA_TYPE_MANIFEST,
 };
 use crate::oci::platform::Platform;
-use crate::progress::{Progress, Status};
+use crate::progress::{Blob, Progress, Status};
 use crate::provenance::subjects::sha256_file;
 
 /// Default `artifactType` of artifacts pushed by cargo-attest.
 pub(crate) const DEFAULT_ARTIFACT_TYPE: &str = "application/vnd.cargo-attest.artifact.v1";
 /// Media type of each file's layer.
 pub(crate) const LAYER_MEDIA_TYPE: &str = "application/octet-stream";
-/// Files up to this size are hashed before upload, so that one the
-/// registry already has is skipped (HEAD); larger ones are hashed while
-/// they upload, in one pass, unless their digest is already known.
+/// Files up to this size are read whole into memory, once: hashed there
+/// (unless their digest is known), skipped when the store has them
+/// (HEAD), else sent from there in one request. With [`PARALLEL_UPLOADS`]
+/// at once that holds 64 MiB at most.
+const READ_WHOLE_UP_TO: u64 = 16 << 20;
+/// Files below this size (and above [`READ_WHOLE_UP_TO`]) are hashed
+/// before upload, so that one the registry already has is skipped (HEAD);
+/// larger ones are hashed while they upload, in one pass, unless their
+/// digest is already known.
 const HASH_FIRST_BELOW: u64 = 32 << 20;
-/// Blobs uploaded at once: two keep both cores busy (the registry needs
-/// the other one on a two-core machine); a third only adds contention.
-const PARALLEL_UPLOADS: usize = 2;
+/// Blobs uploaded at once. A small blob's time is mostly round trips and
+/// the registry's own work (it hashes and moves what it received), which
+/// overlap; large ones are bound by the two cores, which four streams
+/// share as well as two.
+const PARALLEL_UPLOADS: usize = 4;
 
 /// A file to push, with its digest when it is already known (hashed for
 /// provenance, say).
@@ -336,30 +345,37 @@ pub(crate) fn push_layers(
     progress: &Progress,
     label: Option<&str>,
 ) -> Result<Vec<Layer>> {
-    let config = Descriptor::empty_config();
-    if !store.blob_exists(&config.digest)? {
-        store.put_blob_bytes(EMPTY_JSON, &config)?;
-    }
     let next = AtomicUsize::new(0);
     let digests: Mutex<Vec<Option<String>>> = Mutex::new(vec![None; files.len()]);
     let workers = files.len().clamp(1, PARALLEL_UPLOADS);
     let results: Vec<Result<()>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
+        // The config is two bytes: its round trips overlap the files'.
+        let config = scope.spawn(|| -> Result<()> {
+            let config = Descriptor::empty_config();
+            if !store.blob_exists(&config.digest)? {
+                store.put_blob_bytes(EMPTY_JSON, &config)?;
+            }
+            Ok(())
+        });
+        let uploads: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| -> Result<()> {
+                    // Small files are read into this, one after another:
+                    // memory touched once, not once per file.
+                    let mut buffer = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else {
                             return Ok(());
                         };
-                        let digest = push_file(store, file, progress, label)?;
+                        let digest = push_file(store, file, progress, label, &mut buffer)?;
                         digests.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(digest);
                     }
                 })
             })
             .collect();
-        handles
-            .into_iter()
+        std::iter::once(config)
+            .chain(uploads)
             .map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err(Error::internal("an upload thread panicked")))
@@ -384,18 +400,23 @@ pub(crate) fn push_layers(
 }
 
 /// One file: skipped when the store has it (its digest known or cheap to
-/// learn), else streamed in, hashed on the way when not known.
+/// learn), else sent: a small one read whole into `buffer`, a large one
+/// streamed in, hashed on the way when not known.
 fn push_file(
     store: &dyn Store,
     file: &ArtifactFile,
     progress: &Progress,
     label: Option<&str>,
+    buffer: &mut Vec<u8>,
 ) -> Result<String> {
     let name = match label {
         Some(label) => format!("{} -> {label}", file.title),
         None => file.title.clone(),
     };
     let blob = progress.blob(&name, file.size);
+    if file.size <= READ_WHOLE_UP_TO {
+        return push_read_file(store, file, blob, buffer);
+    }
     let known = match &file.digest {
         Some(d) => Some(d.clone()),
         None if file.size < HASH_FIRST_BELOW => {
@@ -413,6 +434,69 @@ fn push_file(
     let digest = store.put_blob_file(&file.path, file.size, known.as_deref(), &blob)?;
     blob.finish(Status::Uploaded);
     Ok(digest)
+}
+
+/// A small file: read once into `buffer`, hashed from there when its
+/// digest is not known, sent from there when the store lacks it. A digest
+/// known before (hashed for provenance) is checked by the store as it
+/// takes the bytes; with it, the HEAD goes first, so a file the store has
+/// is not read.
+fn push_read_file(
+    store: &dyn Store,
+    file: &ArtifactFile,
+    blob: Blob<'_>,
+    buffer: &mut Vec<u8>,
+) -> Result<String> {
+    if let Some(digest) = &file.digest
+        && store.blob_exists(digest)?
+    {
+        blob.finish(Status::Exists);
+        return Ok(digest.clone());
+    }
+    read_whole(&file.path, file.size, buffer)?;
+    let digest = match &file.digest {
+        Some(digest) => digest.clone(),
+        None => {
+            let digest = sha256_of(buffer);
+            if store.blob_exists(&digest)? {
+                blob.finish(Status::Exists);
+                return Ok(digest);
+            }
+            digest
+        }
+    };
+    blob.start();
+    let bytes = bytes::Bytes::from(std::mem::take(buffer));
+    let stored = store.put_blob_read(&file.path, bytes.clone(), &digest, &blob);
+    // The memory back for the next file, unless the HTTP client still
+    // holds it (a connection cut mid-body): then the next file gets new.
+    if let Ok(back) = bytes.try_into_mut() {
+        *buffer = back.into();
+    }
+    stored?;
+    blob.finish(Status::Uploaded);
+    Ok(digest)
+}
+
+/// Reads the whole of a file of `size` bytes (its size when it was listed:
+/// the manifest says so) into `buffer`; a file that has grown or shrunk
+/// since is an error.
+fn read_whole(path: &Path, size: u64, buffer: &mut Vec<u8>) -> Result<()> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+    buffer.clear();
+    buffer.reserve(size as usize);
+    file.take(size + 1)
+        .read_to_end(buffer)
+        .map_err(|e| Error::io("read", path, e))?;
+    if buffer.len() as u64 != size {
+        return Err(Error::invalid_input(format!(
+            "{} changed while it was pushed: {size} bytes when listed, {} now",
+            path.display(),
+            buffer.len()
+        )));
+    }
+    Ok(())
 }
 
 /// Stores the manifest under `tag` (or by digest) once its blobs are in.
@@ -461,6 +545,69 @@ pub(crate) fn artifact_files(paths: &[PathBuf]) -> Result<Vec<ArtifactFile>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_read_whole_has_the_size_it_was_listed_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        std::fs::write(&path, b"12345").unwrap();
+        let mut buffer = Vec::new();
+        read_whole(&path, 5, &mut buffer).unwrap();
+        assert_eq!(buffer, b"12345");
+        // The buffer is reused: nothing of the file before lingers.
+        std::fs::write(&path, b"abc").unwrap();
+        read_whole(&path, 3, &mut buffer).unwrap();
+        assert_eq!(buffer, b"abc");
+        for listed in [2, 4] {
+            let err = read_whole(&path, listed, &mut buffer).unwrap_err();
+            assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
+            assert!(
+                err.to_string().contains("changed while it was pushed"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn small_and_large_files_become_layers_with_their_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = crate::layout::Layout::open_or_create(&dir.path().join("layout")).unwrap();
+        // Read whole (up to 16 MiB) and streamed (above), several at once.
+        let sizes = [0, 3, 1 << 20, READ_WHOLE_UP_TO as usize, (17 << 20) + 1, 7];
+        let paths: Vec<PathBuf> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let path = dir.path().join(format!("f{i}.bin"));
+                std::fs::write(&path, vec![i as u8; n]).unwrap();
+                path
+            })
+            .collect();
+        let mut files = artifact_files(&paths).unwrap();
+        // A digest known before (provenance) is taken as given, and checked.
+        files[1].digest = Some(sha256_of(&[1u8; 3]));
+        let progress = Progress::new(crate::progress::Mode::Quiet);
+        let layers = push_layers(&layout, &files, &progress, None).unwrap();
+        for ((layer, path), &n) in layers.iter().zip(&paths).zip(&sizes) {
+            let bytes = std::fs::read(path).unwrap();
+            assert_eq!(layer.digest, sha256_of(&bytes));
+            assert_eq!(layer.size, n as u64);
+            assert!(
+                layout.blob_exists(&layer.digest).unwrap(),
+                "{}",
+                layer.title
+            );
+        }
+        assert!(
+            layout
+                .blob_exists(&Descriptor::empty_config().digest)
+                .unwrap()
+        );
+        // A known digest the bytes do not match is refused, not stored.
+        files[1].digest = Some(sha256_of(b"other"));
+        assert!(push_layers(&layout, &files[1..2], &progress, None).is_err());
+        assert!(!layout.blob_exists(&sha256_of(b"other")).unwrap());
+    }
 
     #[test]
     fn manifest_shape() {

@@ -43,6 +43,18 @@ impl Store for Layout {
         self.store_blob(&mut file, expected, &|n| counter.add(n))
     }
 
+    fn put_blob_read(
+        &self,
+        _path: &Path,
+        bytes: bytes::Bytes,
+        digest: &str,
+        blob: &progress::Blob<'_>,
+    ) -> Result<()> {
+        let counter = blob.counter();
+        self.store_blob(&mut &bytes[..], Some(digest), &|n| counter.add(n))
+            .map(drop)
+    }
+
     fn put_blob_bytes(&self, bytes: &[u8], descriptor: &Descriptor) -> Result<()> {
         self.store_blob(&mut &bytes[..], Some(&descriptor.digest), &|_| {})
             .map(drop)

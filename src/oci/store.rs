@@ -208,6 +208,18 @@ pub(crate) trait Store: Send + Sync {
         blob: &progress::Blob<'_>,
     ) -> Result<String>;
     fn put_blob_bytes(&self, bytes: &[u8], descriptor: &Descriptor) -> Result<()>;
+    /// Stores `bytes`, the whole of the file `path` as read for this push,
+    /// as the blob `digest`, reporting bytes to `blob`. The store checks
+    /// the content against the digest before it keeps it (a registry when
+    /// the upload closes): content that does not match is a file changed
+    /// since it was hashed, and the error names it.
+    fn put_blob_read(
+        &self,
+        path: &Path,
+        bytes: bytes::Bytes,
+        digest: &str,
+        blob: &progress::Blob<'_>,
+    ) -> Result<()>;
     /// A blob of at most `limit` bytes, checked against `digest`; `None`
     /// when the store does not have it.
     fn get_blob(&self, digest: &str, limit: u64) -> Result<Option<Vec<u8>>>;

@@ -7,7 +7,7 @@ use reqwest::blocking::Body;
 
 use super::client::Client;
 use super::listing::LISTING_BUDGET;
-use super::upload::FileUpload;
+use super::upload::{FileUpload, ReadUpload};
 use crate::error::{Error, Result};
 use crate::oci::Descriptor;
 use crate::oci::reference::Target;
@@ -50,6 +50,23 @@ impl Store for Repository {
             path,
             size,
             expected,
+            counter: &blob.counter(),
+            on_restart: &|| blob.restart(),
+        })
+    }
+
+    fn put_blob_read(
+        &self,
+        path: &Path,
+        bytes: bytes::Bytes,
+        digest: &str,
+        blob: &progress::Blob<'_>,
+    ) -> Result<()> {
+        self.client.upload_read(&ReadUpload {
+            repository: &self.name,
+            path,
+            bytes,
+            digest,
             counter: &blob.counter(),
             on_restart: &|| blob.restart(),
         })

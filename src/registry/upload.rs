@@ -16,6 +16,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use sha2::{Digest, Sha256};
@@ -106,7 +107,101 @@ pub(crate) struct FileUpload<'a> {
     pub(crate) on_restart: &'a dyn Fn(),
 }
 
+/// A file read whole into memory, to upload as the blob `digest`.
+pub(crate) struct ReadUpload<'a> {
+    pub(crate) repository: &'a str,
+    /// The file the bytes were read from, for messages.
+    pub(crate) path: &'a Path,
+    pub(crate) bytes: Bytes,
+    /// Hashed from these bytes, or before (for provenance); the registry
+    /// checks the bytes against it when the upload closes.
+    pub(crate) digest: &'a str,
+    pub(crate) counter: &'a Counter,
+    /// Told when the upload starts over, so progress does too.
+    pub(crate) on_restart: &'a dyn Fn(),
+}
+
 impl Client {
+    /// Uploads a file read whole into memory: POST, then one PUT of the
+    /// bytes with the digest, through the session's client, so small
+    /// blobs share kept-alive connections and need no thread or runtime
+    /// of their own. The request is bounded as a whole (the stall window
+    /// plus a second per MiB); a server that answers before it has read
+    /// the body leaves nothing of ours waiting: the bytes are in memory,
+    /// and the connection stays with the client until it ends.
+    pub(crate) fn upload_read(&self, upload: &ReadUpload<'_>) -> Result<()> {
+        let ReadUpload {
+            repository,
+            path,
+            ref bytes,
+            digest,
+            counter,
+            on_restart,
+        } = *upload;
+        let size = bytes.len() as u64;
+        if let Some(from) = self.blob_sources.source(&self.host, digest, repository)
+            && self.mount(repository, digest, &from)?
+        {
+            counter.add(size);
+            return Ok(());
+        }
+        self.put_read(repository, path, bytes, digest, counter, on_restart)?;
+        self.blob_sources.record(&self.host, digest, repository);
+        Ok(())
+    }
+
+    /// POST, then the PUT of [`Client::upload_read`].
+    fn put_read(
+        &self,
+        repository: &str,
+        path: &Path,
+        bytes: &Bytes,
+        digest: &str,
+        counter: &Counter,
+        on_restart: &dyn Fn(),
+    ) -> Result<()> {
+        let size = bytes.len() as u64;
+        let what = format!("upload blob {digest}");
+        let body = || Ok(reqwest::blocking::Body::from(bytes.clone()));
+        let mut restarts = 0;
+        loop {
+            let mut url = self.start_upload(repository)?;
+            url.query_pairs_mut().append_pair("digest", digest);
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            let response = self.send(
+                Request {
+                    headers,
+                    body: Some(&body),
+                    timeout: self.options.limits.for_transfer(size),
+                    ..Request::new(Method::PUT, url, Scope::push(repository))
+                },
+                on_restart,
+            )?;
+            let status = response.status();
+            tracing::trace!("PUT {what} ({size} bytes) -> {}", status.as_u16());
+            match classify(Write::Put, status) {
+                Verdict::Stored => {
+                    counter.add(size);
+                    return Ok(());
+                }
+                // The upload session was lost: once more from the POST.
+                Verdict::Restart if restarts < RESTARTS => {
+                    restarts += 1;
+                    on_restart();
+                }
+                Verdict::Mismatch => {
+                    return Err(changed(path, digest, self.unexpected(&what, response)));
+                }
+                Verdict::TooLarge => return Err(self.too_large(&what, size)),
+                _ => return Err(self.unexpected(&what, response)),
+            }
+        }
+    }
+
     /// Uploads a file as a blob and returns its digest.
     pub(crate) fn upload_file(&self, upload: &FileUpload<'_>) -> Result<String> {
         if let Some(digest) = upload.expected

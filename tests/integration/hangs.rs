@@ -199,6 +199,34 @@ fn push_through_early_answers_and_stalls_never_hangs() {
 }
 
 #[test]
+fn push_of_small_files_through_early_answers_and_stalls_never_hangs() {
+    let reg = testbed::docker_open();
+    let proxy = FaultProxy::start(reg);
+    let bench = Bench::new();
+    for (i, fault) in EARLY.into_iter().chain([Fault::Stall]).enumerate() {
+        // Small enough to be read whole and sent in one PUT from memory;
+        // a file of its own each time, so none is mounted or found.
+        let name = format!("small{i}.bin");
+        write_file(&bench, &name, 10, 10 + i as u8);
+        let digest = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(
+                std::fs::read(bench.path(&name)).unwrap(),
+            ))
+        };
+        let mut rule = fault.rule(&proxy, "PUT", "upload");
+        // The file's PUT, not the config's, which goes up beside it.
+        rule["path_regex"] = json!(digest);
+        proxy.add_rules(rule);
+        let reference = proxy.reference(&format!("hang/small:{i}"));
+        let (out, took) = bounded(&bench, &["push", &reference, &name]);
+        let context = format!("small-file push through {fault:?}");
+        assert_outcome(fault, &out, took, &context);
+        fired_and_cleared(&proxy, &context);
+    }
+}
+
+#[test]
 fn attach_through_early_answers_drips_and_stalls_never_hangs() {
     let reg = testbed::docker_open();
     let proxy = FaultProxy::start(reg);

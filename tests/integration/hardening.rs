@@ -602,7 +602,12 @@ fn an_upload_cut_off_mid_blob_resumes_where_the_registry_stands() {
         "{}",
         out.stderr
     );
-    assert_eq!(proxy.rules()[0]["fired"], 1, "{}", proxy.log_tail());
+    assert_eq!(
+        proxy.rules()[0]["fired"].as_u64(),
+        Some(1),
+        "{}",
+        proxy.log_tail()
+    );
     assert_eq!(
         proxy.count("POST upload"),
         2,
@@ -674,33 +679,52 @@ fn a_blob_pushed_before_to_another_repository_is_mounted() {
     );
 }
 
-/// A file rewritten between its hashing and its upload is refused by the
-/// registry's digest check, and the command says so (exit 4), rather than
-/// pushing a manifest that names content the registry does not hold.
+/// A file rewritten between its hashing (for the statement) and its upload
+/// is refused by the registry's digest check, and the command says so
+/// (exit 4), rather than pushing a manifest that names content the
+/// registry does not hold. (`push` hashes a small file from the very bytes
+/// it sends, read once: nothing can change in between.)
 #[test]
 fn a_file_that_changes_after_it_was_hashed_is_named() {
     let reg = testbed::docker_open();
     let proxy = FaultProxy::start(reg);
-    // The file's upload session (the second: the config blob goes first)
-    // opens 1.5 s late: time enough to change the file after `push` hashed
-    // it (files under 32 MiB are hashed first) and before it is sent.
-    proxy.add_rules(json!([{
-        "name": "slow start", "method": "POST", "kind": "upload",
-        "nth": 2, "times": 1, "when": "before", "action": {"delay_ms": 1500}
-    }]));
     let bench = Bench::new();
     let path = bench.path("app.bin");
-    std::fs::write(&path, vec![1u8; 3 << 20]).unwrap();
+    let before = vec![1u8; 3 << 20];
+    std::fs::write(&path, &before).unwrap();
+    // The HEAD of the file's blob answers 3 s late: time enough to change
+    // the file after `cargo attest` hashed it for the statement and before
+    // the upload reads it (after that HEAD).
+    proxy.add_rules(json!([{
+        "name": "slow HEAD", "method": "HEAD", "kind": "blob",
+        "path_regex": sha256_hex(&before),
+        "nth": 1, "times": 1, "when": "before", "action": {"delay_ms": 3000}
+    }]));
     let rewrite = {
         let path = path.clone();
         std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(700));
+            std::thread::sleep(Duration::from_millis(1500));
             std::fs::write(&path, vec![2u8; 3 << 20]).unwrap();
         })
     };
     let reference = proxy.reference("hard/changed:v1");
-    let out = bench.run(&["push", &reference, "app.bin"]);
+    let out = bench.run(&[
+        "--subject-path",
+        "app.bin",
+        "--key",
+        "k.pem",
+        "-o",
+        "app.sigstore.json",
+        "--push",
+        &reference,
+    ]);
     rewrite.join().unwrap();
+    assert_eq!(
+        proxy.rules()[0]["fired"].as_u64(),
+        Some(1),
+        "{}",
+        proxy.log_tail()
+    );
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(
         out.stderr

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Small-files benchmark (issue 21, item 7): FILES files of MIB MiB each,
+# pushed as one artifact by `cargo attest push` and by `oras push`, in one
+# run, and the ratios the target is written in:
+#   wall cargo-attest / oras   (target <= 0.80)
+#   CPU  cargo-attest / oras   (target <= 1.00)
+#
+#   scripts/bench-small.sh [--runs 7] [--files 10] [--mib 10] [--storage tmpfs|disk]
+#
+# Every push goes to a fresh docker-registry on empty storage (wiped between
+# pushes) and to a repository of its own, with an empty cargo-attest cache:
+# no blob is there before, no mount, no remembered source. The tools run in
+# alternating order (each tool first in turn), so a
+# machine shared with other work loads both alike; the figures are medians
+# of RUNS runs, CPU is user+sys from /usr/bin/time. The files are read once
+# before each push, so both find them in the page cache.
+#
+# CARGO_ATTEST_BENCH_BASE=BIN adds an earlier cargo-attest build to the
+# rotation ("before"), for a before/after from the same run.
+#
+# Needs docker-registry, curl, /usr/bin/time (package `time`) and oras as
+# built by scripts/setup-test-peers.sh. Run by hand; not part of CI.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PEER_CACHE="${CARGO_ATTEST_PEER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cargo-attest-test-peers}"
+ORAS="$PEER_CACHE/bin/oras"
+RUNS=7
+FILES=10
+MIB=10
+STORAGE=tmpfs
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS="$2"; shift 2 ;;
+    --files) FILES="$2"; shift 2 ;;
+    --mib) MIB="$2"; shift 2 ;;
+    --storage) STORAGE="$2"; shift 2 ;;
+    *) echo "usage: $0 [--runs N] [--files N] [--mib N] [--storage tmpfs|disk]" >&2; exit 2 ;;
+  esac
+done
+
+for tool in docker-registry curl python3 /usr/bin/time "$ORAS"; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench: missing $tool (run scripts/setup-test-peers.sh; apt-get install time)" >&2; exit 1; }
+done
+
+# CARGO_ATTEST_BENCH_BIN: a binary to measure instead of building this
+# tree's (an earlier build, for a before/after).
+if [ -z "${CARGO_ATTEST_BENCH_BIN:-}" ]; then
+  echo "bench: building cargo-attest (release)" >&2
+  (cd "$ROOT" && cargo build --release --locked -q)
+fi
+BIN="${CARGO_ATTEST_BENCH_BIN:-$ROOT/target/release/cargo-attest}"
+
+WORK="$(mktemp -d /var/tmp/cargo-attest-bench-small.XXXXXX)"
+case "$STORAGE" in
+  tmpfs) STORE_PARENT="$(mktemp -d /dev/shm/cargo-attest-bench-small.XXXXXX)" ;;
+  disk) STORE_PARENT="$WORK/store" ;;
+  *) echo "bench: unknown storage $STORAGE" >&2; exit 2 ;;
+esac
+REG_PID=""
+stop_registry() { if [ -n "$REG_PID" ]; then kill "$REG_PID" 2>/dev/null || true; wait "$REG_PID" 2>/dev/null || true; REG_PID=""; fi; }
+cleanup() { stop_registry; rm -rf "$WORK" "$STORE_PARENT"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A fresh docker-registry on empty storage; sets HOST.
+start_registry() {
+  stop_registry
+  rm -rf "$STORE_PARENT/registry"; mkdir -p "$STORE_PARENT/registry"
+  PORT="$(free_port)"; HOST="127.0.0.1:$PORT"
+  cat > "$WORK/config.yml" <<YML
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $STORE_PARENT/registry
+http:
+  addr: $HOST
+YML
+  docker-registry serve "$WORK/config.yml" >"$WORK/registry.log" 2>&1 &
+  REG_PID=$!
+  for _ in $(seq 200); do curl -fsS "http://$HOST/v2/" >/dev/null 2>&1 && return 0; sleep 0.05; done
+  echo "bench: docker-registry did not start" >&2; cat "$WORK/registry.log" >&2; exit 1
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# measure NAME CMD...: CMD under /usr/bin/time; appends "wall cpu" to res.NAME.
+measure() {
+  local name="$1"; shift
+  /usr/bin/time -f '%e %U %S' -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" || { echo "bench: $name failed:" >&2; cat "$WORK/err" >&2; exit 1; }
+  awk '{printf "%s %.3f\n", $1, $2 + $3}' "$WORK/t" >> "$WORK/res.$name"
+}
+
+mkdir -p "$WORK/files"
+names=()
+for i in $(seq 1 "$FILES"); do
+  head -c $((MIB * 1024 * 1024)) /dev/urandom > "$WORK/files/f$i.bin"
+  names+=("f$i.bin")
+done
+echo "bench: $FILES x $MIB MiB, $RUNS runs, registry storage on $STORAGE" >&2
+
+push_ours() {
+  local cache="$WORK/cache-$1"
+  rm -rf "$cache"; mkdir -p "$cache"
+  (cd "$WORK/files" && CARGO_ATTEST_CACHE_DIR="$cache" measure ours "$BIN" push -q --progress never "$HOST/small/ours$1:v1" "${names[@]}")
+}
+push_before() {
+  local cache="$WORK/cache-before$1"
+  rm -rf "$cache"; mkdir -p "$cache"
+  (cd "$WORK/files" && CARGO_ATTEST_CACHE_DIR="$cache" measure before "$CARGO_ATTEST_BENCH_BASE" push -q --progress never "$HOST/small/before$1:v1" "${names[@]}")
+}
+push_oras() {
+  (cd "$WORK/files" && measure oras "$ORAS" push --plain-http --no-tty "$HOST/small/oras$1:v1" "${names[@]}")
+}
+
+tools=(ours oras)
+[ -n "${CARGO_ATTEST_BENCH_BASE:-}" ] && tools+=(before)
+for run in $(seq "$RUNS"); do
+  # Each tool first in turn: ours, oras[, before], then rotated by one.
+  order=()
+  for i in "${!tools[@]}"; do order+=("${tools[$(( (i + run - 1) % ${#tools[@]} ))]}"); done
+  for t in "${order[@]}"; do
+    start_registry
+    cat "$WORK"/files/*.bin > /dev/null
+    "push_$t" "$run"
+  done
+done
+stop_registry
+
+col() { awk -v c="$2" '{print $c}' "$WORK/res.$1" | median; }
+ours_w=$(col ours 1); oras_w=$(col oras 1); ours_c=$(col ours 2); oras_c=$(col oras 2)
+printf '\n== %s x %s MiB as one artifact, fresh registry and repository each push, %s runs (medians) ==\n' "$FILES" "$MIB" "$RUNS"
+printf '%-14s %9s %9s   %s\n' tool 'wall s' 'CPU s' 'runs (wall/CPU)'
+for t in "${tools[@]}"; do
+  printf '%-14s %9.3f %9.3f   %s\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(awk '{printf "%s/%s ", $1, $2}' "$WORK/res.$t")"
+done
+printf 'ratio wall cargo-attest / oras: %.2f (target <= 0.80)\n' "$(echo "$ours_w / $oras_w" | bc -l)"
+printf 'ratio CPU  cargo-attest / oras: %.2f (target <= 1.00)\n' "$(echo "$ours_c / $oras_c" | bc -l)"
+if [ -n "${CARGO_ATTEST_BENCH_BASE:-}" ]; then
+  printf 'ratio wall before / oras:       %.2f\n' "$(echo "$(col before 1) / $oras_w" | bc -l)"
+  printf 'ratio CPU  before / oras:       %.2f\n' "$(echo "$(col before 2) / $oras_c" | bc -l)"
+fi
