@@ -4,6 +4,12 @@
 # run, and the ratios the target is written in:
 #   wall cargo-attest / oras   (target <= 0.80)
 #   CPU  cargo-attest / oras   (target <= 1.00)
+# and, beside them, a reference client that does not hash: the same blobs
+# pushed by `curl -T` with their digests computed beforehand (no manifest),
+# as many at a time as cargo-attest uploads; and the registry's own CPU per
+# push (from /proc). On one machine the registry and the client share the
+# cores, so no client can push in less wall time than the registry's CPU
+# spread over all cores (printed as the bound).
 #
 #   scripts/bench-small.sh [--runs 7] [--files 10] [--mib 10] [--storage tmpfs|disk]
 #
@@ -87,12 +93,29 @@ YML
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# measure NAME CMD...: CMD under /usr/bin/time; appends "wall cpu" to res.NAME.
+TICKS="$(getconf CLK_TCK)"
+# The registry's user+sys CPU so far, in clock ticks.
+registry_ticks() { awk '{print $14 + $15}' "/proc/$REG_PID/stat"; }
+
+# measure NAME CMD...: CMD under /usr/bin/time; appends "wall cpu
+# registry-cpu" to res.NAME.
 measure() {
-  local name="$1"; shift
+  local name="$1" before after; shift
+  before="$(registry_ticks)"
   /usr/bin/time -f '%e %U %S' -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" || { echo "bench: $name failed:" >&2; cat "$WORK/err" >&2; exit 1; }
-  awk '{printf "%s %.3f\n", $1, $2 + $3}' "$WORK/t" >> "$WORK/res.$name"
+  after="$(registry_ticks)"
+  awk -v r="$(( after - before ))" -v hz="$TICKS" '{printf "%s %.3f %.3f\n", $1, $2 + $3, r / hz}' "$WORK/t" >> "$WORK/res.$name"
 }
+
+# curl_push FILE DIGEST REPO: POST, then one streamed PUT of the bytes.
+curl_push() {
+  local loc sep
+  loc=$(curl -fsS -X POST -D - -o /dev/null "http://$HOST/v2/$3/blobs/uploads/" | awk 'tolower($1)=="location:" {print $2}' | tr -d '\r')
+  case "$loc" in http*) ;; *) loc="http://$HOST$loc" ;; esac
+  case "$loc" in *\?*) sep='&' ;; *) sep='?' ;; esac
+  curl -fsS -T "$1" -H 'Content-Type: application/octet-stream' "${loc}${sep}digest=$2" -o /dev/null
+}
+export -f curl_push
 
 mkdir -p "$WORK/files"
 names=()
@@ -100,6 +123,8 @@ for i in $(seq 1 "$FILES"); do
   head -c $((MIB * 1024 * 1024)) /dev/urandom > "$WORK/files/f$i.bin"
   names+=("f$i.bin")
 done
+# curl's digests, computed once, outside any measurement.
+(cd "$WORK/files" && sha256sum "${names[@]}" | awk '{print $2, "sha256:" $1}') > "$WORK/digests"
 echo "bench: $FILES x $MIB MiB, $RUNS runs, registry storage on $STORAGE" >&2
 
 push_ours() {
@@ -116,7 +141,13 @@ push_oras() {
   (cd "$WORK/files" && measure oras "$ORAS" push --plain-http --no-tty "$HOST/small/oras$1:v1" "${names[@]}")
 }
 
-tools=(ours oras)
+# As many at a time as cargo-attest uploads (PARALLEL_UPLOADS in
+# src/publish.rs).
+push_curl() {
+  (cd "$WORK/files" && HOST="$HOST" measure curl xargs -P 4 -n 2 bash -c 'curl_push "$0" "$1" small/curl'"$1" < "$WORK/digests")
+}
+
+tools=(ours oras curl)
 [ -n "${CARGO_ATTEST_BENCH_BASE:-}" ] && tools+=(before)
 for run in $(seq "$RUNS"); do
   # Each tool first in turn: ours, oras[, before], then rotated by one.
@@ -131,14 +162,17 @@ done
 stop_registry
 
 col() { awk -v c="$2" '{print $c}' "$WORK/res.$1" | median; }
-ours_w=$(col ours 1); oras_w=$(col oras 1); ours_c=$(col ours 2); oras_c=$(col oras 2)
+ours_w=$(col ours 1); oras_w=$(col oras 1); ours_c=$(col ours 2); oras_c=$(col oras 2); curl_w=$(col curl 1); reg_c=$(col ours 3); cores=$(nproc)
 printf '\n== %s x %s MiB as one artifact, fresh registry and repository each push, %s runs (medians) ==\n' "$FILES" "$MIB" "$RUNS"
-printf '%-14s %9s %9s   %s\n' tool 'wall s' 'CPU s' 'runs (wall/CPU)'
+printf '%-14s %9s %9s %14s   %s\n' tool 'wall s' 'CPU s' 'registry CPU s' 'runs (wall/CPU)'
 for t in "${tools[@]}"; do
-  printf '%-14s %9.3f %9.3f   %s\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(awk '{printf "%s/%s ", $1, $2}' "$WORK/res.$t")"
+  printf '%-14s %9.3f %9.3f %14.3f   %s\n' "$t" "$(col $t 1)" "$(col $t 2)" "$(col $t 3)" "$(awk '{printf "%s/%s ", $1, $2}' "$WORK/res.$t")"
 done
+echo '(curl: curl -T of the blobs alone, digests known beforehand, 4 at a time; no manifest)'
 printf 'ratio wall cargo-attest / oras: %.2f (target <= 0.80)\n' "$(echo "$ours_w / $oras_w" | bc -l)"
 printf 'ratio CPU  cargo-attest / oras: %.2f (target <= 1.00)\n' "$(echo "$ours_c / $oras_c" | bc -l)"
+printf 'ratio wall curl -T / oras:      %.2f\n' "$(echo "$curl_w / $oras_w" | bc -l)"
+printf 'bound: registry CPU / %s cores = %.3f s wall, %.2f of oras (a client using no CPU at all)\n' "$cores" "$(echo "$reg_c / $cores" | bc -l)" "$(echo "$reg_c / $cores / $oras_w" | bc -l)"
 if [ -n "${CARGO_ATTEST_BENCH_BASE:-}" ]; then
   printf 'ratio wall before / oras:       %.2f\n' "$(echo "$(col before 1) / $oras_w" | bc -l)"
   printf 'ratio CPU  before / oras:       %.2f\n' "$(echo "$(col before 2) / $oras_c" | bc -l)"
