@@ -163,12 +163,33 @@ def inline_paths(text):
             out.append((parts, text.count("\n", 0, m.start()) + 1))
     return out
 
+TEST_MOD = re.compile(r"#\[cfg\(test\)\]\s*mod \w+ \{")
+
+def without_test_modules(text):
+    # Each `#[cfg(test)] mod x { ... }` blanked to its matching brace (code
+    # after it still counts); comments and strings are blank already, so
+    # every brace left is code. Newlines stay, so line numbers hold.
+    while True:
+        m = TEST_MOD.search(text)
+        if not m:
+            return text
+        depth, end = 0, len(text)
+        for i in range(m.end() - 1, len(text)):
+            if text[i] == "{":
+                depth += 1
+            elif text[i] == "}":
+                depth -= 1
+                if depth == 0:
+                    end = i + 1
+                    break
+        text = text[:m.start()] + re.sub(r"[^\n]", " ", text[m.start():end]) + text[end:]
+
 edges = {m: set() for m in modules}
 # (from, to) -> the first line of `from`'s file that makes the edge.
 sites = {}
 for mod, path in files.items():
     text = code_only(open(path).read())
-    text = re.split(r"#\[cfg\(test\)\]\s*mod \w+ \{", text)[0]
+    text = without_test_modules(text)
     cur = mod if mod != ("<main>",) else ()
     for parts, line in use_paths(text) + inline_paths(text):
         target = resolve(cur, parts)
