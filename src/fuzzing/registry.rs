@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::oci::digest;
 use crate::oci::manifest::{self, ImageIndex, ImageManifest};
+use crate::oci::platform::{self, Platform};
 use crate::oci::reference::{self, Reference, Target};
 use crate::registry::auth::TokenResponse;
 use crate::registry::challenge::{Challenge, parse_challenge};
@@ -225,6 +226,7 @@ pub fn manifests(data: &[u8]) {
     }
 
     if let Ok(index) = serde_json::from_slice::<ImageIndex>(body) {
+        platforms_of(body, &index);
         let bytes = serde_json::to_vec(&index).expect("an index serializes");
         let back: ImageIndex = serde_json::from_slice(&bytes).expect("and reads back");
         assert_eq!(back, index);
@@ -247,6 +249,41 @@ pub fn manifests(data: &[u8]) {
                     kept_unknown_descriptor_fields(d, &written["manifests"][i]);
                 }
             }
+        }
+    }
+}
+
+/// `--platform` over an index a registry served: the entry picked is one
+/// of the index's, states a platform that the one asked for selects, and is
+/// the only such entry; a refusal lists every platform the index states.
+fn platforms_of(body: &[u8], index: &ImageIndex) {
+    let listed: Vec<Platform> = index
+        .manifests
+        .iter()
+        .filter_map(Platform::of_entry)
+        .collect();
+    let mut wanted = listed.clone();
+    wanted.extend(
+        ["linux/amd64", "linux/arm64", "linux/arm/v7"]
+            .map(|p| Platform::parse(p).expect("a valid platform")),
+    );
+    for asked in &wanted {
+        let matching = listed.iter().filter(|p| asked.selects(p)).count();
+        match platform::select(body, asked) {
+            Ok(entry) => {
+                assert_eq!(matching, 1, "picked one of {matching} entries for {asked}");
+                assert!(index.manifests.contains(&entry));
+                let stated = Platform::of_entry(&entry).expect("the entry states a platform");
+                assert!(asked.selects(&stated));
+            }
+            Err(available) => {
+                assert_ne!(matching, 1, "refused the one entry for {asked}");
+                assert_eq!(available.len(), listed.len());
+            }
+        }
+        // What `--platform` prints, it reads back.
+        if let Ok(again) = Platform::parse(&asked.to_string()) {
+            assert_eq!(again.to_string(), asked.to_string());
         }
     }
 }

@@ -150,7 +150,7 @@ impl Platform {
     /// Whether an index entry's platform is this one: OS and architecture
     /// equal, and the variant too when this one names it. `arm64` without
     /// a variant is `arm64/v8` (as containerd and docker normalise it).
-    fn selects(&self, entry: &Platform) -> bool {
+    pub(crate) fn selects(&self, entry: &Platform) -> bool {
         let variant = |p: &Platform| match (p.architecture.as_str(), p.variant.as_deref()) {
             ("arm64", None) => Some("v8".to_string()),
             (_, v) => v.map(str::to_string),
