@@ -29,6 +29,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/bench-common.sh
+. "$ROOT/scripts/bench-common.sh"
 PEER_CACHE="${CARGO_ATTEST_PEER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cargo-attest-test-peers}"
 FERRO="$PEER_CACHE/cargo/bin/ferro-oci-server"
 RUNS=7
@@ -72,7 +74,6 @@ stop_registries() {
 cleanup() { stop_registries; rm -rf "$WORK" "$SHM"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 wait_v2() {
   for _ in $(seq 200); do curl -fsS "http://$1/v2/" >/dev/null 2>&1 && return 0; sleep 0.05; done
@@ -123,7 +124,6 @@ start_registries() {
   wait_v2 "$A"; wait_v2 "$B"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # measure NAME CMD...: CMD under /usr/bin/time; appends "wall cpu" to res.NAME.
 measure() {

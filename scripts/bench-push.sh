@@ -27,6 +27,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/bench-common.sh
+. "$ROOT/scripts/bench-common.sh"
 PEER_CACHE="${CARGO_ATTEST_PEER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cargo-attest-test-peers}"
 ORAS="$PEER_CACHE/bin/oras"
 FAULT_PROXY="$PEER_CACHE/bin/fault-proxy"
@@ -66,7 +68,6 @@ stop_registry() { if [ -n "$REG_PID" ]; then kill "$REG_PID" 2>/dev/null || true
 cleanup() { stop_registry; [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null; rm -rf "$WORK" "$SHM"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # start_registry STORAGE_DIR: a fresh docker-registry on an empty directory.
 start_registry() {
@@ -91,7 +92,6 @@ YML
   echo "bench: docker-registry did not start" >&2; cat "$WORK/registry.log" >&2; exit 1
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # measure NAME CMD...: runs CMD under /usr/bin/time; appends "wall cpu rss_kib".
 measure() {
@@ -100,15 +100,6 @@ measure() {
   awk '{printf "%s %.3f %s\n", $1, $2 + $3, $4}' "$WORK/t" >> "$WORK/res.$name"
 }
 
-# curl_push FILE DIGEST REPO: POST, then one streamed PUT of the bytes.
-curl_push() {
-  local loc sep
-  loc=$(curl -fsS -X POST -D - -o /dev/null "http://$HOST/v2/$3/blobs/uploads/" | awk 'tolower($1)=="location:" {print $2}' | tr -d '\r')
-  case "$loc" in http*) ;; *) loc="http://$HOST$loc" ;; esac
-  sep='?'; case "$loc" in *\?*) sep='&' ;; esac
-  curl -fsS -T "$1" -H 'Content-Type: application/octet-stream' "${loc}${sep}digest=$2" -o /dev/null
-}
-export -f curl_push
 export HOST
 
 report() { # report LABEL FILE...: one table and the ratios

@@ -29,6 +29,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/bench-common.sh
+. "$ROOT/scripts/bench-common.sh"
 PEER_CACHE="${CARGO_ATTEST_PEER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cargo-attest-test-peers}"
 ORAS="$PEER_CACHE/bin/oras"
 RUNS=7
@@ -68,7 +70,6 @@ stop_registry() { if [ -n "$REG_PID" ]; then kill "$REG_PID" 2>/dev/null || true
 cleanup() { stop_registry; rm -rf "$WORK" "$STORE_PARENT"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # A fresh docker-registry on empty storage; sets HOST.
 start_registry() {
@@ -91,7 +92,6 @@ YML
   echo "bench: docker-registry did not start" >&2; cat "$WORK/registry.log" >&2; exit 1
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 TICKS="$(getconf CLK_TCK)"
 # The registry's user+sys CPU so far, in clock ticks.
@@ -107,15 +107,6 @@ measure() {
   awk -v r="$(( after - before ))" -v hz="$TICKS" '{printf "%s %.3f %.3f\n", $1, $2 + $3, r / hz}' "$WORK/t" >> "$WORK/res.$name"
 }
 
-# curl_push FILE DIGEST REPO: POST, then one streamed PUT of the bytes.
-curl_push() {
-  local loc sep
-  loc=$(curl -fsS -X POST -D - -o /dev/null "http://$HOST/v2/$3/blobs/uploads/" | awk 'tolower($1)=="location:" {print $2}' | tr -d '\r')
-  case "$loc" in http*) ;; *) loc="http://$HOST$loc" ;; esac
-  case "$loc" in *\?*) sep='&' ;; *) sep='?' ;; esac
-  curl -fsS -T "$1" -H 'Content-Type: application/octet-stream' "${loc}${sep}digest=$2" -o /dev/null
-}
-export -f curl_push
 
 mkdir -p "$WORK/files"
 names=()
