@@ -9,7 +9,8 @@
 # as many at a time as cargo-attest uploads; and the registry's own CPU per
 # push (from /proc). On one machine the registry and the client share the
 # cores, so no client can push in less wall time than the registry's CPU
-# spread over all cores (printed as the bound).
+# (as measured during cargo-attest's pushes) spread over all cores
+# (printed as the bound).
 #
 #   scripts/bench-small.sh [--runs 7] [--files 10] [--mib 10] [--storage tmpfs|disk]
 #
@@ -70,7 +71,6 @@ stop_registry() { if [ -n "$REG_PID" ]; then kill "$REG_PID" 2>/dev/null || true
 cleanup() { stop_registry; rm -rf "$WORK" "$STORE_PARENT"; }
 trap cleanup EXIT
 
-
 # A fresh docker-registry on empty storage; sets HOST.
 start_registry() {
   stop_registry
@@ -92,7 +92,6 @@ YML
   echo "bench: docker-registry did not start" >&2; cat "$WORK/registry.log" >&2; exit 1
 }
 
-
 TICKS="$(getconf CLK_TCK)"
 # The registry's user+sys CPU so far, in clock ticks.
 registry_ticks() { awk '{print $14 + $15}' "/proc/$REG_PID/stat"; }
@@ -106,7 +105,6 @@ measure() {
   after="$(registry_ticks)"
   awk -v r="$(( after - before ))" -v hz="$TICKS" '{printf "%s %.3f %.3f\n", $1, $2 + $3, r / hz}' "$WORK/t" >> "$WORK/res.$name"
 }
-
 
 mkdir -p "$WORK/files"
 names=()
@@ -141,7 +139,7 @@ push_curl() {
 tools=(ours oras curl)
 [ -n "${CARGO_ATTEST_BENCH_BASE:-}" ] && tools+=(before)
 for run in $(seq "$RUNS"); do
-  # Each tool first in turn: ours, oras[, before], then rotated by one.
+  # Each tool first in turn: ours, oras, curl[, before], then rotated by one.
   order=()
   for i in "${!tools[@]}"; do order+=("${tools[$(( (i + run - 1) % ${#tools[@]} ))]}"); done
   for t in "${order[@]}"; do
@@ -163,7 +161,7 @@ echo '(curl: curl -T of the blobs alone, digests known beforehand, 4 at a time; 
 printf 'ratio wall cargo-attest / oras: %.2f (target <= 0.80)\n' "$(echo "$ours_w / $oras_w" | bc -l)"
 printf 'ratio CPU  cargo-attest / oras: %.2f (target <= 1.00)\n' "$(echo "$ours_c / $oras_c" | bc -l)"
 printf 'ratio wall curl -T / oras:      %.2f\n' "$(echo "$curl_w / $oras_w" | bc -l)"
-printf 'bound: registry CPU / %s cores = %.3f s wall, %.2f of oras (a client using no CPU at all)\n' "$cores" "$(echo "$reg_c / $cores" | bc -l)" "$(echo "$reg_c / $cores / $oras_w" | bc -l)"
+printf 'bound: registry CPU (cargo-attest pushes) / %s cores = %.3f s wall, %.2f of oras (a client using no CPU at all)\n' "$cores" "$(echo "$reg_c / $cores" | bc -l)" "$(echo "$reg_c / $cores / $oras_w" | bc -l)"
 if [ -n "${CARGO_ATTEST_BENCH_BASE:-}" ]; then
   printf 'ratio wall before / oras:       %.2f\n' "$(echo "$(col before 1) / $oras_w" | bc -l)"
   printf 'ratio CPU  before / oras:       %.2f\n' "$(echo "$(col before 2) / $oras_c" | bc -l)"
